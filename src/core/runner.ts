@@ -1,0 +1,139 @@
+// Runs a scenario's variants one after another on one broker, each with fresh topics, and turns each into a result row.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChaosProxy, type ProxyRule } from '../chaos/proxy.js';
+import { judgePromise } from '../check/promise.js';
+import { createTopics, deleteTopics } from '../kafka/client.js';
+import { onCleanup } from './cleanup.js';
+import { errorMessage } from './errors.js';
+import { History } from './history.js';
+import type { Progress } from './progress.js';
+import { missingReason, type Resources } from './resources.js';
+import { SeededRandom } from './rng.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from './scenario.js';
+import type { VariantResult } from './types.js';
+
+export interface RunRequest {
+  scenario: Scenario;
+  variants: Variant[];
+  bootstrap: string;
+  seed: number;
+  messages: number;
+  faults: number;
+  keepTopics: boolean;
+  progress: Progress;
+  resources: Omit<Resources, 'workDir'>;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  summary: string;
+  seed: number;
+  messages: number;
+  faults: number;
+  results: VariantResult[];
+}
+
+export async function runScenario(request: RunRequest): Promise<ScenarioResult> {
+  const { scenario, variants, progress } = request;
+  // The run id makes topic names and message ids unique, so runs on a shared broker never mix.
+  const runId = `${request.seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
+  const results: VariantResult[] = [];
+  for (const [index, variant] of variants.entries()) {
+    progress.step(`${scenario.name}: ${variant.name} (${index + 1}/${variants.length})`);
+    results.push(await runVariant(request, variant, runId));
+  }
+  progress.done();
+  return {
+    scenario: scenario.name,
+    summary: scenario.summary,
+    seed: request.seed,
+    messages: request.messages,
+    faults: request.faults,
+    results,
+  };
+}
+
+async function runVariant(request: RunRequest, variant: Variant, runId: string): Promise<VariantResult> {
+  const { scenario } = request;
+  const history = new History();
+  const topics: string[] = [];
+  const undo: { label: string; run: () => Promise<void> | void }[] = [];
+  const workDir = mkdtempSync(join(tmpdir(), 'kafka-dup-lab-run-'));
+  const unregisterWorkDir = onCleanup('run work dir', () => rmSync(workDir, { recursive: true, force: true }));
+  const base: Omit<VariantResult, 'counts' | 'predicted' | 'promise' | 'brokenBy' | 'note' | 'durationMs' | 'history'> = {
+    scenario: scenario.name,
+    variant: variant.name,
+    title: variant.title,
+    why: variant.why,
+    expect: variant.expect,
+    topics,
+  };
+
+  const missing = (variant.needs ?? [])
+    .map((need) => missingReason({ ...request.resources, workDir }, need))
+    .filter((m): m is string => m !== undefined);
+  if (missing.length > 0) {
+    rmSync(workDir, { recursive: true, force: true });
+    unregisterWorkDir();
+    return { ...base, counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', skipped: missing.join('; '), durationMs: 0, history: [] };
+  }
+
+  const ctx: VariantContext = {
+    scenario: scenario.name,
+    runId: `${runId}-${variant.name}`,
+    bootstrap: request.bootstrap,
+    history,
+    // Each variant gets the same seeded draws, so variants face the same faults at the same points.
+    rng: new SeededRandom(request.seed).fork(scenario.name),
+    messages: request.messages,
+    faults: request.faults,
+    progress: request.progress,
+    resources: { ...request.resources, workDir },
+    createTopic: async (suffix, partitions, configs) => {
+      const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
+      await createTopics(request.bootstrap, [{ name, partitions, configs }]);
+      topics.push(name);
+      return name;
+    },
+    startProxy: async (rules: ProxyRule[]) => {
+      const proxy = await ChaosProxy.start({
+        upstream: request.bootstrap,
+        rules,
+        seed: request.seed,
+        onEvent: (e) => history.add({ type: 'fault', action: e.action, detail: e.detail, affected: e.affected }),
+      });
+      undo.push({ label: 'chaos proxy', run: () => proxy.close() });
+      return proxy;
+    },
+    defer: (label, run) => undo.push({ label, run }),
+  };
+
+  let outcome: VariantOutcome | undefined;
+  let error: string | undefined;
+  try {
+    outcome = await request.scenario.runVariant(ctx, variant);
+  } catch (e) {
+    error = errorMessage(e);
+  } finally {
+    for (const step of undo.reverse()) await Promise.resolve().then(step.run).catch(() => undefined);
+    if (!request.keepTopics) await deleteTopics(request.bootstrap, topics).catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+    unregisterWorkDir();
+  }
+
+  const counts = outcome?.counts ?? {};
+  const verdict = error ? { promise: 'none' as const, brokenBy: [] } : judgePromise(variant.expect, counts);
+  return {
+    ...base,
+    counts,
+    predicted: outcome?.predicted ?? {},
+    ...verdict,
+    note: outcome?.note ?? '',
+    error,
+    topics: request.keepTopics ? topics : [],
+    durationMs: Math.round(history.elapsed()),
+    history: [...history.all()],
+  };
+}

@@ -1,0 +1,75 @@
+// The shape of a scenario file: its story, its variants, and how one variant runs against a broker.
+import type { History } from './history.js';
+import type { Progress } from './progress.js';
+import type { SeededRandom } from './rng.js';
+import type { CountName, Counts, Promise_ } from './types.js';
+import type { ChaosProxy, ProxyRule } from '../chaos/proxy.js';
+import type { TopicSpec } from '../kafka/client.js';
+import type { Resources } from './resources.js';
+
+export interface Variant<S = unknown> {
+  name: string;
+  /** A few words for the table. */
+  title: string;
+  /** One line: why this setting should (or should not) help. */
+  why: string;
+  settings: S;
+  /** What the variant promises; `{}` for a baseline that promises nothing. */
+  expect: Promise_;
+  /** External services this variant needs; missing ones make the row "skipped", never silently dropped. */
+  needs?: ('redis' | 'postgres')[];
+}
+
+export interface Explain {
+  /** What goes wrong and why, in a few paragraphs. */
+  story: string;
+  /** The settings that matter, per client. */
+  kafkajs: string[];
+  java: string[];
+  /** Where kafkajs behaves differently from the Java client. */
+  kafkajsDiffers: string;
+}
+
+export interface Column {
+  key: CountName;
+  label: string;
+  /** Show "observed (predicted p)" when the variant predicts this count. */
+  predicted?: boolean;
+}
+
+export interface VariantContext {
+  scenario: string;
+  runId: string;
+  /** The broker, directly: for admin and read-back. */
+  bootstrap: string;
+  history: History;
+  rng: SeededRandom;
+  messages: number;
+  faults: number;
+  progress: Progress;
+  resources: Resources;
+  /** Creates a fresh topic for this variant (deleted after the run unless --keep-topics). */
+  createTopic(suffix: string, partitions: number, configs?: TopicSpec['configs']): Promise<string>;
+  /** A chaos proxy in front of the broker; its fault events go into the history. Closed after the variant. */
+  startProxy(rules: ProxyRule[]): Promise<ChaosProxy>;
+  /** Registers something to undo when the variant ends, however it ends. */
+  defer(label: string, undo: () => Promise<void> | void): void;
+}
+
+export interface VariantOutcome {
+  counts: Partial<Counts>;
+  predicted?: Partial<Counts>;
+  note: string;
+}
+
+export interface Scenario<S = any> {
+  name: string;
+  summary: string;
+  explain: Explain;
+  defaultMessages: number;
+  /** How many faults the scenario injects by default (--faults overrides). */
+  defaultFaults: number;
+  columns: Column[];
+  variants: Variant<S>[];
+  runVariant(ctx: VariantContext, variant: Variant<S>): Promise<VariantOutcome>;
+}

@@ -1,0 +1,100 @@
+// The vocabulary shared by every part of the lab: messages, operations in a history, counts, scenarios and variants.
+
+/** Every message the lab produces carries these, so the checker can tell copies and order apart. */
+export interface LabMessage {
+  /** Unique in the run: two records with the same id are copies of one message. */
+  id: string;
+  key: string;
+  /** Position of this message among the messages of its key, from 0. */
+  seq: number;
+  /** Position among all messages of the run, from 0 (for global order). */
+  globalSeq: number;
+}
+
+/** How a send ended, as the client saw it. */
+export type SendOutcome =
+  | 'ok' // the client got an acknowledgement
+  | 'unknown' // the client could not know: connection reset, timeout (the broker may have written it)
+  | 'failed'; // the broker definitely refused it
+
+export type WorkerEvent =
+  | 'start'
+  | 'joined'
+  | 'assigned'
+  | 'revoked'
+  | 'crash-point'
+  | 'killed'
+  | 'stopped'
+  | 'resumed'
+  | 'evicted'
+  | 'exit'
+  | 'fenced';
+
+/** One entry of a history. `at` is milliseconds since the variant started. */
+export type Op =
+  | ({ type: 'send'; at: number; outcome: SendOutcome; error?: string; attempts?: number } & LabMessage)
+  | ({ type: 'observe'; at: number; where: string; partition: number; offset: string } & LabMessage)
+  | { type: 'apply'; at: number; worker: string; id: string; partition: number; offset: string }
+  | { type: 'effect'; at: number; id: string; copies: number }
+  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string }
+  | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
+  | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string }
+  | { type: 'balance'; at: number; expected: number; actual: number }
+  | { type: 'phase'; at: number; name: string; ms?: number };
+
+export type OpType = Op['type'];
+
+/** Counts a checker derives from a history. Scenarios pick which ones their table shows. */
+export interface Counts {
+  sent: number;
+  acked: number;
+  unknown: number;
+  failed: number;
+  /** Records read back, copies included ("in log"). */
+  observed: number;
+  duplicates: number;
+  lost: number;
+  outOfOrder: number;
+  /** Out-of-order across all keys, by global send position (only meaningful for a single reader). */
+  globalOutOfOrder: number;
+  /** Unknown sends that turned out to be in the log anyway / not in it. */
+  unknownInLog: number;
+  unknownMissing: number;
+  /** Consumer side: messages to process, side effects read back, duplicate effects, never applied. */
+  messages: number;
+  effects: number;
+  duplicateEffects: number;
+  neverApplied: number;
+  balanceExpected: number;
+  balanceActual: number;
+  /** Messages per second of the fault-free pass, where a scenario measures it. */
+  throughput: number;
+  /** Database and topic disagreements (dual-write). */
+  disagreements: number;
+}
+
+export type CountName = keyof Counts;
+
+/** What a variant promises; a promise is kept when every named count equals its value. */
+export type Promise_ = Partial<Record<CountName, number>>;
+
+export interface VariantResult {
+  scenario: string;
+  variant: string;
+  title: string;
+  why: string;
+  counts: Partial<Counts>;
+  predicted: Partial<Counts>;
+  expect: Promise_;
+  /** 'kept' | 'broken' when the variant promises something, 'none' otherwise. */
+  promise: 'kept' | 'broken' | 'none';
+  brokenBy: CountName[];
+  note: string;
+  /** Set when the variant could not run (for example: no Redis here). */
+  skipped?: string;
+  /** Set when the variant itself failed to run to the end. */
+  error?: string;
+  topics: string[];
+  durationMs: number;
+  history: Op[];
+}
