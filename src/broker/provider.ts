@@ -1,0 +1,15 @@
+// The broker-provider interface: something that gives a running Kafka cluster and takes it away again.
+
+export type ProviderName = 'local' | 'container' | 'external';
+export type ProviderChoice = ProviderName | 'auto';
+
+export interface RunningBroker {
+  /** host:port[,host:port] to reach the cluster directly (never through the chaos proxy). */
+  bootstrap: string;
+  provider: ProviderName;
+  kafkaVersion: string;
+  /** One line for the report header. */
+  description: string;
+  /** Stops what the provider started (nothing, for external) and removes its files. Idempotent. */
+  stop(): Promise<void>;
+}
