@@ -1,0 +1,350 @@
+// The chaos proxy: a Kafka-protocol-aware TCP proxy that keeps clients on itself and injects faults by rule.
+import { createServer, Socket, type Server } from 'node:net';
+import { announcedBrokers, carriesBrokerAddresses, rewriteResponseBody } from './address-rewrite.js';
+import {
+  FrameSplitter,
+  expectsResponse,
+  readRequestHeader,
+  readResponseCorrelationId,
+  replaceBody,
+  responseBodyOffset,
+} from './framing.js';
+import { RuleEngine, type Decision, type ProxyRule } from './rules.js';
+import { apiName } from './wire.js';
+
+export type { ProxyRule } from './rules.js';
+
+export interface ProxyEvent {
+  action: 'drop-response' | 'drop-request' | 'delay' | 'protocol-error';
+  api: string;
+  ordinal: number;
+  correlationId: number;
+  /** Requests the fault touched: for drop-response, the responses dropped (the broker processed all of them). */
+  affected: number;
+  detail: string;
+}
+
+export interface ProxyOptions {
+  /** The real cluster: host:port[,host:port]. */
+  upstream: string;
+  rules: ProxyRule[];
+  seed: number;
+  onEvent?: (event: ProxyEvent) => void;
+  /** Address the proxy listens on and announces to clients. */
+  host?: string;
+  /** Port for the first bootstrap listener (0: any free port). */
+  port?: number;
+  /**
+   * After a dropped response, the connection stays up, silently, until no request has arrived for
+   * this long and every forwarded request has been answered (and dropped); then it resets. So every
+   * request the client had in flight reaches the broker, whatever the client's timing: the count of
+   * lost acks is the client's in-flight window, not a race.
+   */
+  quietMs?: number;
+  /** Upper bound on that wait. */
+  drainTimeoutMs?: number;
+}
+
+interface Pending {
+  correlationId: number;
+  apiKey: number;
+  apiVersion: number;
+  decision: Decision;
+}
+
+export class ChaosProxy {
+  private readonly listeners = new Map<string, { server: Server; port: number }>();
+  private readonly connections = new Set<Socket>();
+  private readonly engine: RuleEngine;
+  private readonly host: string;
+  private closed = false;
+
+  private constructor(private readonly options: ProxyOptions) {
+    this.engine = new RuleEngine(options.rules, options.seed);
+    this.host = options.host ?? '127.0.0.1';
+  }
+
+  static async start(options: ProxyOptions): Promise<ChaosProxy> {
+    const proxy = new ChaosProxy(options);
+    const upstreams = options.upstream.split(',').map(splitHostPort);
+    for (const [i, u] of upstreams.entries()) await proxy.ensureListener(u.host, u.port, i === 0 ? options.port : undefined);
+    return proxy;
+  }
+
+  /** Where clients connect: the proxy's listener for each bootstrap broker. */
+  get bootstrap(): string {
+    return this.options.upstream
+      .split(',')
+      .map((entry) => `${this.host}:${this.listeners.get(entry.trim())!.port}`)
+      .join(',');
+  }
+
+  setRules(rules: ProxyRule[]): void {
+    this.engine.setRules(rules);
+  }
+
+  framesSeen(): Record<string, number> {
+    return Object.fromEntries([...this.engine.framesSeen()].map(([k, n]) => [apiName(k), n]));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const socket of this.connections) socket.destroy();
+    await Promise.all([...this.listeners.values()].map(({ server }) => new Promise((r) => server.close(() => r(undefined)))));
+  }
+
+  /** A listener that forwards to one upstream broker; made on first sight of the broker in a response. */
+  private async ensureListener(upstreamHost: string, upstreamPort: number, port = 0): Promise<number> {
+    const key = `${upstreamHost}:${upstreamPort}`;
+    const existing = this.listeners.get(key);
+    if (existing) return existing.port;
+    const server = createServer((client) => this.accept(client, upstreamHost, upstreamPort));
+    const bound = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.host, () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : 0);
+      });
+    });
+    // Two responses may announce the same new broker at once: keep the first listener.
+    const raced = this.listeners.get(key);
+    if (raced) {
+      server.close();
+      return raced.port;
+    }
+    this.listeners.set(key, { server, port: bound });
+    return bound;
+  }
+
+  private emit(event: ProxyEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  private accept(client: Socket, upstreamHost: string, upstreamPort: number): void {
+    if (this.closed) {
+      client.destroy();
+      return;
+    }
+    const upstream = new Socket();
+    this.connections.add(client);
+    this.connections.add(upstream);
+    const pending: Pending[] = [];
+    const requests = new FrameSplitter();
+    const responses = new FrameSplitter();
+    let doomed: { pendingAtDoom: Pending; dropped: number; quiet: boolean; quietTimer?: NodeJS.Timeout; timer: NodeJS.Timeout } | null =
+      null;
+    const quietMs = this.options.quietMs ?? 50;
+    // Requests are forwarded, and responses written, strictly in order; these chains keep the order
+    // across a delayed request or an asynchronous rewrite, and are bypassed when nothing is waiting.
+    let requestChain: Promise<void> | null = null;
+    let responseChain: Promise<void> | null = null;
+
+    const teardown = () => {
+      if (doomed) {
+        clearTimeout(doomed.timer);
+        clearTimeout(doomed.quietTimer);
+      }
+      client.destroy();
+      upstream.destroy();
+      this.connections.delete(client);
+      this.connections.delete(upstream);
+    };
+
+    const reset = () => {
+      if (!doomed) return;
+      const { pendingAtDoom, dropped } = doomed;
+      const name = apiName(pendingAtDoom.apiKey);
+      this.emit({
+        action: 'drop-response',
+        api: name,
+        ordinal: pendingAtDoom.decision.ordinal,
+        correlationId: pendingAtDoom.correlationId,
+        affected: dropped,
+        detail:
+          `${name} #${pendingAtDoom.decision.ordinal}: response dropped after the broker processed the request` +
+          (dropped > 1 ? `, and the responses to the ${dropped - 1} request${dropped > 2 ? 's' : ''} in flight behind it` : '') +
+          '; connection reset',
+      });
+      clearTimeout(doomed.timer);
+      clearTimeout(doomed.quietTimer);
+      doomed = null;
+      client.resetAndDestroy();
+      upstream.destroy();
+    };
+
+    const forward = (frame: Buffer, entry: Pending | null) => {
+      if (upstream.destroyed) return;
+      if (entry) pending.push(entry);
+      upstream.write(frame);
+    };
+
+    /** Resets once the client has gone quiet and the broker has answered everything forwarded. */
+    const armQuietTimer = () => {
+      if (!doomed) return;
+      const d = doomed;
+      clearTimeout(d.quietTimer);
+      d.quiet = false;
+      d.quietTimer = setTimeout(() => {
+        d.quiet = true;
+        if (pending.length === 0) reset();
+      }, quietMs);
+    };
+
+    const onRequest = (frame: Buffer) => {
+      const header = readRequestHeader(frame);
+      if (doomed) {
+        // The response path is dead: requests still reach the broker, their answers never come back.
+        forward(frame, expectsResponse(frame, header) ? { correlationId: header.correlationId, apiKey: header.apiKey, apiVersion: header.apiVersion, decision: { action: 'forward', ordinal: 0 } } : null);
+        armQuietTimer();
+        return;
+      }
+      const decision = this.engine.decide(header.apiKey);
+      const entry: Pending | null = expectsResponse(frame, header)
+        ? { correlationId: header.correlationId, apiKey: header.apiKey, apiVersion: header.apiVersion, decision }
+        : null;
+      if (decision.action === 'drop-request') {
+        const name = apiName(header.apiKey);
+        this.emit({
+          action: 'drop-request',
+          api: name,
+          ordinal: decision.ordinal,
+          correlationId: header.correlationId,
+          affected: 1,
+          detail: `${name} #${decision.ordinal}: request dropped before the broker saw it`,
+        });
+        return;
+      }
+      if (decision.action === 'delay') {
+        const name = apiName(header.apiKey);
+        const ms = decision.delayMs ?? 0;
+        this.emit({
+          action: 'delay',
+          api: name,
+          ordinal: decision.ordinal,
+          correlationId: header.correlationId,
+          affected: 1,
+          detail: `${name} #${decision.ordinal}: held for ${ms} ms`,
+        });
+        const chain: Promise<void> = (requestChain ?? Promise.resolve())
+          .then(() => new Promise<void>((r) => setTimeout(r, ms)))
+          .then(() => forward(frame, entry));
+        requestChain = chain;
+        void chain.then(() => {
+          if (requestChain === chain) requestChain = null;
+        });
+        return;
+      }
+      if (requestChain) {
+        const chain: Promise<void> = requestChain.then(() => forward(frame, entry));
+        requestChain = chain;
+        void chain.then(() => {
+          if (requestChain === chain) requestChain = null;
+        });
+      } else {
+        forward(frame, entry);
+      }
+    };
+
+    const writeResponse = (frame: Buffer, entry: Pending) => {
+      if (!carriesBrokerAddresses(entry.apiKey, entry.apiVersion) && !responseChain) {
+        client.write(frame);
+        return;
+      }
+      const chain: Promise<void> = (responseChain ?? Promise.resolve())
+        .then(() => this.rewriteAddresses(frame, entry))
+        .then((out) => {
+          if (!client.destroyed) client.write(out);
+        })
+        .catch((error: Error) => {
+          this.emit({
+            action: 'protocol-error',
+            api: apiName(entry.apiKey),
+            ordinal: entry.decision.ordinal,
+            correlationId: entry.correlationId,
+            affected: 0,
+            detail: `could not rewrite ${apiName(entry.apiKey)} v${entry.apiVersion} response: ${error.message}`,
+          });
+          teardown();
+        });
+      responseChain = chain;
+      void chain.then(() => {
+        if (responseChain === chain) responseChain = null;
+      });
+    };
+
+    const onResponse = (frame: Buffer) => {
+      const correlationId = readResponseCorrelationId(frame);
+      const entry = pending.shift();
+      if (!entry || entry.correlationId !== correlationId) {
+        this.emit({
+          action: 'protocol-error',
+          api: entry ? apiName(entry.apiKey) : 'unknown',
+          ordinal: entry?.decision.ordinal ?? 0,
+          correlationId,
+          affected: 0,
+          detail: `response ${correlationId} does not match the oldest request ${entry?.correlationId ?? '(none)'}; connection closed`,
+        });
+        teardown();
+        return;
+      }
+      if (doomed) {
+        doomed.dropped++;
+        if (doomed.quiet && pending.length === 0) reset();
+        return;
+      }
+      if (entry.decision.action === 'drop-response') {
+        // Drop this response and every response after it, then reset: the client sees a broken
+        // connection, while the broker has processed every one of those requests.
+        doomed = { pendingAtDoom: entry, dropped: 1, quiet: false, timer: setTimeout(reset, this.options.drainTimeoutMs ?? 2_000) };
+        armQuietTimer();
+        return;
+      }
+      writeResponse(frame, entry);
+    };
+
+    const splitOrClose = (splitter: FrameSplitter, chunk: Buffer, handle: (frame: Buffer) => void) => {
+      try {
+        for (const frame of splitter.push(chunk)) handle(frame);
+      } catch (error) {
+        this.emit({
+          action: 'protocol-error',
+          api: 'unknown',
+          ordinal: 0,
+          correlationId: -1,
+          affected: 0,
+          detail: `unreadable frame: ${(error as Error).message}; connection closed`,
+        });
+        teardown();
+      }
+    };
+
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    client.on('data', (chunk: Buffer) => splitOrClose(requests, chunk, onRequest));
+    upstream.on('data', (chunk: Buffer) => splitOrClose(responses, chunk, onResponse));
+    client.on('close', teardown);
+    upstream.on('close', teardown);
+    client.on('error', teardown);
+    upstream.on('error', teardown);
+    upstream.connect(upstreamPort, upstreamHost);
+  }
+
+  private async rewriteAddresses(frame: Buffer, entry: Pending): Promise<Buffer> {
+    const offset = responseBodyOffset(frame, entry.apiKey, entry.apiVersion);
+    const body = frame.subarray(offset);
+    const brokers = announcedBrokers(entry.apiKey, entry.apiVersion, body);
+    const ports = new Map<number, number>();
+    for (const b of brokers) ports.set(b.nodeId, await this.ensureListener(b.host, b.port));
+    const rewritten = rewriteResponseBody(entry.apiKey, entry.apiVersion, body, (b) => ({
+      host: this.host,
+      port: ports.get(b.nodeId) ?? b.port,
+    }));
+    return rewritten ? replaceBody(frame, offset, rewritten) : frame;
+  }
+}
+
+function splitHostPort(entry: string): { host: string; port: number } {
+  const trimmed = entry.trim();
+  const colon = trimmed.lastIndexOf(':');
+  return { host: trimmed.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(trimmed.slice(colon + 1)) };
+}

@@ -1,0 +1,81 @@
+// Decides, frame by frame, what the chaos proxy does: forward, drop the response, drop the request, or delay. Pure.
+import { SeededRandom } from '../core/rng.js';
+
+export type FaultAction =
+  /** Forward the request; when the broker's response comes back, drop it and reset the connection (a lost ack). */
+  | 'drop-response'
+  /** Never forward the request (a lost request): the client waits until its request timeout. */
+  | 'drop-request'
+  /** Hold the request (and the ones behind it on that connection) for `delayMs`, then forward. */
+  | 'delay';
+
+export interface ProxyRule {
+  /** Kafka API key the rule applies to (0 Produce, 1 Fetch, 8 OffsetCommit, ...). */
+  api: number;
+  action: FaultAction;
+  /** 1-based positions among the frames of this API that the rule hits (the 3rd Produce: [3]). */
+  ordinals?: number[];
+  /** Hit every Nth frame of this API. */
+  every?: number;
+  /** Hit each frame with this probability (seeded). */
+  probability?: number;
+  delayMs?: number;
+  /** Stop after this many hits. */
+  limit?: number;
+}
+
+export interface Decision {
+  action: FaultAction | 'forward';
+  /** Which frame of this API this was (1-based), for the history. */
+  ordinal: number;
+  delayMs?: number;
+  rule?: number;
+}
+
+/** Counts frames per API and applies the first matching rule. Same seed, same frames: same decisions. */
+export class RuleEngine {
+  private readonly seen = new Map<number, number>();
+  private readonly hits: number[];
+  private readonly rng: SeededRandom;
+
+  constructor(
+    private rules: ProxyRule[],
+    seed: number,
+  ) {
+    this.hits = rules.map(() => 0);
+    this.rng = new SeededRandom(seed).fork('chaos-proxy');
+  }
+
+  /** Replaces the rules; ordinals keep counting from where they are. */
+  setRules(rules: ProxyRule[]): void {
+    this.rules = rules;
+    this.hits.length = 0;
+    this.hits.push(...rules.map(() => 0));
+  }
+
+  decide(apiKey: number): Decision {
+    const ordinal = (this.seen.get(apiKey) ?? 0) + 1;
+    this.seen.set(apiKey, ordinal);
+    for (const [index, rule] of this.rules.entries()) {
+      if (rule.api !== apiKey) continue;
+      if (rule.limit !== undefined && this.hits[index]! >= rule.limit) continue;
+      if (!this.matches(rule, ordinal)) continue;
+      this.hits[index]!++;
+      return { action: rule.action, ordinal, delayMs: rule.delayMs, rule: index };
+    }
+    return { action: 'forward', ordinal };
+  }
+
+  /** How many frames of each API passed through so far. */
+  framesSeen(): ReadonlyMap<number, number> {
+    return this.seen;
+  }
+
+  private matches(rule: ProxyRule, ordinal: number): boolean {
+    if (rule.ordinals) return rule.ordinals.includes(ordinal);
+    if (rule.every !== undefined) return rule.every > 0 && ordinal % rule.every === 0;
+    // Drawn only for probabilistic rules, so adding other rules does not shift the sequence.
+    if (rule.probability !== undefined) return this.rng.next() < rule.probability;
+    return true;
+  }
+}
