@@ -1,0 +1,9 @@
+// Every scenario the lab knows, in the order a workshop runs them.
+import type { Scenario } from '../src/core/scenario.js';
+import { producerRetry } from './producer-retry.js';
+
+export const scenarios: Scenario[] = [producerRetry];
+
+export function findScenario(name: string): Scenario | undefined {
+  return scenarios.find((s) => s.name === name);
+}

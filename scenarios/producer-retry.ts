@@ -1,0 +1,161 @@
+// Scenario producer-retry (source notes §1): a lost produce ack makes a retrying producer store the message twice.
+import { ApiKey } from '../src/chaos/wire.js';
+import { checkLog } from '../src/check/log-checker.js';
+import type { Scenario, VariantContext, VariantOutcome, Variant } from '../src/core/scenario.js';
+import type { Op } from '../src/core/types.js';
+import { pickOrdinals } from '../src/workload/fault-points.js';
+import { makeMessages } from '../src/workload/messages.js';
+import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
+import { readBack } from '../src/workload/read-back.js';
+
+const KEYS = 8;
+const CONCURRENCY = 5;
+/**
+ * kafkajs retries each failed send on its own timer, 300 ms +-20% later. A hundred requests (well over
+ * that spread at this pace) between faults lets every retry land before the next fault, so each fault
+ * meets a full window of in-flight sends.
+ */
+const FAULT_GAP = 100;
+
+const variants: Variant<ProducerSettings>[] = [
+  {
+    name: 'retries',
+    title: 'retries on (baseline)',
+    why: 'acks=all, retries on, not idempotent: every send whose ack was lost is sent again.',
+    settings: { idempotent: false, retries: 5, concurrency: CONCURRENCY },
+    expect: {},
+  },
+  {
+    name: 'no-retries',
+    title: 'retries off',
+    why: 'No retry, no second copy: the sends whose ack was lost end as errors the service must handle.',
+    settings: { idempotent: false, retries: 0, concurrency: CONCURRENCY },
+    expect: { duplicates: 0 },
+  },
+  {
+    name: 'idempotent',
+    title: 'idempotent producer',
+    why: 'The broker keeps the last sequence numbers per producer id and drops a retried batch it already has.',
+    settings: { idempotent: true, retries: 5, concurrency: CONCURRENCY },
+    expect: { duplicates: 0, lost: 0 },
+  },
+  {
+    name: 'idempotent-sync',
+    title: 'idempotent, one send at a time',
+    why: 'Idempotence with each send awaited before the next: nothing queued behind a failed request.',
+    settings: { idempotent: true, retries: 5, concurrency: 1 },
+    expect: { duplicates: 0, lost: 0, outOfOrder: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<ProducerSettings>): Promise<VariantOutcome> {
+  const topic = await ctx.createTopic('log', 1);
+  const messages = makeMessages(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('messages'));
+  // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
+  const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
+  const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action: 'drop-response', ordinals }]);
+  await runProducer({
+    via: proxy.bootstrap,
+    topic,
+    messages,
+    settings: variant.settings,
+    history: ctx.history,
+    clientId: `dup-lab-${variant.name}`,
+  });
+  const read = await readBack(ctx.bootstrap, topic, ctx.history);
+  const ops = ctx.history.all();
+  const counts = checkLog(ops);
+  const droppedAcks = droppedResponses(ops);
+  const predicted = variant.settings.retries > 0 && !variant.settings.idempotent ? { duplicates: droppedAcks } : {};
+  return { counts, predicted, note: noteFor(variant, counts, droppedAcks, ops.filter((o) => o.type === 'fault').length) + incomplete(read.complete) };
+}
+
+/** Responses the proxy dropped after the broker had written the request: each one a stored message with a lost ack. */
+export function droppedResponses(ops: readonly Op[]): number {
+  return ops.reduce((sum, op) => sum + (op.type === 'fault' && op.action === 'drop-response' ? (op.affected ?? 0) : 0), 0);
+}
+
+function noteFor(variant: Variant<ProducerSettings>, c: ReturnType<typeof checkLog>, dropped: number, faults: number): string {
+  const lost = `${faults} connection reset${faults === 1 ? '' : 's'} dropped ${dropped} acks of stored messages.`;
+  switch (variant.name) {
+    case 'retries':
+      return `${lost} kafkajs retried each of those sends: ${c.duplicates} duplicates${c.outOfOrder ? `, and the retries landed after later sends (${c.outOfOrder} out of order)` : ''}.`;
+    case 'no-retries':
+      return `${lost} ${c.unknown} sends ended in a connection error; ${c.unknownInLog} of them are in the log anyway, ${c.unknownMissing} are not. No duplicates, but a failed send does not mean "not written".`;
+    default:
+      return idempotentNote(variant, c, lost);
+  }
+}
+
+function idempotentNote(variant: Variant<ProducerSettings>, c: ReturnType<typeof checkLog>, lost: string): string {
+  if (c.duplicates === 0 && c.lost === 0) {
+    return `${lost} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}.`;
+  }
+  if (variant.settings.concurrency > 1) {
+    return (
+      `${lost} kafkajs rolls the sequence number back when a request fails, and the next queued send reuses it: ` +
+      `the broker takes it for a retry of the stored batch and acks it without writing it (${c.lost} lost), ` +
+      `then the real retry gets a new number and is written again (${c.duplicates} duplicates${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}). ` +
+      'The Java client keeps the number with the batch and retries it first.'
+    );
+  }
+  return `${lost} ${c.duplicates} duplicates, ${c.lost} lost, ${c.outOfOrder} out of order.`;
+}
+
+function incomplete(complete: boolean): string {
+  return complete ? '' : ' (read-back timed out before the end of the topic: counts may be low)';
+}
+
+export const producerRetry: Scenario<ProducerSettings> = {
+  name: 'producer-retry',
+  summary: 'A lost produce ack makes a retrying producer store the message twice',
+  defaultMessages: 1000,
+  defaultFaults: 5,
+  columns: [
+    { key: 'sent', label: 'sent' },
+    { key: 'acked', label: 'acked' },
+    { key: 'unknown', label: 'unknown' },
+    { key: 'observed', label: 'in log' },
+    { key: 'duplicates', label: 'duplicates', predicted: true },
+    { key: 'lost', label: 'lost' },
+    { key: 'outOfOrder', label: 'out-of-order' },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'A producer sends a batch; the broker writes it and answers, but the answer is lost on the way back',
+      '(a network blip, a reset connection). The producer cannot tell a lost request from a lost answer, so',
+      'with retries on it sends the batch again, and the broker, which has no way to know it is the same',
+      'message, writes it a second time. Consumers then see it twice.',
+      '',
+      'The lab drops the broker\'s Produce responses at seeded points, after the broker has written the',
+      'batch, and resets the connection. Every send that was in flight on that connection loses its ack.',
+      '',
+      'Turning retries off removes the copies but not the problem: the send fails although the message is',
+      'in the log, and a service that gives up on failed sends loses the ones that really failed.',
+      'The idempotent producer is the broker-side fix: a producer id and a per-partition sequence number',
+      'let the broker recognise a retried batch and acknowledge it without writing it again.',
+    ].join('\n'),
+    kafkajs: [
+      "kafka.producer({ idempotent: true })   // requires acks: -1 (the default); maxInFlightRequests <= 5",
+      "producer.send({ topic, acks: -1, messages })",
+      "retry: { retries: 5 }                   // kafkajs default; 0 turns retries off",
+    ],
+    java: [
+      'enable.idempotence=true   # the default since Kafka 3.0 (KIP-679)',
+      'acks=all',
+      'retries=2147483647        # default; delivery.timeout.ms bounds the total time',
+      'max.in.flight.requests.per.connection=5   # at most 5 with idempotence',
+    ],
+    kafkajsDiffers: [
+      'kafkajs sends every send() call as its own Produce request, and with idempotence it allows one request',
+      'in flight per broker. When a request fails it rolls the partition\'s sequence number back; a send queued',
+      'behind it then goes out with the same number, the broker treats it as a retry of the batch it already',
+      'stored and acknowledges it without writing it, and the real retry is written under a new number.',
+      'So with concurrent sends and a lost ack, kafkajs\' idempotent producer can both lose and duplicate;',
+      'the Java client keeps the sequence number with the batch and retries it first, so it does neither.',
+      'Awaiting each send (idempotent-sync) avoids the queue and keeps the promise.',
+    ].join('\n'),
+  },
+};

@@ -1,0 +1,55 @@
+// Parses and checks command-line values, failing with one line that says what is wrong and what to do.
+import { UsageError } from '../core/errors.js';
+import type { Scenario, Variant } from '../core/scenario.js';
+import type { ProviderChoice } from '../broker/provider.js';
+
+export function positiveInt(flag: string, max = 1_000_000) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+      throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not "${raw}"`);
+    }
+    return Number(raw);
+  };
+}
+
+export function nonNegativeInt(flag: string, max = 1_000_000) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw) || Number(raw) > max) {
+      throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${raw}"`);
+    }
+    return Number(raw);
+  };
+}
+
+export function parseSeed(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 0xffffffff) {
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not "${raw}"`);
+  }
+  return Number(raw);
+}
+
+const PROVIDERS: ProviderChoice[] = ['auto', 'local', 'container', 'external'];
+
+export function parseProvider(raw: string): ProviderChoice {
+  if (!PROVIDERS.includes(raw as ProviderChoice)) {
+    throw new UsageError(`--broker must be one of ${PROVIDERS.join(', ')}, not "${raw}"`);
+  }
+  return raw as ProviderChoice;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function pickVariants(scenario: Scenario, names: string[] | undefined): Variant[] {
+  if (!names || names.length === 0) return scenario.variants;
+  return names.map((name) => {
+    const found = scenario.variants.find((v) => v.name === name);
+    if (!found) {
+      throw new UsageError(
+        `${scenario.name} has no variant "${name}"; its variants are: ${scenario.variants.map((v) => v.name).join(', ')}`,
+      );
+    }
+    return found;
+  });
+}

@@ -1,0 +1,47 @@
+// The only place that touches the process: exit codes, signals, and the one-line error a user sees.
+import { runCleanups } from '../core/cleanup.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
+
+export const EXIT = {
+  ok: 0,
+  environment: 1,
+  usage: 2,
+  /** --strict: a variant broke its promise. */
+  promiseBroken: 3,
+  interrupted: 130,
+} as const;
+
+let interrupted = false;
+
+/** On Ctrl-C or SIGTERM: undo everything the run started, then exit 130. A second Ctrl-C exits at once. */
+export function installSignalHandlers(): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping the broker, workers and proxies…\n`);
+    void runCleanups(8_000).then(() => process.exit(EXIT.interrupted));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+}
+
+/** One line on stderr and the exit code that goes with the kind of error. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) {
+    process.stderr.write(`kafka-dup-lab: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof EnvironmentError) {
+    process.stderr.write(`kafka-dup-lab: ${error.message}\n`);
+    return EXIT.environment;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`kafka-dup-lab: unexpected error: ${message} (set KAFKA_DUP_LAB_DEBUG=1 for details)\n`);
+  if (process.env.KAFKA_DUP_LAB_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.environment;
+}
+
+export function wasInterrupted(): boolean {
+  return interrupted;
+}

@@ -1,0 +1,203 @@
+// The one module that imports kafkajs: client construction, topic admin, and reading a topic back.
+import kafkajs from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  ConsumerConfig,
+  Kafka as KafkaClient,
+  KafkaConfig,
+  Producer,
+  ProducerConfig,
+  RetryOptions,
+  LogEntry,
+} from 'kafkajs';
+
+const { Kafka, logLevel, Partitioners } = kafkajs;
+export type { Admin, Consumer, ConsumerConfig, KafkaClient, Producer, ProducerConfig, RetryOptions };
+
+/**
+ * kafkajs' own retry defaults, written out: kafkajs shortens them when NODE_ENV=test, and the lab must
+ * behave the same wherever it runs.
+ */
+export const KAFKAJS_DEFAULT_RETRY: RetryOptions = {
+  maxRetryTime: 30_000,
+  initialRetryTime: 300,
+  factor: 0.2,
+  multiplier: 2,
+  retries: 5,
+};
+
+export interface ClientOptions {
+  clientId: string;
+  requestTimeout?: number;
+  connectionTimeout?: number;
+  retry?: RetryOptions;
+}
+
+/** kafkajs logs go to stderr only when asked for (KAFKA_DUP_LAB_CLIENT_LOG=debug|info|warn|error). */
+function clientLogLevel(): number {
+  const wanted = (process.env.KAFKA_DUP_LAB_CLIENT_LOG ?? '').toUpperCase();
+  const levels: Record<string, number> = {
+    DEBUG: logLevel.DEBUG,
+    INFO: logLevel.INFO,
+    WARN: logLevel.WARN,
+    ERROR: logLevel.ERROR,
+  };
+  return levels[wanted] ?? logLevel.NOTHING;
+}
+
+const stderrLogCreator = () => (entry: LogEntry) => {
+  const { message, ...rest } = entry.log;
+  process.stderr.write(`[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(rest)}\n`);
+};
+
+export function createKafka(bootstrap: string, options: ClientOptions): KafkaClient {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: bootstrap.split(','),
+    connectionTimeout: options.connectionTimeout ?? 3_000,
+    requestTimeout: options.requestTimeout ?? 30_000,
+    retry: options.retry ?? KAFKAJS_DEFAULT_RETRY,
+    logLevel: clientLogLevel(),
+    logCreator: stderrLogCreator,
+  };
+  return new Kafka(config);
+}
+
+/** A producer with the partitioner named explicitly (this also silences kafkajs' v2 partitioner warning). */
+export function createProducer(kafka: KafkaClient, config: ProducerConfig): Producer {
+  return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config });
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  configs?: Record<string, string>;
+}
+
+/** Runs `work` with a connected admin client and always disconnects it. */
+export async function withAdmin<T>(bootstrap: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafka(bootstrap, { clientId: 'kafka-dup-lab-admin', retry: { retries: 3 } }).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTopics(bootstrap: string, topics: TopicSpec[]): Promise<void> {
+  await withAdmin(bootstrap, async (admin) => {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: -1, // the broker's default, so one-node and real clusters both work
+        configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  });
+}
+
+export async function deleteTopics(bootstrap: string, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await withAdmin(bootstrap, (admin) => admin.deleteTopics({ topics: names, timeout: 10_000 }));
+}
+
+/** Fails with a clear message when no broker answers at `bootstrap` within `timeoutMs`. */
+export async function probeCluster(bootstrap: string, timeoutMs: number): Promise<{ brokers: number; clusterId: string }> {
+  const admin = createKafka(bootstrap, {
+    clientId: 'kafka-dup-lab-probe',
+    connectionTimeout: Math.min(timeoutMs, 3_000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 1, initialRetryTime: 200 },
+  }).admin();
+  const attempt = (async () => {
+    await admin.connect();
+    const described = await admin.describeCluster();
+    return { brokers: described.brokers.length, clusterId: described.clusterId };
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export interface ReadRecord {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+}
+
+export interface ReadOptions {
+  isolation: 'read_committed' | 'read_uncommitted';
+  timeoutMs: number;
+}
+
+export interface ReadResult {
+  records: ReadRecord[];
+  /** False when the timeout hit before every partition was read to its end. */
+  complete: boolean;
+}
+
+/**
+ * Reads every record of `topic`, partition by partition in offset order, up to the end offsets
+ * at the time of the call. Connects directly to the broker, never through the chaos proxy.
+ */
+export async function readTopic(bootstrap: string, topic: string, options: ReadOptions): Promise<ReadResult> {
+  const ends = await withAdmin(bootstrap, (admin) => admin.fetchTopicOffsets(topic));
+  const remaining = new Map<number, bigint>();
+  for (const p of ends) if (BigInt(p.high) > BigInt(p.low)) remaining.set(p.partition, BigInt(p.high) - 1n);
+  const records: ReadRecord[] = [];
+  if (remaining.size === 0) return { records, complete: true };
+
+  const kafka = createKafka(bootstrap, { clientId: 'kafka-dup-lab-reader' });
+  const consumer = kafka.consumer({
+    groupId: `kafka-dup-lab-reader-${topic}-${process.pid}-${Date.now()}`,
+    readUncommitted: options.isolation === 'read_uncommitted',
+    maxWaitTimeInMs: 100,
+    sessionTimeout: 10_000,
+  });
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const reached = (partition: number, lastOffset: string) => {
+    const last = remaining.get(partition);
+    if (last !== undefined && BigInt(lastOffset) >= last) remaining.delete(partition);
+    if (remaining.size === 0) finish();
+  };
+  // Batches that hold only control records or aborted data never reach eachBatch; this event still does.
+  consumer.on(consumer.events.END_BATCH_PROCESS, (e) => reached(e.payload.partition, e.payload.lastOffset));
+  await consumer.connect();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          records.push({
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key?.toString() ?? null,
+            value: m.value?.toString() ?? null,
+          });
+        }
+      },
+    });
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)));
+    await Promise.race([done, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
+  }
+  records.sort((a, b) => a.partition - b.partition || (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+  return { records, complete: remaining.size === 0 };
+}

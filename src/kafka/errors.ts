@@ -1,0 +1,47 @@
+// Classifies kafkajs errors by what the caller can know: definitely refused, or outcome unknown.
+import type { SendOutcome } from '../core/types.js';
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  type?: string;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+/** kafkajs errors that mean "the request may or may not have reached the broker". */
+const UNKNOWN_OUTCOME = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNoBrokerAvailableError',
+]);
+
+/** The chain of causes kafkajs wraps (NumberOfRetriesExceeded -> cause -> ...). */
+export function errorChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  let current: unknown = error;
+  while (current && typeof current === 'object' && chain.length < 10) {
+    const e = current as ErrorLike;
+    chain.push(e);
+    current = e.cause ?? e.originalError;
+  }
+  return chain;
+}
+
+export function sendOutcomeOf(error: unknown): SendOutcome {
+  return errorChain(error).some((e) => e.name && UNKNOWN_OUTCOME.has(e.name)) ? 'unknown' : 'failed';
+}
+
+/** The innermost useful description, e.g. "KafkaJSConnectionError: Connection error: read ECONNRESET". */
+export function describeError(error: unknown): string {
+  const chain = errorChain(error);
+  const inner = chain.at(-1) ?? {};
+  const type = inner.type ? ` (${inner.type})` : '';
+  return `${inner.name ?? 'Error'}: ${inner.message ?? String(error)}${type}`;
+}
+
+/** The Kafka protocol error type (e.g. "UNKNOWN_MEMBER_ID") anywhere in the chain, if any. */
+export function protocolErrorType(error: unknown): string | undefined {
+  return errorChain(error).find((e) => e.type)?.type;
+}

@@ -1,0 +1,31 @@
+// Reads a topic back directly from the broker and records every lab message found as an observation.
+import type { History } from '../core/history.js';
+import { readTopic, type ReadOptions } from '../kafka/client.js';
+import { decodeMessage } from './messages.js';
+
+export interface ReadBackSummary {
+  records: number;
+  /** Records that are not lab messages (should be 0 on the lab's own topics). */
+  foreign: number;
+  complete: boolean;
+}
+
+export async function readBack(
+  bootstrap: string,
+  topic: string,
+  history: History,
+  where = 'log',
+  options: ReadOptions = { isolation: 'read_uncommitted', timeoutMs: 15_000 },
+): Promise<ReadBackSummary> {
+  const { records, complete } = await readTopic(bootstrap, topic, options);
+  let foreign = 0;
+  for (const r of records) {
+    const m = decodeMessage(r.value);
+    if (!m) {
+      foreign++;
+      continue;
+    }
+    history.add({ type: 'observe', where, partition: r.partition, offset: r.offset, id: m.id, key: m.key, seq: m.seq, globalSeq: m.globalSeq });
+  }
+  return { records: records.length, foreign, complete };
+}
