@@ -10,11 +10,7 @@ import { readBack } from '../src/workload/read-back.js';
 
 const KEYS = 8;
 const CONCURRENCY = 5;
-/**
- * kafkajs retries each failed send on its own timer, 300 ms +-20% later. A hundred requests (well over
- * that spread at this pace) between faults lets every retry land before the next fault, so each fault
- * meets a full window of in-flight sends.
- */
+/** Produce requests between faults, so one fault's retries are done before the next fault. */
 const FAULT_GAP = 100;
 
 const variants: Variant<ProducerSettings>[] = [

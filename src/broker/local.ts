@@ -3,11 +3,11 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError } from '../core/errors.js';
+import { compiledScript } from '../core/paths.js';
 import type { Progress } from '../core/progress.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
@@ -173,15 +173,11 @@ function javaMissing(): EnvironmentError {
   );
 }
 
-function guardianPath(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), 'guardian.js');
-}
-
 async function launch(classpath: string, dataDir: string, logging: LoggingConfig): Promise<{ stop: () => Promise<void> }> {
   const javaArgs = [...JVM_OPTIONS, ...logging.flag.split(' '), '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     process.execPath,
-    [guardianPath(), dataDir, javaCommand(), ...javaArgs],
+    [compiledScript('broker/guardian.js'), dataDir, javaCommand(), ...javaArgs],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

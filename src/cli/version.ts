@@ -1,10 +1,8 @@
 // The package version, read from package.json so there is one place to change it.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../core/paths.js';
 
 export function version(): string {
-  // dist/src/cli/version.js -> package.json three levels up.
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

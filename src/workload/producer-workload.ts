@@ -1,7 +1,7 @@
 // Sends lab messages the way a service would (several sends in flight, or one at a time) and records each outcome.
 import type { History } from '../core/history.js';
 import type { LabMessage } from '../core/types.js';
-import { createKafka, createProducer, KAFKAJS_DEFAULT_RETRY, type ProducerConfig } from '../kafka/client.js';
+import { createKafka, createProducer, LAB_RETRY, type ProducerConfig } from '../kafka/client.js';
 import { describeError, sendOutcomeOf } from '../kafka/errors.js';
 import { encodeMessage } from './messages.js';
 
@@ -35,7 +35,7 @@ export function producerConfig(settings: ProducerSettings): ProducerConfig {
   return {
     idempotent: settings.idempotent,
     maxInFlightRequests: settings.maxInFlight,
-    retry: { ...KAFKAJS_DEFAULT_RETRY, retries: settings.retries },
+    retry: { ...LAB_RETRY, retries: settings.retries },
   };
 }
 

@@ -1,0 +1,106 @@
+// producer-retry on a real broker: lost acks make retries duplicate; the counts match an independent read.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { producerRetry, droppedResponses } from '../../scenarios/producer-retry.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { silentProgress } from '../../src/core/progress.js';
+import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { VariantResult } from '../../src/core/types.js';
+import { startTestBroker } from './support/broker.js';
+import { kcatAvailable, kcatValues } from './support/kcat.js';
+
+const FAULTS = 5;
+const CONCURRENCY = 5;
+
+let broker: RunningBroker;
+beforeAll(async () => {
+  broker = await startTestBroker();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+async function run(variants: string[], seed = 42, keepTopics = false): Promise<ScenarioResult> {
+  return runScenario({
+    scenario: producerRetry,
+    variants: producerRetry.variants.filter((v) => variants.includes(v.name)),
+    bootstrap: broker.bootstrap,
+    seed,
+    messages: 1000,
+    faults: FAULTS,
+    keepTopics,
+    progress: silentProgress,
+    resources: {},
+  });
+}
+
+function row(result: ScenarioResult, name: string): VariantResult {
+  const found = result.results.find((r) => r.variant === name);
+  if (!found) throw new Error(`no row ${name}`);
+  expect(found.error).toBeUndefined();
+  return found;
+}
+
+describe('producer-retry against a real broker', () => {
+  let first: ScenarioResult;
+  beforeAll(async () => {
+    first = await run(['retries', 'no-retries', 'idempotent', 'idempotent-sync'], 42, true);
+  });
+
+  it('retries: every dropped ack of a stored message becomes exactly one duplicate', () => {
+    const r = row(first, 'retries');
+    const dropped = droppedResponses(r.history);
+    // Each fault drops the ack of every send in flight on the connection: at least the one hit,
+    // at most the service's window of concurrent sends.
+    expect(dropped).toBeGreaterThanOrEqual(FAULTS);
+    expect(dropped).toBeLessThanOrEqual(FAULTS * CONCURRENCY);
+    expect(r.counts.duplicates).toBeGreaterThan(0);
+    expect(r.counts.duplicates).toBe(dropped);
+    expect(r.predicted.duplicates).toBe(dropped);
+    expect(r.counts.lost).toBe(0);
+    expect(r.counts.acked).toBe(1000);
+  });
+
+  it('no-retries: no duplicates, and the failed sends are in the log anyway', () => {
+    const r = row(first, 'no-retries');
+    expect(r.counts.duplicates).toBe(0);
+    expect(r.counts.unknown).toBeGreaterThan(0);
+    expect(r.counts.unknownInLog).toBe(droppedResponses(r.history));
+    expect((r.counts.acked ?? 0) + (r.counts.unknown ?? 0)).toBe(1000);
+    expect(r.promise).toBe('kept');
+  });
+
+  it('idempotent with concurrent sends: kafkajs reuses a rolled-back sequence number, losing and duplicating one message per lost ack', () => {
+    const r = row(first, 'idempotent');
+    // What kafkajs 2.2.4 really does (see the scenario's explain text); the Java client does neither.
+    expect(r.counts.lost).toBe(FAULTS);
+    expect(r.counts.duplicates).toBe(FAULTS);
+    expect(r.promise).toBe('broken');
+  });
+
+  it('idempotent with one send at a time keeps every promise', () => {
+    const r = row(first, 'idempotent-sync');
+    expect(droppedResponses(r.history)).toBe(FAULTS);
+    expect(r.counts).toMatchObject({ duplicates: 0, lost: 0, outOfOrder: 0, observed: 1000 });
+    expect(r.promise).toBe('kept');
+  });
+
+  // Runs wherever kcat is installed (.ci/run installs it); vitest lists it as skipped elsewhere.
+  it.runIf(kcatAvailable)('counts match an independent read of each topic with kcat (librdkafka)', () => {
+    for (const r of first.results) {
+      expect(r.topics).toHaveLength(1);
+      const values = kcatValues(broker.bootstrap, r.topics[0]!);
+      const ids = values.map((v) => (JSON.parse(v) as { id: string }).id);
+      expect(values.length, r.variant).toBe(r.counts.observed);
+      expect(ids.length - new Set(ids).size, r.variant).toBe(r.counts.duplicates);
+    }
+  });
+
+  it('the same seed gives the same counts (out-of-order excepted: see README)', async () => {
+    const again = await run(['retries', 'no-retries', 'idempotent', 'idempotent-sync'], 42);
+    const stable = (r: VariantResult) => {
+      const { sent, acked, unknown, observed, duplicates, lost } = r.counts;
+      return { variant: r.variant, sent, acked, unknown, observed, duplicates, lost };
+    };
+    expect(again.results.map(stable)).toEqual(first.results.map(stable));
+  });
+});
