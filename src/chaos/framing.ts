@@ -34,31 +34,48 @@ export interface RequestHeader {
   apiKey: number;
   apiVersion: number;
   correlationId: number;
-  clientId: string | null;
   /** Offset of the request body within the frame (size prefix included). */
   bodyOffset: number;
 }
 
+/** Reads the fixed header fields; this runs for every request, so it decodes no strings. */
 export function readRequestHeader(frame: Buffer): RequestHeader {
-  const r = new ByteReader(frame);
-  r.skip(4);
-  const apiKey = r.int16();
-  const apiVersion = r.int16();
-  const correlationId = r.int32();
+  if (frame.length < 12) throw new WireError('request frame too short for a header');
+  const apiKey = frame.readInt16BE(4);
+  const apiVersion = frame.readInt16BE(6);
+  const correlationId = frame.readInt32BE(8);
   const version = requestHeaderVersion(apiKey, apiVersion);
+  if (version === 0) return { apiKey, apiVersion, correlationId, bodyOffset: 12 };
+  const r = new ByteReader(frame);
+  r.skip(12);
   // client_id stays a classic int16-length string even in header v2.
-  const clientId = version >= 1 ? r.nullableString() : null;
+  const length = r.int16();
+  if (length > 0) r.skip(length);
   if (version === 2) r.skipTaggedFields();
-  return { apiKey, apiVersion, correlationId, clientId, bodyOffset: r.position };
+  return { apiKey, apiVersion, correlationId, bodyOffset: r.position };
+}
+
+/** The client id, for messages (not on the hot path). */
+export function readClientId(frame: Buffer): string | null {
+  const r = new ByteReader(frame);
+  r.skip(12);
+  return r.nullableString();
 }
 
 /** Produce with acks=0 gets no response from the broker; every other request does. */
 export function expectsResponse(frame: Buffer, header: RequestHeader): boolean {
   if (header.apiKey !== ApiKey.Produce) return true;
-  const r = new ByteReader(frame.subarray(header.bodyOffset));
+  const r = new ByteReader(frame);
+  r.skip(header.bodyOffset);
   if (header.apiVersion >= 3) {
-    if (isFlexible(ApiKey.Produce, header.apiVersion)) r.compactNullableString();
-    else r.nullableString();
+    // transactional_id comes first: skip it without decoding.
+    if (isFlexible(ApiKey.Produce, header.apiVersion)) {
+      const lengthPlusOne = r.uvarint();
+      if (lengthPlusOne > 1) r.skip(lengthPlusOne - 1);
+    } else {
+      const length = r.int16();
+      if (length > 0) r.skip(length);
+    }
   }
   return r.int16() !== 0;
 }

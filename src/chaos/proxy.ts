@@ -320,8 +320,17 @@ export class ChaosProxy {
 
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    client.on('data', (chunk: Buffer) => splitOrClose(requests, chunk, onRequest));
-    upstream.on('data', (chunk: Buffer) => splitOrClose(responses, chunk, onResponse));
+    // Corked while a chunk is handled, so the frames of one chunk leave in one write, not one each.
+    client.on('data', (chunk: Buffer) => {
+      upstream.cork();
+      splitOrClose(requests, chunk, onRequest);
+      upstream.uncork();
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      client.cork();
+      splitOrClose(responses, chunk, onResponse);
+      client.uncork();
+    });
     client.on('close', teardown);
     upstream.on('close', teardown);
     client.on('error', teardown);

@@ -22,11 +22,6 @@ export interface ProxyRule {
   delayMs?: number;
   /** Stop after this many hits. */
   limit?: number;
-  /**
-   * After a hit, the rule rests this long; an ordinal that comes due meanwhile hits the first frame
-   * after the rest. Lets a client's retries settle before the next fault, so faults do not overlap.
-   */
-  cooldownMs?: number;
 }
 
 export interface Decision {
@@ -40,13 +35,12 @@ export interface Decision {
 /** Counts frames per API and applies the first matching rule. Same seed, same frames: same decisions. */
 export class RuleEngine {
   private readonly seen = new Map<number, number>();
-  private state: { hits: number; lastHitAt: number; nextOrdinal: number }[] = [];
+  private hits: number[] = [];
   private readonly rng: SeededRandom;
 
   constructor(
     private rules: ProxyRule[],
     seed: number,
-    private readonly now: () => number = () => performance.now(),
   ) {
     this.rng = new SeededRandom(seed).fork('chaos-proxy');
     this.setRules(rules);
@@ -54,22 +48,21 @@ export class RuleEngine {
 
   /** Replaces the rules; ordinals keep counting from where they are. */
   setRules(rules: ProxyRule[]): void {
-    this.rules = rules.map((r) => (r.ordinals ? { ...r, ordinals: [...r.ordinals].sort((a, b) => a - b) } : r));
-    this.state = rules.map(() => ({ hits: 0, lastHitAt: Number.NEGATIVE_INFINITY, nextOrdinal: 0 }));
+    this.rules = rules;
+    this.hits = rules.map(() => 0);
   }
 
   decide(apiKey: number): Decision {
     const ordinal = (this.seen.get(apiKey) ?? 0) + 1;
     this.seen.set(apiKey, ordinal);
-    const now = this.now();
+    // Every probabilistic rule of this API draws once per frame, whether or not an earlier rule wins,
+    // so adding or removing another rule never shifts the random sequence.
+    const draws = this.rules.map((r) => (r.api === apiKey && r.probability !== undefined ? this.rng.next() : 1));
     for (const [index, rule] of this.rules.entries()) {
-      const state = this.state[index]!;
       if (rule.api !== apiKey) continue;
-      if (rule.limit !== undefined && state.hits >= rule.limit) continue;
-      if (now - state.lastHitAt < (rule.cooldownMs ?? 0)) continue;
-      if (!this.matches(rule, state, ordinal)) continue;
-      state.hits++;
-      state.lastHitAt = now;
+      if (rule.limit !== undefined && this.hits[index]! >= rule.limit) continue;
+      if (!matches(rule, ordinal, draws[index]!)) continue;
+      this.hits[index]!++;
       return { action: rule.action, ordinal, delayMs: rule.delayMs, rule: index };
     }
     return { action: 'forward', ordinal };
@@ -79,18 +72,11 @@ export class RuleEngine {
   framesSeen(): ReadonlyMap<number, number> {
     return this.seen;
   }
+}
 
-  private matches(rule: ProxyRule, state: { nextOrdinal: number }, ordinal: number): boolean {
-    if (rule.ordinals) {
-      // The next ordinal due (ordinals are sorted); a cooldown may have pushed it past its frame.
-      const due = rule.ordinals[state.nextOrdinal];
-      if (due === undefined || ordinal < due) return false;
-      state.nextOrdinal++;
-      return true;
-    }
-    if (rule.every !== undefined) return rule.every > 0 && ordinal % rule.every === 0;
-    // Drawn only for probabilistic rules, so adding other rules does not shift the sequence.
-    if (rule.probability !== undefined) return this.rng.next() < rule.probability;
-    return true;
-  }
+function matches(rule: ProxyRule, ordinal: number, draw: number): boolean {
+  if (rule.ordinals) return rule.ordinals.includes(ordinal);
+  if (rule.every !== undefined) return rule.every > 0 && ordinal % rule.every === 0;
+  if (rule.probability !== undefined) return draw < rule.probability;
+  return true;
 }

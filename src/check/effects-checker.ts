@@ -12,16 +12,14 @@ export type EffectCounts = Pick<
  */
 export function checkEffects(ops: readonly Op[]): EffectCounts {
   const messages = new Set(ops.filter((op) => op.type === 'send' && op.outcome === 'ok').map((op) => (op as { id: string }).id));
-  let effects = 0;
-  let duplicateEffects = 0;
-  const applied = new Set<string>();
+  // Copies per message id, summed over every effect op (a read-back may report one id in several places).
+  const copies = new Map<string, number>();
   for (const op of ops) {
-    if (op.type !== 'effect' || op.copies <= 0) continue;
-    effects += op.copies;
-    duplicateEffects += op.copies - 1;
-    applied.add(op.id);
+    if (op.type === 'effect' && op.copies > 0) copies.set(op.id, (copies.get(op.id) ?? 0) + op.copies);
   }
-  const neverApplied = [...messages].filter((id) => !applied.has(id)).length;
+  const effects = [...copies.values()].reduce((a, b) => a + b, 0);
+  const duplicateEffects = effects - copies.size;
+  const neverApplied = [...messages].filter((id) => !copies.has(id)).length;
   const balance = ops.filter((op): op is Extract<Op, { type: 'balance' }> => op.type === 'balance').at(-1);
   return {
     messages: messages.size,

@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChaosProxy, type ProxyRule } from '../chaos/proxy.js';
+import { ChaosProxy } from '../chaos/proxy.js';
+import type { ProxyRule } from '../chaos/rules.js';
 import { judgePromise } from '../check/promise.js';
 import { createTopics, deleteTopics } from '../kafka/client.js';
 import { onCleanup } from './cleanup.js';

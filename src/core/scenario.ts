@@ -3,7 +3,8 @@ import type { History } from './history.js';
 import type { Progress } from './progress.js';
 import type { SeededRandom } from './rng.js';
 import type { CountName, Counts, Promise_ } from './types.js';
-import type { ChaosProxy, ProxyRule } from '../chaos/proxy.js';
+import type { ChaosProxy } from '../chaos/proxy.js';
+import type { ProxyRule } from '../chaos/rules.js';
 import type { TopicSpec } from '../kafka/client.js';
 import type { Resources } from './resources.js';
 

@@ -29,8 +29,18 @@ export function errorChain(error: unknown): ErrorLike[] {
   return chain;
 }
 
+/** Broker answers that also leave the outcome open: the request may have been written. */
+const UNKNOWN_OUTCOME_TYPES = new Set(['REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']);
+
+/**
+ * kafkajs' "retries exceeded" error keeps only the last attempt's cause, so a send whose earlier
+ * attempt was cut by a reset but whose last attempt was refused reads as failed: a limit of kafkajs.
+ */
 export function sendOutcomeOf(error: unknown): SendOutcome {
-  return errorChain(error).some((e) => e.name && UNKNOWN_OUTCOME.has(e.name)) ? 'unknown' : 'failed';
+  const unknown = errorChain(error).some(
+    (e) => (e.name && UNKNOWN_OUTCOME.has(e.name)) || (e.type && UNKNOWN_OUTCOME_TYPES.has(e.type)),
+  );
+  return unknown ? 'unknown' : 'failed';
 }
 
 /** The innermost useful description, e.g. "KafkaJSConnectionError: Connection error: read ECONNRESET". */

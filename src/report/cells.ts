@@ -31,7 +31,7 @@ export function noteLine(result: VariantResult): string {
   const promised = Object.entries(result.expect)
     .map(([k, v]) => `${labelOf(k)} = ${v}`)
     .join(', ');
-  return promised ? `${result.note} Promise: ${promised}.` : result.note;
+  return promised ? [result.note, `Promise: ${promised}.`].filter(Boolean).join(' ') : result.note;
 }
 
 const LABELS: Record<string, string> = {

@@ -2,16 +2,15 @@
 import type { SeededRandom } from '../core/rng.js';
 
 /**
- * `count` ordinals in [first, last], ideally at least `minGap` apart, drawn from `rng`.
- * Spacing keeps one fault's retries clear of the next fault, so each can be counted on its own;
- * when the range is too small for that, the gap shrinks to what fits.
+ * `count` ordinals in [first, last], at least `minGap` apart when the range has room for that,
+ * drawn from `rng`. The range is cut into `count` equal steps; each fault lands in its own step at a
+ * seeded offset that leaves `minGap` to the next one. Without room, faults are one step apart.
  */
 export function pickOrdinals(rng: SeededRandom, count: number, first: number, last: number, minGap: number): number[] {
   if (count <= 0 || last < first) return [];
   const span = last - first + 1;
-  const gap = Math.max(1, Math.min(minGap, Math.floor(span / count)));
-  const slots = Math.floor(span / gap);
-  const chosen = rng.distinctInts(Math.min(count, slots), 0, slots - 1);
-  // A seeded offset inside the first half of each chosen slot keeps neighbours at least gap/2 apart.
-  return chosen.map((slot) => first + slot * gap + rng.int(0, Math.max(0, Math.floor(gap / 2) - 1)));
+  const n = Math.min(count, span);
+  const step = Math.floor(span / n);
+  const slack = Math.max(0, step - minGap);
+  return Array.from({ length: n }, (_, i) => first + i * step + rng.int(0, slack));
 }

@@ -4,6 +4,7 @@ import type { SeededRandom } from '../core/rng.js';
 
 /** N messages spread over `keys` keys at seeded random, each with its per-key and global sequence. */
 export function makeMessages(runId: string, count: number, keys: number, rng: SeededRandom): LabMessage[] {
+  if (keys < 1) throw new RangeError(`makeMessages needs at least one key, got ${keys}`);
   const nextSeq = new Map<string, number>();
   const messages: LabMessage[] = [];
   for (let i = 0; i < count; i++) {
@@ -18,8 +19,9 @@ export function makeMessages(runId: string, count: number, keys: number, rng: Se
 /** Extra fields a scenario may carry in a message (order id, amount, ...). */
 export type Payload = Record<string, string | number>;
 
+/** The lab's own fields come last, so a payload field of the same name can never replace them. */
 export function encodeMessage(m: LabMessage, payload: Payload = {}): string {
-  return JSON.stringify({ id: m.id, key: m.key, seq: m.seq, g: m.globalSeq, ...payload });
+  return JSON.stringify({ ...payload, id: m.id, key: m.key, seq: m.seq, g: m.globalSeq });
 }
 
 export interface DecodedMessage extends LabMessage {

@@ -1,0 +1,102 @@
+// Benchmark: produce throughput through the chaos proxy (no fault) versus straight to the broker, in one run.
+// Usage: npm run bench [-- --bootstrap host:port]   (default: starts a local broker)
+import { ChaosProxy } from '../../src/chaos/proxy.js';
+import { startLocalBroker } from '../../src/broker/local.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { connectExternal } from '../../src/broker/external.js';
+import { DEFAULT_KAFKA_VERSION } from '../../src/broker/versions.js';
+import { runCleanups } from '../../src/core/cleanup.js';
+import { createProgress } from '../../src/core/progress.js';
+import { SeededRandom } from '../../src/core/rng.js';
+import { createKafka, createProducer, createTopics, deleteTopics, LAB_RETRY } from '../../src/kafka/client.js';
+import { encodeMessage, makeMessages } from '../../src/workload/messages.js';
+import { inWindows } from '../../src/workload/producer-workload.js';
+
+const ROUNDS = 7;
+const WARMUP_ROUNDS = 3;
+
+interface Workload {
+  name: string;
+  /** Messages per send() call. */
+  batch: number;
+  sends: number;
+  concurrency: number;
+}
+
+/**
+ * The headline is the throughput workload (batched sends): it measures how much produce traffic the
+ * proxy carries. The lab's own workload (one message per send) is printed too: there the ratio shows
+ * the proxy's fixed cost per request, which on two cores competes with the client and the broker.
+ */
+const THROUGHPUT: Workload = { name: 'throughput: 100 messages per send, 5 sends in flight', batch: 100, sends: 300, concurrency: 5 };
+const PER_REQUEST: Workload = { name: "per request: the lab's workload, 1 message per send, 5 sends in flight", batch: 1, sends: 3000, concurrency: 5 };
+const WORKLOADS: Workload[] = [PER_REQUEST, THROUGHPUT];
+
+async function produce(via: string, topic: string, w: Workload): Promise<number> {
+  const kafka = createKafka(via, { clientId: 'dup-lab-bench', retry: LAB_RETRY });
+  const producer = createProducer(kafka, { idempotent: false });
+  await producer.connect();
+  const messages = makeMessages('bench', w.batch * w.sends, 8, new SeededRandom(1));
+  const batches = Array.from({ length: w.sends }, (_, i) => messages.slice(i * w.batch, (i + 1) * w.batch));
+  const started = performance.now();
+  await inWindows(batches, w.concurrency, async (batch) => {
+    await producer.send({ topic, acks: -1, messages: batch.map((m) => ({ key: m.key, value: encodeMessage(m) })) });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await producer.disconnect();
+  return (w.batch * w.sends) / seconds;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const flag = process.argv.indexOf('--bootstrap');
+  const progress = createProgress();
+  const broker: RunningBroker =
+    flag > 0 ? await connectExternal(process.argv[flag + 1] ?? '') : await startLocalBroker(DEFAULT_KAFKA_VERSION, progress);
+  const proxy = await ChaosProxy.start({ upstream: broker.bootstrap, rules: [], seed: 1 });
+  const topic = `dup-lab-bench-${Date.now().toString(36)}`;
+  await createTopics(broker.bootstrap, [{ name: topic, partitions: 1 }]);
+  console.log(`broker: ${broker.description}`);
+  const ratios = new Map<Workload, number>();
+  try {
+    for (const w of WORKLOADS) {
+      // Warm-up, not counted: the broker's JIT needs tens of thousands of requests before its speed settles.
+      for (let i = 0; i < WARMUP_ROUNDS; i++) {
+        await produce(broker.bootstrap, topic, w);
+        await produce(proxy.bootstrap, topic, w);
+      }
+      const direct: number[] = [];
+      const proxied: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate the order so a drift in broker speed does not favour one side.
+        const order = round % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct'];
+        for (const side of order) {
+          const rate = await produce(side === 'direct' ? broker.bootstrap : proxy.bootstrap, topic, w);
+          (side === 'direct' ? direct : proxied).push(rate);
+        }
+      }
+      const ratio = median(proxied) / median(direct);
+      ratios.set(w, ratio);
+      console.log(`${w.name}`);
+      console.log(`  direct: ${median(direct).toFixed(0)} msg/s   proxy: ${median(proxied).toFixed(0)} msg/s   ratio ${ratio.toFixed(3)}   (median of ${ROUNDS})`);
+    }
+  } finally {
+    await deleteTopics(broker.bootstrap, [topic]).catch(() => undefined);
+    await proxy.close();
+    await broker.stop();
+    await runCleanups();
+  }
+  console.log(`proxy-vs-direct throughput ratio: ${ratios.get(THROUGHPUT)!.toFixed(3)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    void runCleanups().then(() => process.exit(1));
+  },
+);

@@ -1,0 +1,55 @@
+// Ctrl-C, SIGTERM or a killed lab in any phase leaves no JVM, child process or temp dir behind.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CLI } from './support/cli.js';
+import { labTempDirs, processesMatching, waitFor } from './support/processes.js';
+
+const BROKER_MARK = 'kafka-dup-lab-broker-';
+
+function startRun() {
+  const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'local'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, exited, stderr: () => stderr };
+}
+
+async function expectNothingLeft(dirsBefore: string[]): Promise<void> {
+  const clean = await waitFor(() => processesMatching(BROKER_MARK).length === 0, 15_000);
+  expect(clean, processesMatching(BROKER_MARK).join('\n')).toBe(true);
+  const leftDirs = await waitFor(() => labTempDirs().every((d) => dirsBefore.includes(d)), 5_000);
+  expect(leftDirs, labTempDirs().join(', ')).toBe(true);
+}
+
+describe('no orphans', () => {
+  it.each([
+    ['SIGINT while the broker starts', 'SIGINT', 0],
+    ['SIGINT while variants run', 'SIGINT', 5_000],
+    ['SIGTERM while variants run', 'SIGTERM', 5_000],
+  ] as const)('%s: exit 130 and everything removed', async (_label, signal, afterBrokerMs) => {
+    const dirsBefore = labTempDirs();
+    const run = startRun();
+    const started = await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50);
+    expect(started, run.stderr()).toBe(true);
+    await new Promise((r) => setTimeout(r, afterBrokerMs));
+    run.child.kill(signal);
+    const { code } = await run.exited;
+    expect(code, run.stderr()).toBe(130);
+    await expectNothingLeft(dirsBefore);
+  });
+
+  it('SIGKILL of the lab itself: the guardian still removes the JVM and its data dir', async () => {
+    const dirsBefore = labTempDirs();
+    const run = startRun();
+    expect(await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_000));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await expectNothingLeft(dirsBefore);
+  });
+});

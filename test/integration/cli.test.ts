@@ -1,0 +1,110 @@
+// The CLI as a user meets it: exit codes, one-line errors, --json, --keep-topics, against a real broker.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { withAdmin } from '../../src/kafka/client.js';
+import { RUN_SCHEMA } from '../../src/report/json.js';
+import { startTestBroker } from './support/broker.js';
+import { runCli } from './support/cli.js';
+
+let broker: RunningBroker;
+beforeAll(async () => {
+  broker = await startTestBroker();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+/** A user mistake ends in exactly one line on stderr, no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('usage errors exit 2 with one clear line', () => {
+  it('unknown scenario', async () => {
+    const r = await runCli(['run', 'no-such-scenario']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /unknown scenario "no-such-scenario".*producer-retry/);
+  });
+
+  it('unknown variant names the variants there are', async () => {
+    const r = await runCli(['run', 'producer-retry', '--variant', 'nope']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /no variant "nope".*retries, no-retries, idempotent/);
+  });
+
+  it.each([
+    [['--messages', 'abc'], /--messages must be a whole number/],
+    [['--messages', '0'], /--messages must be a whole number from 1/],
+    [['--seed', '-3'], /--seed must be a whole number/],
+    [['--broker', 'cloud'], /--broker must be one of auto, local, container, external/],
+    [['--bootstrap', 'localhost'], /--bootstrap "localhost" is not host:port/],
+    [['--broker', 'local', '--bootstrap', 'localhost:9092'], /--bootstrap goes with --broker external/],
+    [['--kafka-version', '2.8.0'], /--kafka-version 2.8.0 is not supported/],
+  ])('bad option %j', async (args, pattern) => {
+    const r = await runCli(['run', 'producer-retry', ...args]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, pattern);
+  });
+
+  it('an unknown option is rejected by the parser with exit 2', async () => {
+    const r = await runCli(['run', 'producer-retry', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+});
+
+describe('environment errors exit 1', () => {
+  it('an unreachable bootstrap fails fast with one line', async () => {
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', '127.0.0.1:1'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /Cannot reach Kafka at 127\.0\.0\.1:1/);
+    expect(r.ms).toBeLessThan(20_000);
+  });
+});
+
+describe('commands', () => {
+  it('list shows every scenario with its variants', async () => {
+    const r = await runCli(['list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^producer-retry /m);
+    expect(r.stdout).toMatch(/idempotent-sync/);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('run --json --keep-topics prints the documented JSON and leaves the named topics on the broker', async () => {
+    const r = await runCli(
+      ['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'no-retries', '--messages', '300', '--faults', '2', '--json', '--keep-topics'],
+      { timeoutMs: 60_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.schema).toBe(RUN_SCHEMA);
+    expect(report.broker.provider).toBe('external');
+    const variant = report.scenarios[0].variants[0];
+    expect(variant.variant).toBe('no-retries');
+    expect(variant.counts.sent).toBe(300);
+    expect(variant.counts.duplicates).toBe(0);
+    expect(report.keptTopics).toHaveLength(1);
+    const topics = await withAdmin(broker.bootstrap, (admin) => admin.listTopics());
+    expect(topics).toContain(report.keptTopics[0]);
+  });
+
+  it('without --keep-topics the run deletes its topics', async () => {
+    const before = await withAdmin(broker.bootstrap, (admin) => admin.listTopics());
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'retries', '--messages', '200', '--faults', '1'], {
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/retries/);
+    const after = await withAdmin(broker.bootstrap, (admin) => admin.listTopics());
+    expect(after.filter((t) => !before.includes(t) && t.startsWith('dup-lab-'))).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+// Unit tests for the command-line value parsers: what each accepts, and the one-line error for the rest.
+import { describe, it, expect } from 'vitest';
+import { collect, nonNegativeInt, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
+import { UsageError } from '../../../src/core/errors.js';
+import type { Scenario, Variant } from '../../../src/core/scenario.js';
+
+/** The UsageError `fn` throws (fails the test if it throws anything else or nothing). */
+const usageError = (fn: () => unknown): UsageError => {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError, nothing was thrown');
+};
+
+const NOT_WHOLE = ['', ' 5', '5 ', '-1', '+1', '1.5', '1e3', '0x10', 'abc', '5a', '١٢'];
+
+describe('positiveInt', () => {
+  const messages = positiveInt('--messages');
+
+  it.each([
+    ['1', 1],
+    ['42', 42],
+    ['1000000', 1_000_000],
+    ['007', 7],
+  ])('accepts %j as %d', (raw, value) => {
+    expect(messages(raw)).toBe(value);
+  });
+
+  it.each(['0', '1000001', '99999999999999999999999', ...NOT_WHOLE])('rejects %j, naming the flag and the value', (raw) => {
+    const error = usageError(() => messages(raw));
+    expect(error.message).toContain('--messages');
+    expect(error.message).toContain(`"${raw}"`);
+    expect(error.message).toContain('from 1 to 1000000');
+  });
+
+  it('honours a custom maximum', () => {
+    const faults = positiveInt('--faults', 20);
+    expect(faults('20')).toBe(20);
+    expect(usageError(() => faults('21')).message).toBe('--faults must be a whole number from 1 to 20, not "21"');
+  });
+});
+
+describe('nonNegativeInt', () => {
+  const retries = nonNegativeInt('--retries', 10);
+
+  it.each([
+    ['0', 0],
+    ['3', 3],
+    ['10', 10],
+  ])('accepts %j as %d', (raw, value) => {
+    expect(retries(raw)).toBe(value);
+  });
+
+  it.each(['11', ...NOT_WHOLE])('rejects %j, naming the flag', (raw) => {
+    const error = usageError(() => retries(raw));
+    expect(error.message).toBe(`--retries must be a whole number from 0 to 10, not "${raw}"`);
+  });
+
+  it('defaults to a maximum of 1000000', () => {
+    const n = nonNegativeInt('--n');
+    expect(n('1000000')).toBe(1_000_000);
+    expect(usageError(() => n('1000001')).message).toContain('--n');
+  });
+});
+
+describe('parseSeed', () => {
+  it.each([
+    ['0', 0],
+    ['42', 42],
+    ['4294967295', 0xffffffff],
+  ])('accepts %j as %d', (raw, value) => {
+    expect(parseSeed(raw)).toBe(value);
+  });
+
+  it.each(['4294967296', '-1', '1.5', 'random', ''])('rejects %j, naming --seed', (raw) => {
+    const error = usageError(() => parseSeed(raw));
+    expect(error.message).toBe(`--seed must be a whole number from 0 to 4294967295, not "${raw}"`);
+  });
+});
+
+describe('parseProvider', () => {
+  it.each(['auto', 'local', 'container', 'external'])('accepts %s', (raw) => {
+    expect(parseProvider(raw)).toBe(raw);
+  });
+
+  it.each(['docker', 'Local', 'AUTO', '', ' local'])('rejects %j, listing the choices', (raw) => {
+    const error = usageError(() => parseProvider(raw));
+    expect(error.message).toBe(`--broker must be one of auto, local, container, external, not "${raw}"`);
+  });
+});
+
+describe('collect', () => {
+  it('appends to the previous values without changing them', () => {
+    const previous = ['a'];
+    expect(collect('b', previous)).toEqual(['a', 'b']);
+    expect(previous).toEqual(['a']);
+  });
+
+  it('starts a new list', () => {
+    expect(collect('a')).toEqual(['a']);
+  });
+});
+
+describe('pickVariants', () => {
+  const variant = (name: string): Variant => ({ name, title: name, why: '', settings: {}, expect: {} });
+  const scenario: Scenario = {
+    name: 'producer-retry',
+    summary: '',
+    explain: { story: '', kafkajs: [], java: [], kafkajsDiffers: '' },
+    defaultMessages: 10,
+    defaultFaults: 1,
+    columns: [],
+    variants: [variant('baseline'), variant('idempotent'), variant('max-in-flight-1')],
+    runVariant: () => Promise.reject(new Error('not run in unit tests')),
+  };
+
+  it('returns every variant when none is named', () => {
+    expect(pickVariants(scenario, undefined)).toBe(scenario.variants);
+    expect(pickVariants(scenario, [])).toBe(scenario.variants);
+  });
+
+  it('returns the named variants, in the order given', () => {
+    expect(pickVariants(scenario, ['max-in-flight-1', 'baseline']).map((v) => v.name)).toEqual(['max-in-flight-1', 'baseline']);
+  });
+
+  it('rejects an unknown variant, naming the scenario and listing its variants', () => {
+    const error = usageError(() => pickVariants(scenario, ['baseline', 'exactly-once']));
+    expect(error.message).toBe(
+      'producer-retry has no variant "exactly-once"; its variants are: baseline, idempotent, max-in-flight-1',
+    );
+  });
+
+  it('matches names exactly', () => {
+    expect(() => pickVariants(scenario, ['Baseline'])).toThrow(UsageError);
+  });
+});

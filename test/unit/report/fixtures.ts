@@ -1,0 +1,71 @@
+// Shared fixed results for the report tests: a tiny scenario and one result row of each kind.
+import type { Scenario } from '../../../src/core/scenario.js';
+import type { ScenarioResult } from '../../../src/core/runner.js';
+import type { VariantResult } from '../../../src/core/types.js';
+
+export const scenario: Scenario = {
+  name: 'demo',
+  summary: 'A lost ack makes the producer retry.',
+  explain: { story: '', kafkajs: [], java: [], kafkajsDiffers: '' },
+  defaultMessages: 100,
+  defaultFaults: 5,
+  columns: [
+    { key: 'sent', label: 'sent' },
+    { key: 'duplicates', label: 'duplicates', predicted: true },
+    { key: 'lost', label: 'lost' },
+  ],
+  variants: [],
+  runVariant: () => Promise.reject(new Error('not run in unit tests')),
+};
+
+const base = (variant: string, extra: Partial<VariantResult>): VariantResult => ({
+  scenario: 'demo',
+  variant,
+  title: variant,
+  why: `why ${variant}`,
+  counts: {},
+  predicted: {},
+  expect: {},
+  promise: 'none',
+  brokenBy: [],
+  note: '',
+  topics: [],
+  durationMs: 1000,
+  history: [],
+  ...extra,
+});
+
+export const results: VariantResult[] = [
+  base('baseline', {
+    counts: { sent: 100, duplicates: 25, lost: 0 },
+    predicted: { duplicates: 25 },
+    note: 'Each lost ack is retried.',
+    topics: ['lab-demo-baseline'],
+    history: [{ type: 'phase', at: 0, name: 'produce' }],
+  }),
+  base('idempotent', {
+    counts: { sent: 100, duplicates: 0, lost: 0 },
+    expect: { duplicates: 0 },
+    promise: 'kept',
+    note: 'The broker drops the retried batch.',
+  }),
+  base('concurrent', {
+    counts: { sent: 100, duplicates: 3, lost: 1.25 },
+    expect: { duplicates: 0, lost: 0 },
+    promise: 'broken',
+    brokenBy: ['duplicates', 'lost'],
+    note: 'Sends overlap.',
+    topics: ['lab-demo-concurrent'],
+  }),
+  base('redis', { skipped: 'no Redis at localhost:6379', expect: { duplicates: 0 } }),
+  base('crashy', { error: 'broker went away', counts: { sent: 3 } }),
+];
+
+export const run: ScenarioResult = {
+  scenario: 'demo',
+  summary: 'A lost ack makes the producer retry.',
+  seed: 42,
+  messages: 100,
+  faults: 5,
+  results,
+};
