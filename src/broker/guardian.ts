@@ -12,36 +12,32 @@ if (!dataDir || !java) {
   process.exit(2);
 }
 
-// Its own process group, so a Ctrl-C in the terminal does not start a slow graceful shutdown of the JVM.
-const jvm = spawn(java, javaArgs, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
-let finished = false;
+// Same process group as the lab, so even a SIGKILL of the whole group takes the JVM with it.
+const jvm = spawn(java, javaArgs, { stdio: ['ignore', 'inherit', 'inherit'] });
+let exitCode = 0;
 
-function finish(code: number): void {
-  if (finished) return;
-  finished = true;
-  // The lab's data is throw-away, so there is no graceful shutdown to wait for.
-  try {
-    if (jvm.exitCode === null && jvm.pid) process.kill(-jvm.pid, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
+function removeDataAndExit(): void {
   rmSync(dataDir!, { recursive: true, force: true });
-  process.exit(code);
+  process.exit(exitCode);
+}
+
+/** The lab's data is throw-away: no graceful shutdown, kill, wait for the exit, then delete. */
+function stop(): void {
+  if (jvm.exitCode !== null || jvm.signalCode !== null) removeDataAndExit();
+  jvm.kill('SIGKILL');
+  setTimeout(removeDataAndExit, 5_000).unref();
 }
 
 jvm.on('exit', (code, signal) => {
-  jvm.removeAllListeners();
-  if (!finished) {
-    rmSync(dataDir, { recursive: true, force: true });
-    finished = true;
-    process.exit(code ?? (signal ? 1 : 0));
-  }
+  exitCode = code ?? (signal === 'SIGKILL' ? 0 : 1);
+  removeDataAndExit();
 });
 jvm.on('error', (error) => {
   process.stderr.write(`could not start ${java}: ${error.message}\n`);
-  finish(127);
+  exitCode = 127;
+  removeDataAndExit();
 });
-process.stdin.on('end', () => finish(0));
-process.stdin.on('close', () => finish(0));
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
 process.stdin.resume();
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => finish(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);

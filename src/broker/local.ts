@@ -1,13 +1,13 @@
 // The `local` provider: a real single-node Apache Kafka (KRaft) in a child JVM, from Maven Central artifacts or KAFKA_HOME.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError } from '../core/errors.js';
 import { compiledScript } from '../core/paths.js';
+import { makeTempDir } from '../core/temp.js';
 import type { Progress } from '../core/progress.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
@@ -28,7 +28,7 @@ export function javaCommand(): string {
 
 export async function startLocalBroker(version: string, progress: Progress): Promise<RunningBroker> {
   const { classpath, source } = await findKafkaClasspath(version, progress);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kafka-dup-lab-broker-'));
+  const dataDir = makeTempDir('broker');
   const unregisterDir = onCleanup('broker data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const [port, controllerPort] = [await freePort(), await freePort()];

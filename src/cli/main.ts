@@ -6,6 +6,7 @@ import { collect, nonNegativeInt, parseProvider, parseSeed, positiveInt } from '
 import { EXIT, exitCodeFor, installSignalHandlers } from './process.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
+import { sweepStaleTempDirs } from '../core/temp.js';
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kafka-dup-lab')
@@ -53,6 +54,7 @@ Examples:
 
 export async function main(argv: string[]): Promise<number> {
   installSignalHandlers();
+  sweepStaleTempDirs();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => (code = c));
   try {

@@ -1,7 +1,5 @@
 // Runs a scenario's variants one after another on one broker, each with fresh topics, and turns each into a result row.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { ChaosProxy } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { judgePromise } from '../check/promise.js';
@@ -12,6 +10,7 @@ import { History } from './history.js';
 import type { Progress } from './progress.js';
 import { missingReason, type Resources } from './resources.js';
 import { SeededRandom } from './rng.js';
+import { makeTempDir } from './temp.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from './scenario.js';
 import type { VariantResult } from './types.js';
 
@@ -61,7 +60,7 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string):
   const history = new History();
   const topics: string[] = [];
   const undo: { label: string; run: () => Promise<void> | void }[] = [];
-  const workDir = mkdtempSync(join(tmpdir(), 'kafka-dup-lab-run-'));
+  const workDir = makeTempDir('run');
   const unregisterWorkDir = onCleanup('run work dir', () => rmSync(workDir, { recursive: true, force: true }));
   const base: Omit<VariantResult, 'counts' | 'predicted' | 'promise' | 'brokenBy' | 'note' | 'durationMs' | 'history'> = {
     scenario: scenario.name,

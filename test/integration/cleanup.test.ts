@@ -1,15 +1,16 @@
 // Ctrl-C, SIGTERM or a killed lab in any phase leaves no JVM, child process or temp dir behind.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI } from './support/cli.js';
+import { CLI, runCli } from './support/cli.js';
 import { labTempDirs, processesMatching, waitFor } from './support/processes.js';
 
 const BROKER_MARK = 'kafka-dup-lab-broker-';
 
-function startRun() {
+function startRun(options: { ownGroup?: boolean } = {}) {
   const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'local'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
+    detached: options.ownGroup ?? false,
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -50,6 +51,18 @@ describe('no orphans', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     run.child.kill('SIGKILL');
     await run.exited;
+    await expectNothingLeft(dirsBefore);
+  });
+
+  it('SIGKILL of the whole process group: the JVM dies with it, and the next run sweeps the dead run\'s dir', async () => {
+    const dirsBefore = labTempDirs();
+    const run = startRun({ ownGroup: true });
+    expect(await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_000));
+    process.kill(-run.child.pid!, 'SIGKILL');
+    await run.exited;
+    expect(await waitFor(() => processesMatching(BROKER_MARK).length === 0, 10_000)).toBe(true);
+    await runCli(['list']);
     await expectNothingLeft(dirsBefore);
   });
 });
