@@ -52,7 +52,7 @@ export async function startLocalBroker(version: string, progress: Progress): Pro
       bootstrap: `127.0.0.1:${port}`,
       provider: 'local',
       kafkaVersion: version,
-      description: `Apache Kafka ${version}, local JVM (KRaft, one node; classpath from ${source})`,
+      description: `Apache Kafka ${version}, local JVM (KRaft, one node${process.env.KAFKA_HOME ? `, from ${source}` : ''})`,
       stop: broker.stop,
     };
   } catch (error) {

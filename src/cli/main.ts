@@ -4,6 +4,7 @@ import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { scenarios } from '../../scenarios/index.js';
 import { collect, nonNegativeInt, parseProvider, parseSeed, positiveInt } from './parse.js';
 import { EXIT, exitCodeFor, installSignalHandlers } from './process.js';
+import { brokerCommand } from './broker-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
 import { sweepStaleTempDirs } from '../core/temp.js';
@@ -39,6 +40,20 @@ Examples:
   $ kafka-dup-lab run producer-retry --bootstrap localhost:9092 --json`,
     )
     .action(async (name: string, options) => setExit(await runCommand(name, options)));
+
+  program
+    .command('broker')
+    .description('start a lab broker in the foreground and print its address; Ctrl-C stops it')
+    .addOption(new Option('--broker <provider>', 'auto | local | container').default('auto').argParser(parseProvider))
+    .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab broker                       # then, in other terminals:
+  $ kafka-dup-lab run producer-retry --bootstrap 127.0.0.1:<port>`,
+    )
+    .action(async (options) => setExit(await brokerCommand(options)));
 
   program
     .command('list')

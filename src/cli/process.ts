@@ -12,14 +12,20 @@ export const EXIT = {
 } as const;
 
 let interrupted = false;
+let interruptExitCode: number = EXIT.interrupted;
+
+/** For commands whose normal end is Ctrl-C (the foreground broker): exit with this code instead of 130. */
+export function setInterruptExitCode(code: number): void {
+  interruptExitCode = code;
+}
 
 /** On Ctrl-C or SIGTERM: undo everything the run started, then exit 130. A second Ctrl-C exits at once. */
 export function installSignalHandlers(): void {
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(EXIT.interrupted);
+    if (interrupted) process.exit(interruptExitCode);
     interrupted = true;
-    process.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping the broker, workers and proxies…\n`);
-    void runCleanups(8_000).then(() => process.exit(EXIT.interrupted));
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping what the lab started…\n`);
+    void runCleanups(8_000).then(() => process.exit(interruptExitCode));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

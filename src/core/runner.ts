@@ -11,6 +11,7 @@ import type { Progress } from './progress.js';
 import { missingReason, type Resources } from './resources.js';
 import { SeededRandom } from './rng.js';
 import { makeTempDir } from './temp.js';
+import { inWindows } from './windows.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from './scenario.js';
 import type { VariantResult } from './types.js';
 
@@ -24,6 +25,8 @@ export interface RunRequest {
   keepTopics: boolean;
   progress: Progress;
   resources: Omit<Resources, 'workDir'>;
+  /** Variants run at once; default: the scenario's parallelVariants. */
+  parallel?: number;
 }
 
 export interface ScenarioResult {
@@ -39,11 +42,17 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
   const { scenario, variants, progress } = request;
   // The run id makes topic names and message ids unique, so runs on a shared broker never mix.
   const runId = `${request.seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
-  const results: VariantResult[] = [];
-  for (const [index, variant] of variants.entries()) {
-    progress.step(`${scenario.name}: ${variant.name} (${index + 1}/${variants.length})`);
-    results.push(await runVariant(request, variant, runId));
-  }
+  const results: VariantResult[] = new Array(variants.length);
+  let done = 0;
+  const report = () => progress.step(`${scenario.name}: ${done}/${variants.length} variants done`);
+  report();
+  // Variants are independent (own topics, proxy, clients); a scenario says how many may run at once.
+  const indexes = variants.map((_, i) => i);
+  await inWindows(indexes, Math.max(1, request.parallel ?? scenario.parallelVariants ?? 1), async (i) => {
+    results[i] = await runVariant(request, variants[i]!, runId);
+    done++;
+    report();
+  });
   progress.done();
   return {
     scenario: scenario.name,

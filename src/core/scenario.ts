@@ -71,6 +71,8 @@ export interface Scenario<S = any> {
   /** How many faults the scenario injects by default (--faults overrides). */
   defaultFaults: number;
   columns: Column[];
+  /** How many variants may run at the same time on one broker (default 1). */
+  parallelVariants?: number;
   variants: Variant<S>[];
   runVariant(ctx: VariantContext, variant: Variant<S>): Promise<VariantOutcome>;
 }

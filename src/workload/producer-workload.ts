@@ -4,6 +4,7 @@ import type { LabMessage } from '../core/types.js';
 import { createKafka, createProducer, LAB_RETRY, type ProducerConfig } from '../kafka/client.js';
 import { describeError, sendOutcomeOf } from '../kafka/errors.js';
 import { encodeMessage } from './messages.js';
+import { inWindows } from '../core/windows.js';
 
 export interface ProducerSettings {
   idempotent: boolean;
@@ -67,16 +68,4 @@ export async function runProducer(run: ProduceRun): Promise<number> {
   } finally {
     await producer.disconnect().catch(() => undefined);
   }
-}
-
-/** Runs `work` over `items` with at most `limit` running at once, starting them in order. */
-export async function inWindows<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -10,7 +10,7 @@ import { createProgress } from '../../src/core/progress.js';
 import { SeededRandom } from '../../src/core/rng.js';
 import { createKafka, createProducer, createTopics, deleteTopics, LAB_RETRY } from '../../src/kafka/client.js';
 import { encodeMessage, makeMessages } from '../../src/workload/messages.js';
-import { inWindows } from '../../src/workload/producer-workload.js';
+import { inWindows } from '../../src/core/windows.js';
 
 const ROUNDS = 7;
 const WARMUP_ROUNDS = 3;
