@@ -133,7 +133,7 @@ export class ChaosProxy {
     const responses = new FrameSplitter();
     let doomed: { pendingAtDoom: Pending; dropped: number; quiet: boolean; quietTimer?: NodeJS.Timeout; timer: NodeJS.Timeout } | null =
       null;
-    const quietMs = this.options.quietMs ?? 50;
+    const quietMs = this.options.quietMs ?? 200;
     // Requests are forwarded, and responses written, strictly in order; these chains keep the order
     // across a delayed request or an asynchronous rewrite, and are bypassed when nothing is waiting.
     let requestChain: Promise<void> | null = null;
