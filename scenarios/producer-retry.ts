@@ -8,6 +8,7 @@ import { makeMessages } from '../src/workload/messages.js';
 import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
 import { readBack } from '../src/workload/read-back.js';
 
+/** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
 const CONCURRENCY = 5;
 /** Produce requests between faults, so one fault's retries are done before the next fault. */
@@ -46,7 +47,7 @@ const variants: Variant<ProducerSettings>[] = [
 
 async function runVariant(ctx: VariantContext, variant: Variant<ProducerSettings>): Promise<VariantOutcome> {
   const topic = await ctx.createTopic('log', 1);
-  const messages = makeMessages(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('messages'));
+  const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
   // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
   const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action: 'drop-response', ordinals }]);

@@ -1,19 +1,20 @@
 // The lab's messages: deterministic ids, keys and per-key sequence numbers, and their JSON encoding.
 import type { LabMessage } from '../core/types.js';
-import type { SeededRandom } from '../core/rng.js';
 
-/** N messages spread over `keys` keys at seeded random, each with its per-key and global sequence. */
-export function makeMessages(runId: string, count: number, keys: number, rng: SeededRandom): LabMessage[] {
+/**
+ * N messages over `keys` keys, round robin (message i has key k(i mod keys)), each with its per-key
+ * and global sequence. Round robin, with more keys than sends in flight, keeps two messages of one
+ * key from ever being in flight together: kafkajs may swap two concurrent send() calls on their way
+ * to the socket, and that swap would otherwise show up as per-key disorder that no fault caused.
+ */
+export function makeMessages(runId: string, count: number, keys: number): LabMessage[] {
   if (keys < 1) throw new RangeError(`makeMessages needs at least one key, got ${keys}`);
-  const nextSeq = new Map<string, number>();
-  const messages: LabMessage[] = [];
-  for (let i = 0; i < count; i++) {
-    const key = `k${rng.int(0, keys - 1)}`;
-    const seq = nextSeq.get(key) ?? 0;
-    nextSeq.set(key, seq + 1);
-    messages.push({ id: `${runId}-${i}`, key, seq, globalSeq: i });
-  }
-  return messages;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${runId}-${i}`,
+    key: `k${i % keys}`,
+    seq: Math.floor(i / keys),
+    globalSeq: i,
+  }));
 }
 
 /** Extra fields a scenario may carry in a message (order id, amount, ...). */

@@ -7,7 +7,6 @@ import { connectExternal } from '../../src/broker/external.js';
 import { DEFAULT_KAFKA_VERSION } from '../../src/broker/versions.js';
 import { runCleanups } from '../../src/core/cleanup.js';
 import { createProgress } from '../../src/core/progress.js';
-import { SeededRandom } from '../../src/core/rng.js';
 import { createKafka, createProducer, createTopics, deleteTopics, LAB_RETRY } from '../../src/kafka/client.js';
 import { encodeMessage, makeMessages } from '../../src/workload/messages.js';
 import { inWindows } from '../../src/core/windows.js';
@@ -36,7 +35,7 @@ async function produce(via: string, topic: string, w: Workload): Promise<number>
   const kafka = createKafka(via, { clientId: 'dup-lab-bench', retry: LAB_RETRY });
   const producer = createProducer(kafka, { idempotent: false });
   await producer.connect();
-  const messages = makeMessages('bench', w.batch * w.sends, 8, new SeededRandom(1));
+  const messages = makeMessages('bench', w.batch * w.sends, 8);
   const batches = Array.from({ length: w.sends }, (_, i) => messages.slice(i * w.batch, (i + 1) * w.batch));
   const started = performance.now();
   await inWindows(batches, w.concurrency, async (batch) => {
