@@ -75,4 +75,11 @@ export interface Scenario<S = any> {
   parallelVariants?: number;
   variants: Variant<S>[];
   runVariant(ctx: VariantContext, variant: Variant<S>): Promise<VariantOutcome>;
+  /**
+   * Optional fault-free measurement (throughput). Prepares a variant's measurement (topics, proxy)
+   * and returns one measured pass. The runner calls the passes after every variant's faults, one at
+   * a time, round-robin over the variants (a warm-up round first), and keeps each variant's best
+   * round: so no variant is measured while another loads the machine, or on a colder broker.
+   */
+  prepareMeasure?(ctx: VariantContext, variant: Variant<S>): Promise<() => Promise<Partial<Counts>>>;
 }

@@ -27,8 +27,6 @@ export interface ProduceRun {
   settings: ProducerSettings;
   history?: History;
   clientId: string;
-  /** When set, messages go to this partition instead of the key's hash. */
-  partitionOf?: (m: LabMessage) => number | undefined;
 }
 
 /** kafkajs producer options for the settings, written out so the lab can also print them. */
@@ -56,7 +54,7 @@ export async function runProducer(run: ProduceRun): Promise<number> {
         await producer.send({
           topic: run.topic,
           acks: run.settings.acks ?? -1,
-          messages: [{ key: m.key, value: encodeMessage(m), partition: run.partitionOf?.(m) }],
+          messages: [{ key: m.key, value: encodeMessage(m) }],
         });
         run.history?.add({ type: 'send', ...m, outcome: 'ok' });
       } catch (error) {
