@@ -1,9 +1,10 @@
 // Every scenario the lab knows, in the order a workshop runs them.
 import type { Scenario } from '../src/core/scenario.js';
+import { consumerCrash } from './consumer-crash.js';
 import { producerRetry } from './producer-retry.js';
 import { reorder } from './reorder.js';
 
-export const scenarios: Scenario[] = [producerRetry, reorder];
+export const scenarios: Scenario[] = [producerRetry, reorder, consumerCrash];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);

@@ -1,12 +1,11 @@
 // The `local` provider: a real single-node Apache Kafka (KRaft) in a child JVM, from Maven Central artifacts or KAFKA_HOME.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError } from '../core/errors.js';
-import { compiledScript } from '../core/paths.js';
+import { lastLines, startGuarded } from '../core/guarded-process.js';
 import { makeTempDir } from '../core/temp.js';
 import type { Progress } from '../core/progress.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
@@ -45,7 +44,15 @@ export async function startLocalBroker(version: string, progress: Progress): Pro
     const logging = writeLoggingConfig(dataDir, version);
     progress.step(`Starting Apache Kafka ${version} (local JVM)`);
     await formatStorage(classpath, dataDir, logDir, logging, version, !process.env.KAFKA_HOME);
-    const broker = await launch(classpath, dataDir, logging);
+    const javaArgs = [...JVM_OPTIONS, ...logging.flag.split(' '), '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
+    const broker = await startGuarded({
+      label: 'The Kafka broker',
+      command: javaCommand(),
+      args: javaArgs,
+      dataDir,
+      readyLine: READY_LINE,
+      timeoutMs: START_TIMEOUT_MS,
+    });
     unregisterDir();
     progress.done();
     return {
@@ -171,70 +178,4 @@ function javaMissing(): EnvironmentError {
   return new EnvironmentError(
     `No Java found (${javaCommand()}): the local broker needs Java 17+ (apt-get install openjdk-17-jre-headless), or use --broker container / --bootstrap.`,
   );
-}
-
-async function launch(classpath: string, dataDir: string, logging: LoggingConfig): Promise<{ stop: () => Promise<void> }> {
-  const javaArgs = [...JVM_OPTIONS, ...logging.flag.split(' '), '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
-    process.execPath,
-    [compiledScript('broker/guardian.js'), dataDir, javaCommand(), ...javaArgs],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  const output: string[] = [];
-  let exited = false;
-  const exitedPromise = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
-
-  const stop = async () => {
-    unregister();
-    if (exited) return;
-    child.stdin.end(); // the guardian kills the JVM and removes the data dir
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exitedPromise;
-    clearTimeout(timer);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  const unregister = onCleanup('local broker', stop);
-
-  const ready = new Promise<void>((resolve, reject) => {
-    const onLine = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (!line) continue;
-        output.push(line);
-        if (output.length > 200) output.shift();
-        if (line.includes(READY_LINE)) resolve();
-      }
-    };
-    child.stdout.on('data', onLine);
-    child.stderr.on('data', onLine);
-    child.on('exit', (code) =>
-      reject(new EnvironmentError(`The Kafka broker exited during start-up (code ${code}): ${lastLines(output.join('\n'), 3)}`)),
-    );
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new EnvironmentError(`The Kafka broker was not ready after ${START_TIMEOUT_MS / 1000} s: ${lastLines(output.join('\n'), 3)}`)),
-      START_TIMEOUT_MS,
-    );
-  });
-  try {
-    await Promise.race([ready, timeout]);
-  } catch (error) {
-    await stop();
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-  // Keep draining the pipes so a chatty broker never blocks on a full pipe.
-  child.stdout.resume();
-  child.stderr.resume();
-  return { stop };
-}
-
-function lastLines(text: string, n: number): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.slice(-n).join(' | ') || 'no output';
 }

@@ -1,7 +1,7 @@
 // Chooses and starts a broker provider: --bootstrap wins, then a container runtime, then a local JVM.
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { EnvironmentError, UsageError } from '../core/errors.js';
+import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
+import { warmGroupCoordinator } from '../kafka/client.js';
+import { onPath } from '../resources/on-path.js';
 import type { Progress } from '../core/progress.js';
 import { containerRuntimeAvailable, startContainerBroker } from './container.js';
 import { connectExternal } from './external.js';
@@ -18,12 +18,22 @@ export interface BrokerRequest {
 
 /** Whether a java executable exists (JAVA_HOME or PATH); looked up without starting a JVM. */
 export function javaAvailable(): boolean {
-  const java = javaCommand();
-  if (java.includes('/')) return existsSync(java);
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, java)));
+  return onPath(javaCommand());
 }
 
+/** Starts (or reaches) a broker whose group coordinator is ready for consumers. */
 export async function startBroker(request: BrokerRequest): Promise<RunningBroker> {
+  const broker = await startProvider(request);
+  try {
+    await warmGroupCoordinator(broker.bootstrap);
+  } catch (error) {
+    await broker.stop();
+    throw new EnvironmentError(`The broker at ${broker.bootstrap} answers, but its group coordinator does not: ${errorMessage(error)}`);
+  }
+  return broker;
+}
+
+async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
   const { choice, bootstrap, kafkaVersion, progress } = request;
   if (bootstrap && choice !== 'auto' && choice !== 'external') {
     throw new UsageError(`--bootstrap goes with --broker external (or auto), not --broker ${choice}`);

@@ -31,6 +31,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--keep-topics', 'leave the run\'s topics on the broker and name them')
     .option('--out <file>', 'also write the results with every variant\'s full history as JSON')
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)
+    .option('--redis-url <url>', 'Redis for the Redis variants (default: a local redis-server, else a container)')
+    .option('--pg-url <url>', 'PostgreSQL for the business database (default: SQLite files)')
     .addHelpText(
       'after',
       `

@@ -12,6 +12,7 @@ import { toJsonReport } from '../report/json.js';
 import { renderTable } from '../report/table.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { pickVariants } from './parse.js';
+import { prepareResources, type PreparedResources } from '../resources/prepare.js';
 import { EXIT } from './process.js';
 
 export interface RunOptions {
@@ -26,6 +27,8 @@ export interface RunOptions {
   keepTopics?: boolean;
   out?: string;
   strict?: boolean;
+  redisUrl?: string;
+  pgUrl?: string;
 }
 
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
@@ -45,7 +48,10 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
     progress,
   });
   let result: ScenarioResult;
+  let prepared: PreparedResources | undefined;
   try {
+    const needs = new Set(variants.flatMap((v) => v.needs ?? []));
+    prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
     result = await runScenario({
       scenario,
       variants,
@@ -55,9 +61,10 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       faults,
       keepTopics: options.keepTopics ?? false,
       progress,
-      resources: {},
+      resources: prepared.resources,
     });
   } finally {
+    await prepared?.stop();
     await broker.stop();
     await runCleanups();
   }

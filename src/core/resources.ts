@@ -3,13 +3,15 @@
 export interface Resources {
   /** A Redis URL, or why there is none. */
   redis?: { url: string } | { missing: string };
-  /** A PostgreSQL URL, when --pg-url was given. */
-  postgres?: { url: string } | { missing: string };
-  /** A directory for per-variant SQLite files; removed after the run. */
+  /** A PostgreSQL URL, when --pg-url was given: the business database then lives there instead of SQLite. */
+  postgres?: { url: string };
+  /** A directory for per-variant SQLite files; removed after the variant. */
   workDir: string;
 }
 
-export function missingReason(resources: Resources, need: 'redis' | 'postgres'): string | undefined {
+export type Need = 'redis';
+
+export function missingReason(resources: Omit<Resources, 'workDir'>, need: Need): string | undefined {
   const found = resources[need];
   if (!found) return `${need} was not prepared for this run`;
   return 'missing' in found ? found.missing : undefined;

@@ -125,7 +125,7 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string):
   };
 
   const missing = (variant.needs ?? [])
-    .map((need) => missingReason({ ...request.resources, workDir: '' }, need))
+    .map((need) => missingReason(request.resources, need))
     .filter((m): m is string => m !== undefined);
   if (missing.length > 0) {
     return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', skipped: missing.join('; '), durationMs: 0, history: [] };

@@ -6,7 +6,7 @@ import type { CountName, Counts, Promise_ } from './types.js';
 import type { ChaosProxy } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import type { TopicSpec } from '../kafka/client.js';
-import type { Resources } from './resources.js';
+import type { Need, Resources } from './resources.js';
 
 export interface Variant<S = unknown> {
   name: string;
@@ -18,7 +18,7 @@ export interface Variant<S = unknown> {
   /** What the variant promises; `{}` for a baseline that promises nothing. */
   expect: Promise_;
   /** External services this variant needs; missing ones make the row "skipped", never silently dropped. */
-  needs?: ('redis' | 'postgres')[];
+  needs?: Need[];
 }
 
 export interface Explain {

@@ -28,7 +28,8 @@ export type WorkerEvent =
   | 'resumed'
   | 'evicted'
   | 'exit'
-  | 'fenced';
+  | 'fenced'
+  | 'restarted';
 
 /** One entry of a history. `at` is milliseconds since the variant started. */
 export type Op =

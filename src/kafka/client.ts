@@ -3,6 +3,8 @@ import kafkajs from 'kafkajs';
 import type {
   Admin,
   Consumer,
+  EachBatchPayload,
+  KafkaMessage,
   ConsumerConfig,
   Kafka as KafkaClient,
   KafkaConfig,
@@ -13,7 +15,7 @@ import type {
 } from 'kafkajs';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
-export type { Admin, Consumer, ConsumerConfig, KafkaClient, Producer, ProducerConfig, RetryOptions };
+export type { Admin, Consumer, ConsumerConfig, EachBatchPayload, KafkaClient, KafkaMessage, Producer, ProducerConfig, RetryOptions };
 
 /**
  * kafkajs' retry defaults, written out (kafkajs shortens them when NODE_ENV=test, and the lab must
@@ -87,6 +89,26 @@ export async function withAdmin<T>(bootstrap: string, work: (admin: Admin) => Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Makes the group coordinator ready: on a new broker the first group request creates and loads the
+ * offsets topic, and until then groups get GROUP_LOAD_IN_PROGRESS (kafkajs consumers then crash and
+ * restart). Asking once, with retries, moves that wait to broker start-up.
+ */
+export async function warmGroupCoordinator(bootstrap: string): Promise<void> {
+  await withAdmin(bootstrap, async (admin) => {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        // kafkajs throws on a group error code, so an answer means the coordinator is loaded.
+        await admin.describeGroups(['kafka-dup-lab-warm-up']);
+        return;
+      } catch {
+        /* coordinator not there yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
 }
 
 export async function createTopics(bootstrap: string, topics: TopicSpec[]): Promise<void> {

@@ -1,0 +1,187 @@
+// Scenario consumer-crash (source notes §2): a worker dies after its side effect and before the offset commit.
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
+import type { Counts } from '../src/core/types.js';
+import { readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { makeOrders, prefillOrders } from '../src/workload/orders.js';
+import { WorkerHandle } from '../src/workload/worker-handle.js';
+import type { CommitMode, CrashPoint, CrashSpec, DedupMode } from '../src/workload/worker-protocol.js';
+
+const KEYS = 8;
+const STEP_TIMEOUT_MS = 30_000;
+
+interface CrashSettings {
+  commit: CommitMode;
+  dedup: DedupMode;
+}
+
+const variants: Variant<CrashSettings>[] = [
+  {
+    name: 'auto-commit',
+    title: 'kafkajs defaults',
+    why: 'autoCommit: kafkajs commits after each batch; a crash inside a batch redoes the part already applied.',
+    settings: { commit: 'auto', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'auto-commit-handoff',
+    title: 'auto-commit, async handoff',
+    why: 'The handler queues the work and returns, so offsets are committed before the work is done.',
+    settings: { commit: 'auto-handoff', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'commit-after-batch',
+    title: 'manual commit after each batch',
+    why: 'Commit once the whole batch is applied: fewer commits, a whole batch to redo after a crash.',
+    settings: { commit: 'after-batch', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'commit-per-message',
+    title: 'manual commit per message',
+    why: 'Commit right after each apply: the window shrinks to one message, it does not close.',
+    settings: { commit: 'per-message', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'commit-before-process',
+    title: 'commit, then apply (at-most-once)',
+    why: 'Offsets first: nothing is applied twice, and what the crash interrupts is never applied.',
+    settings: { commit: 'before-process', dedup: 'none' },
+    expect: { duplicateEffects: 0 },
+  },
+  {
+    name: 'redis-setnx',
+    title: 'Redis SET NX per order id',
+    why: 'Only the first worker to SET the order key applies it; the key is deleted after the commit.',
+    settings: { commit: 'after-batch', dedup: 'redis-setnx' },
+    expect: { duplicateEffects: 0 },
+    needs: ['redis'],
+  },
+  {
+    name: 'dedup-window',
+    title: 'recent 1000 ids, checked first',
+    why: 'Skip ids seen among the last 1000 recorded; batches are far smaller than the window.',
+    settings: { commit: 'after-batch', dedup: 'dedup-window' },
+    expect: { duplicateEffects: 0 },
+  },
+  {
+    name: 'processed-table',
+    title: 'processed-message row, same transaction',
+    why: 'A unique processed_messages row is inserted in the same transaction as the business write.',
+    settings: { commit: 'after-batch', dedup: 'processed-table' },
+    expect: { duplicateEffects: 0, neverApplied: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>): Promise<VariantOutcome> {
+  const topic = await ctx.createTopic('orders', 1);
+  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history);
+  const sink = await variantSink(ctx, variant.name);
+  const groupId = `dup-lab-${ctx.runId}`;
+  // The same seeded crash point for every variant: inside the first worker's 3rd to 5th batch.
+  const rng = ctx.rng.fork('crash');
+  const crash = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2 };
+  const config = (workerId: string, crashSpec?: CrashSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, crash: crashSpec });
+
+  const first = WorkerHandle.start(config('w1', crash), ctx.history);
+  ctx.defer('worker w1', () => first.kill());
+  const { point } = await first.waitFor('crash-point', STEP_TIMEOUT_MS);
+  await first.kill();
+
+  const second = WorkerHandle.start(config('w2'), ctx.history);
+  ctx.defer('worker w2', () => second.kill());
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+  await second.stop();
+
+  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
+  const counts: Partial<Counts> = checkEffects(ctx.history.all());
+  const predicted = predict(variant.settings, point);
+  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point) };
+}
+
+/** What the crash point predicts: redone = applied after the last commit; skipped = committed, never applied. */
+function predict(settings: CrashSettings, point: CrashPoint): Partial<Counts> {
+  const dedups = settings.dedup !== 'none';
+  return { duplicateEffects: dedups ? 0 : point.appliedNotCommitted, neverApplied: point.committedNotApplied };
+}
+
+function noteFor(variant: Variant<CrashSettings>, c: EffectCounts, point: CrashPoint): string {
+  const killed = `SIGKILL after ${point.applied} side effects, ${point.appliedNotCommitted} of them past the last commit${point.committedNotApplied ? `, ${point.committedNotApplied} committed but not yet applied` : ''}.`;
+  const balance = c.balanceActual === c.balanceExpected ? 'The balance is right.' : `The balance is off by ${c.balanceActual - c.balanceExpected}.`;
+  const why: Record<string, string> = {
+    'auto-commit':
+      'kafkajs auto-commit commits after each batch (interval and threshold are only checked between messages), so the restart redid the batch the crash cut. The Java client commits the previous poll\'s offsets from inside poll() every 5 s.',
+    'auto-commit-handoff':
+      'The handler returned before the work was done, so kafkajs committed offsets of work still in the queue; the crash dropped that work and the restart skipped it.',
+    'commit-after-batch': 'The restart began at the last commit, the start of the batch, and applied its first part again.',
+    'commit-per-message': 'Killed between one apply and its commit: that message was applied again.',
+    'commit-before-process': 'The batch was committed before it was applied: the rest of it was never applied, and nothing twice.',
+    'redis-setnx':
+      'The keys of the applied orders were still set (they go only after the commit), so the restart skipped them. Windows remain: a crash between SET and the apply loses the order (its key blocks it), and a copy that arrives after the key is deleted (a producer retry, a rejected commit) is applied again.',
+    'dedup-window':
+      'The restart found the redone ids among the recent ones and skipped them. The id is recorded after the business write, in its own transaction: a crash between the two would apply it twice.',
+    'processed-table':
+      'The redone messages hit the unique processed_messages row written in the same transaction as the first apply, so their transactions did nothing.',
+  };
+  return `${killed} ${why[variant.name] ?? ''} ${c.duplicateEffects} duplicate effects, ${c.neverApplied} never applied. ${balance}`;
+}
+
+export const consumerCrash: Scenario<CrashSettings> = {
+  name: 'consumer-crash',
+  summary: 'A consumer dies after its side effect and before its offset commit; the next one does the work again',
+  defaultMessages: 200,
+  defaultFaults: 1,
+  parallelVariants: 4,
+  columns: [
+    { key: 'messages', label: 'messages' },
+    { key: 'effects', label: 'effects' },
+    { key: 'duplicateEffects', label: 'dup effects', predicted: true },
+    { key: 'neverApplied', label: 'never applied', predicted: true },
+    { key: 'balanceExpected', label: 'balance expected' },
+    { key: 'balanceActual', label: 'balance actual' },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'A consumer reads a batch, applies each order to the business database (a row, and the amount added',
+      'to an account balance), and commits its offsets. If it dies after applying and before committing,',
+      'the next consumer of the partition starts from the last committed offset and applies those orders',
+      'again. Adding to a balance cannot be made idempotent: every duplicate changes the result.',
+      '',
+      'The lab pre-fills a topic with orders, starts a worker process, and SIGKILLs it at a seeded point',
+      'right after a side effect (a graceful stop would not do: kafkajs commits on stop). A fresh worker',
+      'takes over; the counts come from the database afterwards. "pred" is what the crash point predicts.',
+      '',
+      'Committing more often shrinks the window but never closes it; committing first loses instead of',
+      'duplicating. The dependable fix is in the business: a processed-message row with a unique id,',
+      'written in the SAME transaction as the business write. Redis SET NX and a window of recent ids',
+      'help, but each leaves a gap between two resources.',
+    ].join('\n'),
+    kafkajs: [
+      'consumer.run({ autoCommit: true, eachMessage })       // commits after each batch',
+      'consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch })',
+      'await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }])',
+      "kafka.consumer({ groupId, maxBytesPerPartition })      // no max.poll.records: bytes bound a batch",
+    ],
+    java: [
+      'enable.auto.commit=true, auto.commit.interval.ms=5000   # commits the previous poll, from poll()',
+      'enable.auto.commit=false + consumer.commitSync() after processing (Spring Kafka: false by default)',
+      'max.poll.records=500',
+      'INSERT INTO processed_messages(message_id) ... in the same transaction as the business write',
+    ],
+    kafkajsDiffers: [
+      'Java\'s auto-commit commits, from inside poll(), the offsets returned by the previous poll, every',
+      'auto.commit.interval.ms: it cannot know whether they were processed, so it can duplicate (crash',
+      'before the next commit) and lose (work handed to another thread). kafkajs\' autoCommit commits',
+      'resolved offsets after each batch the handler returned from; autoCommitInterval and',
+      'autoCommitThreshold are checked only between messages, never by a timer; with eachBatch,',
+      'eachBatchAutoResolve (default true) resolves the whole batch when the handler returns, even if it',
+      'stopped early. And kafkajs commits on stop()/disconnect(): only a real crash shows the window.',
+    ].join('\n'),
+  },
+};

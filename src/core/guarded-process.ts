@@ -1,0 +1,82 @@
+// Starts a server under the guardian and waits until it prints that it is ready (bounded), keeping its last lines for errors.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { onCleanup } from './cleanup.js';
+import { EnvironmentError } from './errors.js';
+import { compiledScript } from './paths.js';
+
+export interface GuardedServer {
+  /** Kills the server, waits for it, removes its data dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface GuardedStart {
+  /** For messages: "The Kafka broker", "redis-server". */
+  label: string;
+  command: string;
+  args: string[];
+  /** Deleted when the server goes, whichever way. */
+  dataDir: string;
+  /** A line in the server's output that means it is ready. */
+  readyLine: string | RegExp;
+  timeoutMs: number;
+}
+
+export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
+  const child = spawn(process.execPath, [compiledScript('core/guardian.js'), spec.dataDir, spec.command, ...spec.args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+
+  const stop = async () => {
+    unregister();
+    if (!exited) {
+      child.stdin.end(); // the guardian kills the server and removes the data dir
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitedPromise;
+      clearTimeout(timer);
+    }
+    rmSync(spec.dataDir, { recursive: true, force: true });
+  };
+  const unregister = onCleanup(spec.label, stop);
+
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line) continue;
+        output.push(line);
+        if (output.length > 200) output.shift();
+        if (typeof spec.readyLine === 'string' ? line.includes(spec.readyLine) : spec.readyLine.test(line)) resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new EnvironmentError(`${spec.label} exited during start-up (code ${code}): ${lastLines(output, 3)}`)));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new EnvironmentError(`${spec.label} was not ready after ${spec.timeoutMs / 1000} s: ${lastLines(output, 3)}`)),
+      spec.timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([ready, timeout]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  // Keep draining the pipes so a chatty server never blocks on a full pipe.
+  child.stdout.resume();
+  child.stderr.resume();
+  return { stop };
+}
+
+export function lastLines(lines: string[] | string, n: number): string {
+  const all = (typeof lines === 'string' ? lines.split('\n') : lines).map((l) => l.trim()).filter(Boolean);
+  return all.slice(-n).join(' | ') || 'no output';
+}

@@ -1,0 +1,12 @@
+// Checks that the PostgreSQL given with --pg-url answers, within a few seconds.
+import pg from 'pg';
+
+export async function checkPostgres(url: string, timeoutMs = 5_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  await client.connect();
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    await client.end();
+  }
+}

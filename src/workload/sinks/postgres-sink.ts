@@ -1,0 +1,97 @@
+// The PostgreSQL business database (node-postgres), used when --pg-url is given; one schema per variant.
+import pg from 'pg';
+import type { Order } from '../orders.js';
+import type { ApplyResult, EffectsReadBack, Sink } from './sink.js';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function client(url: string): pg.Client {
+  return new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe schema name ${name}`);
+  return `"${name}"`;
+}
+
+export async function initPostgres(url: string, schema: string): Promise<void> {
+  const c = client(url);
+  await c.connect();
+  try {
+    const s = quoteIdent(schema);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await c.query(`
+      CREATE TABLE IF NOT EXISTS ${s}.applied_orders (row_id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL, order_id TEXT NOT NULL, amount INTEGER NOT NULL, worker TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${s}.account (id INTEGER PRIMARY KEY CHECK (id = 1), balance BIGINT NOT NULL);
+      INSERT INTO ${s}.account (id, balance) VALUES (1, 0) ON CONFLICT DO NOTHING;
+      CREATE TABLE IF NOT EXISTS ${s}.processed_messages (message_id TEXT PRIMARY KEY);
+      CREATE TABLE IF NOT EXISTS ${s}.recent_ids (message_id TEXT PRIMARY KEY, n BIGSERIAL);
+    `);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const c = client(url);
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function openPostgresSink(url: string, schema: string): Promise<Sink> {
+  const c = client(url);
+  await c.connect();
+  const s = quoteIdent(schema);
+  const inTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
+    await c.query('BEGIN');
+    try {
+      const result = await work();
+      await c.query('COMMIT');
+      return result;
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  };
+  return {
+    apply: (order: Order, worker: string, { processedRow }): Promise<ApplyResult> =>
+      inTransaction(async () => {
+        if (processedRow) {
+          const inserted = await c.query(`INSERT INTO ${s}.processed_messages (message_id) VALUES ($1) ON CONFLICT DO NOTHING`, [order.id]);
+          if (inserted.rowCount === 0) return 'already-processed';
+        }
+        await c.query(`INSERT INTO ${s}.applied_orders (message_id, order_id, amount, worker) VALUES ($1, $2, $3, $4)`, [
+          order.id,
+          order.orderId,
+          order.amount,
+          worker,
+        ]);
+        await c.query(`UPDATE ${s}.account SET balance = balance + $1 WHERE id = 1`, [order.amount]);
+        return 'applied';
+      }),
+    recentlySeen: async (id) => (await c.query(`SELECT 1 FROM ${s}.recent_ids WHERE message_id = $1`, [id])).rowCount! > 0,
+    remember: (id, window) =>
+      inTransaction(async () => {
+        await c.query(`INSERT INTO ${s}.recent_ids (message_id) VALUES ($1) ON CONFLICT DO NOTHING`, [id]);
+        await c.query(`DELETE FROM ${s}.recent_ids WHERE n <= (SELECT MAX(n) FROM ${s}.recent_ids) - $1`, [window]);
+      }),
+    close: () => c.end(),
+  };
+}
+
+export async function readPostgresEffects(url: string, schema: string): Promise<EffectsReadBack> {
+  const c = client(url);
+  await c.connect();
+  try {
+    const s = quoteIdent(schema);
+    const rows = await c.query<{ id: string; n: string }>(`SELECT message_id AS id, COUNT(*) AS n FROM ${s}.applied_orders GROUP BY message_id`);
+    const balance = await c.query<{ balance: string }>(`SELECT balance FROM ${s}.account WHERE id = 1`);
+    return { copies: new Map(rows.rows.map((r) => [r.id, Number(r.n)])), balance: Number(balance.rows[0]?.balance ?? 0) };
+  } finally {
+    await c.end();
+  }
+}

@@ -1,0 +1,27 @@
+// The business database a consumer writes its side effects to, behind one interface (SQLite or PostgreSQL).
+import type { Order } from '../orders.js';
+
+export type ApplyResult = 'applied' | 'already-processed';
+
+export interface Sink {
+  /**
+   * The business write: one row in applied_orders and the amount added to the account balance, in one
+   * transaction. With `processedRow`, a processed_messages row keyed by the message id goes into the
+   * SAME transaction, and an existing row makes the whole transaction a no-op.
+   */
+  apply(order: Order, worker: string, options: { processedRow: boolean }): Promise<ApplyResult>;
+  /** Dedup window: was this id among the most recent ones recorded? */
+  recentlySeen(id: string): Promise<boolean>;
+  /** Dedup window: record the id, keeping only the newest `window` ids. */
+  remember(id: string, window: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EffectsReadBack {
+  /** applied_orders rows per message id. */
+  copies: Map<string, number>;
+  balance: number;
+}
+
+/** Where a variant's business data lives: a SQLite file, or a schema in a PostgreSQL database. */
+export type SinkLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };

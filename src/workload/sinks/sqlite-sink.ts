@@ -1,0 +1,69 @@
+// The SQLite business database (better-sqlite3): the lab's embedded default.
+import Database from 'better-sqlite3';
+import type { Order } from '../orders.js';
+import type { ApplyResult, EffectsReadBack, Sink } from './sink.js';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS applied_orders (row_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, order_id TEXT NOT NULL, amount INTEGER NOT NULL, worker TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), balance INTEGER NOT NULL);
+  INSERT OR IGNORE INTO account (id, balance) VALUES (1, 0);
+  CREATE TABLE IF NOT EXISTS processed_messages (message_id TEXT PRIMARY KEY);
+  CREATE TABLE IF NOT EXISTS recent_ids (message_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
+`;
+
+function open(file: string): Database.Database {
+  const db = new Database(file);
+  // WAL and a busy timeout: two workers (a zombie and its successor) may write at the same time.
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export function initSqlite(file: string): void {
+  const db = open(file);
+  db.exec(SCHEMA);
+  db.close();
+}
+
+export function openSqliteSink(file: string): Sink {
+  const db = open(file);
+  const insertProcessed = db.prepare('INSERT INTO processed_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING');
+  const insertApplied = db.prepare('INSERT INTO applied_orders (message_id, order_id, amount, worker) VALUES (?, ?, ?, ?)');
+  const addToBalance = db.prepare('UPDATE account SET balance = balance + ? WHERE id = 1');
+  const findRecent = db.prepare('SELECT 1 FROM recent_ids WHERE message_id = ?');
+  const insertRecent = db.prepare('INSERT INTO recent_ids (message_id, n) VALUES (?, (SELECT COALESCE(MAX(n), 0) + 1 FROM recent_ids)) ON CONFLICT DO NOTHING');
+  const trimRecent = db.prepare('DELETE FROM recent_ids WHERE n <= (SELECT MAX(n) FROM recent_ids) - ?');
+
+  // IMMEDIATE: take the write lock at the start, so the unique check and the writes cannot interleave.
+  const applyTx = db.transaction((order: Order, worker: string, processedRow: boolean): ApplyResult => {
+    if (processedRow && insertProcessed.run(order.id).changes === 0) return 'already-processed';
+    insertApplied.run(order.id, order.orderId, order.amount, worker);
+    addToBalance.run(order.amount);
+    return 'applied';
+  });
+
+  return {
+    apply: async (order, worker, { processedRow }) => applyTx.immediate(order, worker, processedRow),
+    recentlySeen: async (id) => findRecent.get(id) !== undefined,
+    remember: async (id, window) => {
+      db.transaction(() => {
+        insertRecent.run(id);
+        trimRecent.run(window);
+      }).immediate();
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+export function readSqliteEffects(file: string): EffectsReadBack {
+  const db = open(file);
+  try {
+    const rows = db.prepare('SELECT message_id AS id, COUNT(*) AS n FROM applied_orders GROUP BY message_id').all() as { id: string; n: number }[];
+    const balance = (db.prepare('SELECT balance FROM account WHERE id = 1').get() as { balance: number }).balance;
+    return { copies: new Map(rows.map((r) => [r.id, r.n])), balance };
+  } finally {
+    db.close();
+  }
+}

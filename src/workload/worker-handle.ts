@@ -1,0 +1,131 @@
+// The lab's side of a consumer worker process: start it, follow its reports, stop, pause or kill it.
+import { fork, type ChildProcess } from 'node:child_process';
+import { onCleanup } from '../core/cleanup.js';
+import type { History } from '../core/history.js';
+import { compiledScript } from '../core/paths.js';
+import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol.js';
+
+type Report<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
+
+export class WorkerHandle {
+  private readonly child: ChildProcess;
+  private readonly reports: FromWorker[] = [];
+  private readonly listeners = new Set<(r: FromWorker) => void>();
+  private stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private unregister: () => void;
+
+  private constructor(
+    readonly id: string,
+    config: WorkerConfig,
+    private readonly history: History,
+  ) {
+    // execArgv: [] so a parent started with loaders or inspectors (test runners) does not pass them on.
+    this.child = fork(compiledScript('workload/worker.js'), [JSON.stringify(config)], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    this.child.stderr?.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-2_000);
+    });
+    this.child.on('message', (r: FromWorker) => this.onReport(r));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => {
+        this.unregister();
+        history.add({ type: 'worker', worker: id, event: 'exit', detail: signal ? `signal ${signal}` : `code ${code}` });
+        resolve({ code, signal });
+      }),
+    );
+    this.unregister = onCleanup(`worker ${id}`, () => {
+      this.child.kill('SIGKILL');
+    });
+    history.add({ type: 'worker', worker: id, event: 'start', detail: `${config.commit}, ${config.dedup}` });
+  }
+
+  static start(config: WorkerConfig, history: History): WorkerHandle {
+    return new WorkerHandle(config.workerId, config, history);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private onReport(r: FromWorker): void {
+    this.reports.push(r);
+    const h = this.history;
+    if (r.type === 'joined') h.add({ type: 'worker', worker: this.id, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
+    if (r.type === 'committed') h.add({ type: 'commit', worker: this.id, ok: true, offsets: formatOffsets(r.offsets) });
+    if (r.type === 'commit-failed') h.add({ type: 'commit', worker: this.id, ok: false, offsets: '', error: r.error });
+    if (r.type === 'restarted') h.add({ type: 'worker', worker: this.id, event: 'restarted', detail: r.error });
+    if (r.type === 'crash-point') {
+      const p = r.point;
+      h.add({
+        type: 'worker',
+        worker: this.id,
+        event: 'crash-point',
+        detail: `${p.applied} applied; ${p.appliedNotCommitted} of them after the last commit; ${p.committedNotApplied} committed but not applied`,
+      });
+    }
+    for (const listener of this.listeners) listener(r);
+  }
+
+  /** The first report of this type (already received or still to come), or an error after `timeoutMs`. */
+  waitFor<T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Report<T>> {
+    const seen = this.reports.find((r): r is Report<T> => r.type === type);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error, report?: Report<T>) => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        if (error) reject(error);
+        else resolve(report!);
+      };
+      const listener = (r: FromWorker) => {
+        if (r.type === type) done(undefined, r as Report<T>);
+        else if (r.type === 'failed') done(new Error(`worker ${this.id} failed: ${r.error}`));
+      };
+      const timer = setTimeout(() => done(new Error(`worker ${this.id}: no "${type}" within ${timeoutMs} ms${this.stderrTail()}`)), timeoutMs);
+      this.listeners.add(listener);
+      void this.exited.then(({ code, signal }) =>
+        done(new Error(`worker ${this.id} exited (${signal ?? code}) before "${type}"${this.stderrTail()}`)),
+      );
+    });
+  }
+
+  /** SIGKILL: the crash. No commit, no leave-group; the broker notices when the session times out. */
+  async kill(): Promise<void> {
+    this.history.add({ type: 'worker', worker: this.id, event: 'killed', detail: 'SIGKILL' });
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGSTOP, like a long GC pause: the process stays, but sends no heartbeat. */
+  pause(): void {
+    this.history.add({ type: 'worker', worker: this.id, event: 'stopped', detail: 'SIGSTOP' });
+    this.child.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.history.add({ type: 'worker', worker: this.id, event: 'resumed', detail: 'SIGCONT' });
+    this.child.kill('SIGCONT');
+  }
+
+  /** A graceful stop (kafkajs commits resolved offsets and leaves the group); SIGKILL if it hangs. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.send({ type: 'stop' } satisfies ToWorker);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  private stderrTail(): string {
+    const tail = this.stderr.trim().split('\n').slice(-2).join(' | ');
+    return tail ? ` (${tail})` : '';
+  }
+}
+
+function formatOffsets(offsets: { partition: number; offset: string }[]): string {
+  return offsets.map((o) => `p${o.partition}@${o.offset}`).join(' ');
+}

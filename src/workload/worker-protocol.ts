@@ -1,0 +1,77 @@
+// What the lab tells a consumer worker process, and what the worker reports back over IPC.
+import type { SinkLocation } from './sinks/sink.js';
+
+/** When the worker commits offsets, relative to applying the side effect. */
+export type CommitMode =
+  /** kafkajs defaults: eachMessage, autoCommit (kafkajs commits after each batch). */
+  | 'auto'
+  /** autoCommit, but the handler hands each message to an in-process queue and returns at once. */
+  | 'auto-handoff'
+  /** autoCommit off; commit the batch's offsets after every message of it is applied. */
+  | 'after-batch'
+  /** autoCommit off; commit each message's offset right after applying it. */
+  | 'per-message'
+  /** autoCommit off; commit the batch's offsets first, then apply (at-most-once). */
+  | 'before-process';
+
+/** How the worker avoids applying a message twice. */
+export type DedupMode = 'none' | 'redis-setnx' | 'dedup-window' | 'processed-table';
+
+export interface WorkerConfig {
+  workerId: string;
+  bootstrap: string;
+  topic: string;
+  groupId: string;
+  commit: CommitMode;
+  dedup: DedupMode;
+  sink: SinkLocation;
+  redisUrl?: string;
+  /** Redis keys of this variant start with this, so runs never share keys. */
+  redisPrefix: string;
+  /** Ids the dedup window keeps. */
+  dedupWindow: number;
+  /**
+   * Where this worker stops and waits to be killed: in its `batch`-th batch (from 1), after applying
+   * the message at `fraction` of the batch (never its first or last, so the crash is mid-batch).
+   */
+  crash?: CrashSpec;
+  /** Milliseconds each handed-off message takes to apply (auto-handoff): an async call's latency. */
+  handoffDelayMs: number;
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
+  maxBytesPerPartition: number;
+}
+
+export interface CrashSpec {
+  batch: number;
+  fraction: number;
+}
+
+/** The message, counted from 1 within its batch, after which the worker crashes. */
+export function crashPosition(batchSize: number, fraction: number): number {
+  if (batchSize <= 1) return 1;
+  return Math.min(batchSize - 1, Math.max(1, Math.round(batchSize * fraction)));
+}
+
+export interface CrashPoint {
+  /** Side effects this worker applied. */
+  applied: number;
+  /** Of those, how many sit at or after the last committed offset of their partition: a restart redoes them. */
+  appliedNotCommitted: number;
+  /** Messages below the committed offset that were received but never applied: a restart skips them. */
+  committedNotApplied: number;
+  committed: Record<number, string>;
+}
+
+export type FromWorker =
+  | { type: 'joined'; memberId: string; partitions: number[] }
+  | { type: 'committed'; offsets: { partition: number; offset: string }[] }
+  | { type: 'commit-failed'; error: string }
+  | { type: 'crash-point'; point: CrashPoint }
+  | { type: 'stopped'; applied: number; skipped: number }
+  /** kafkajs crashed the consumer on an error it retries: it rejoins and resumes from the committed offsets. */
+  | { type: 'restarted'; error: string }
+  | { type: 'failed'; error: string };
+
+export type ToWorker = { type: 'stop' };
