@@ -12,7 +12,7 @@ import { toJsonReport } from '../report/json.js';
 import { renderTable } from '../report/table.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { pickVariants } from './parse.js';
-import { prepareResources, type PreparedResources } from '../resources/prepare.js';
+import { prepareResources, redact, type PreparedResources } from '../resources/prepare.js';
 import { EXIT } from './process.js';
 
 export interface RunOptions {
@@ -79,11 +79,20 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         broker: broker.description,
         colorLevel: colorLevel(),
         width: process.stdout.columns,
+        extras: resourceLines(options),
       }),
     );
   }
   const broken = result.results.some((r) => r.promise === 'broken' || r.error);
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+/** Header lines that say where the services of this run live, when they are not the defaults. */
+function resourceLines(options: RunOptions): string[] {
+  const lines: string[] = [];
+  if (options.pgUrl) lines.push(`business database: PostgreSQL at ${redact(options.pgUrl)}`);
+  if (options.redisUrl) lines.push(`redis: ${redact(options.redisUrl)}`);
+  return lines;
 }
 
 /** Colors only on a terminal, and never with NO_COLOR (https://no-color.org). */

@@ -12,6 +12,8 @@ export interface RenderContext {
   colorLevel: 0 | 1 | 2 | 3;
   /** Total width available for the notes under each row. */
   width?: number;
+  /** More header lines: where the business database and Redis are. */
+  extras?: string[];
 }
 
 export function renderTable(scenario: Scenario, run: ScenarioResult, context: RenderContext): string {
@@ -39,6 +41,7 @@ export function renderTable(scenario: Scenario, run: ScenarioResult, context: Re
   const header = [
     `${chalk.bold(run.scenario)} — ${run.summary}`,
     chalk.dim(`broker: ${context.broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} faults`),
+    ...(context.extras ?? []).map((line) => chalk.dim(line)),
   ];
   return `${header.join('\n')}\n${table.toString()}\n${keptTopicsLine(run.results)}`;
 }
