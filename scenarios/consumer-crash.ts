@@ -6,7 +6,7 @@ import { readEffectsInto, variantSink, workerConfig } from '../src/workload/cons
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CommitMode, CrashPoint, CrashSpec, DedupMode } from '../src/workload/worker-protocol.js';
+import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 
 const KEYS = 8;
 const STEP_TIMEOUT_MS = 30_000;
@@ -84,12 +84,12 @@ async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>):
   const groupId = `dup-lab-${ctx.runId}`;
   // The same seeded crash point for every variant: inside the first worker's 3rd to 5th batch.
   const rng = ctx.rng.fork('crash');
-  const crash = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2 };
-  const config = (workerId: string, crashSpec?: CrashSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, crash: crashSpec });
+  const crash: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'crash' };
+  const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
   const first = WorkerHandle.start(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('crash-point', STEP_TIMEOUT_MS);
+  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
   await first.kill();
 
   const second = WorkerHandle.start(config('w2'), ctx.history);

@@ -2,9 +2,11 @@
 import type { Scenario } from '../src/core/scenario.js';
 import { consumerCrash } from './consumer-crash.js';
 import { producerRetry } from './producer-retry.js';
+import { rebalance } from './rebalance.js';
 import { reorder } from './reorder.js';
+import { zombie } from './zombie.js';
 
-export const scenarios: Scenario[] = [producerRetry, reorder, consumerCrash];
+export const scenarios: Scenario[] = [producerRetry, reorder, consumerCrash, rebalance, zombie];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);

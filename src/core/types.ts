@@ -23,6 +23,8 @@ export type WorkerEvent =
   | 'assigned'
   | 'revoked'
   | 'crash-point'
+  | 'hold-point'
+  | 'stall-point'
   | 'killed'
   | 'stopped'
   | 'resumed'
@@ -36,7 +38,7 @@ export type Op =
   | ({ type: 'send'; at: number; outcome: SendOutcome; error?: string; attempts?: number } & LabMessage)
   | ({ type: 'observe'; at: number; where: string; partition: number; offset: string } & LabMessage)
   | { type: 'apply'; at: number; worker: string; id: string; partition: number; offset: string }
-  | { type: 'effect'; at: number; id: string; copies: number }
+  | { type: 'effect'; at: number; id: string; copies: number; workers?: string[] }
   | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string }
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
   | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { History } from '../core/history.js';
 import type { VariantContext } from '../core/scenario.js';
 import { dropSink, initSink, readEffects, type SinkLocation } from './sinks/index.js';
-import type { CommitMode, CrashSpec, DedupMode, WorkerConfig } from './worker-protocol.js';
+import type { CommitMode, DedupMode, StopSpec, WorkerConfig } from './worker-protocol.js';
 
 /**
  * Group timing for lab workers. A crashed member holds its partitions until its session times out,
@@ -27,10 +27,20 @@ export async function variantSink(ctx: VariantContext, variant: string): Promise
 
 export function workerConfig(
   ctx: VariantContext,
-  options: { workerId: string; topic: string; groupId: string; commit: CommitMode; dedup: DedupMode; sink: SinkLocation; crash?: CrashSpec },
+  options: {
+    workerId: string;
+    topic: string;
+    groupId: string;
+    commit: CommitMode;
+    dedup: DedupMode;
+    sink: SinkLocation;
+    stopAt?: StopSpec;
+    heartbeatInBatch?: WorkerConfig['heartbeatInBatch'];
+  },
 ): WorkerConfig {
   const redis = ctx.resources.redis;
   return {
+    heartbeatInBatch: 'after-apply',
     ...options,
     bootstrap: ctx.bootstrap,
     redisUrl: redis && 'url' in redis ? redis.url : undefined,
@@ -45,6 +55,6 @@ export function workerConfig(
 /** Reads the business database back into the history: side effects per message id, and the balance. */
 export async function readEffectsInto(history: History, sink: SinkLocation, expectedBalance: number): Promise<void> {
   const effects = await readEffects(sink);
-  for (const [id, copies] of effects.copies) history.add({ type: 'effect', id, copies });
+  for (const [id, { copies, workers }] of effects.copies) history.add({ type: 'effect', id, copies, workers });
   history.add({ type: 'balance', expected: expectedBalance, actual: effects.balance });
 }

@@ -27,6 +27,8 @@ export async function prefillOrders(
   topic: string,
   orders: (LabMessage & { orderId: string; amount: number })[],
   history: History,
+  /** With several partitions, order i goes to partition i mod partitions (even and deterministic). */
+  partitions = 1,
 ): Promise<void> {
   const producer = createProducer(createKafka(bootstrap, { clientId: 'dup-lab-prefill' }), { idempotent: true });
   await producer.connect();
@@ -36,7 +38,11 @@ export async function prefillOrders(
       await producer.send({
         topic,
         acks: -1,
-        messages: chunk.map((o) => ({ key: o.key, value: encodeMessage(o, { orderId: o.orderId, amount: o.amount }) })),
+        messages: chunk.map((o) => ({
+          key: o.key,
+          value: encodeMessage(o, { orderId: o.orderId, amount: o.amount }),
+          partition: o.globalSeq % partitions,
+        })),
       });
       for (const o of chunk) history.add({ type: 'send', id: o.id, key: o.key, seq: o.seq, globalSeq: o.globalSeq, outcome: 'ok' });
     }

@@ -57,13 +57,22 @@ export class WorkerHandle {
     if (r.type === 'joined') h.add({ type: 'worker', worker: this.id, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
     if (r.type === 'committed') h.add({ type: 'commit', worker: this.id, ok: true, offsets: formatOffsets(r.offsets) });
     if (r.type === 'commit-failed') h.add({ type: 'commit', worker: this.id, ok: false, offsets: '', error: r.error });
+    if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker: this.id, event: 'fenced', detail: `heartbeat refused: ${r.error}` });
     if (r.type === 'restarted') h.add({ type: 'worker', worker: this.id, event: 'restarted', detail: r.error });
-    if (r.type === 'crash-point') {
+    if (r.type === 'rebalancing') {
+      h.add({
+        type: 'worker',
+        worker: this.id,
+        event: 'revoked',
+        detail: `rebalance signalled with ${r.point.appliedNotCommitted} applied messages uncommitted: gives up its partitions and rejoins`,
+      });
+    }
+    if (r.type === 'stop-point') {
       const p = r.point;
       h.add({
         type: 'worker',
         worker: this.id,
-        event: 'crash-point',
+        event: r.action === 'crash' ? 'crash-point' : r.action === 'hold' ? 'hold-point' : 'stall-point',
         detail: `${p.applied} applied; ${p.appliedNotCommitted} of them after the last commit; ${p.committedNotApplied} committed but not applied`,
       });
     }
@@ -91,6 +100,11 @@ export class WorkerHandle {
         done(new Error(`worker ${this.id} exited (${signal ?? code}) before "${type}"${this.stderrTail()}`)),
       );
     });
+  }
+
+  /** Tells a worker waiting at its stall point to go on. */
+  go(): void {
+    this.child.send({ type: 'go' } satisfies ToWorker);
   }
 
   /** SIGKILL: the crash. No commit, no leave-group; the broker notices when the session times out. */

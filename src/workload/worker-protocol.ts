@@ -12,7 +12,12 @@ export type CommitMode =
   /** autoCommit off; commit each message's offset right after applying it. */
   | 'per-message'
   /** autoCommit off; commit the batch's offsets first, then apply (at-most-once). */
-  | 'before-process';
+  | 'before-process'
+  /**
+   * The most kafkajs offers at a rebalance: resolve each offset after its apply and keep autoCommit on,
+   * so when heartbeat() learns of a rebalance, kafkajs commits the resolved offsets before rejoining.
+   */
+  | 'on-revoke';
 
 /** How the worker avoids applying a message twice. */
 export type DedupMode = 'none' | 'redis-setnx' | 'dedup-window' | 'processed-table';
@@ -31,10 +36,12 @@ export interface WorkerConfig {
   /** Ids the dedup window keeps. */
   dedupWindow: number;
   /**
-   * Where this worker stops and waits to be killed: in its `batch`-th batch (from 1), after applying
-   * the message at `fraction` of the batch (never its first or last, so the crash is mid-batch).
+   * Where this worker stops, mid-batch: in its `batch`-th batch (from 1), after applying the message at
+   * `fraction` of the batch (never its first or last). What it does there is the spec's `action`.
    */
-  crash?: CrashSpec;
+  stopAt?: StopSpec;
+  /** When the worker calls kafkajs' heartbeat() inside a batch (kafkajs heartbeats only from its loop). */
+  heartbeatInBatch: 'after-apply' | 'before-apply' | 'none';
   /** Milliseconds each handed-off message takes to apply (auto-handoff): an async call's latency. */
   handoffDelayMs: number;
   sessionTimeout: number;
@@ -43,9 +50,14 @@ export interface WorkerConfig {
   maxBytesPerPartition: number;
 }
 
-export interface CrashSpec {
+export interface StopSpec {
   batch: number;
   fraction: number;
+  /**
+   * crash: report and wait to be SIGKILLed. hold: report, then keep calling heartbeat() until it
+   * says a rebalance started. stall: report, then wait for the lab's "go" (it SIGSTOPs meanwhile).
+   */
+  action: 'crash' | 'hold' | 'stall';
 }
 
 /** The message, counted from 1 within its batch, after which the worker crashes. */
@@ -61,6 +73,8 @@ export interface CrashPoint {
   appliedNotCommitted: number;
   /** Messages below the committed offset that were received but never applied: a restart skips them. */
   committedNotApplied: number;
+  /** Messages of the batches started so far that are not handled yet (the rest of the current batch). */
+  remainingInBatch: number;
   committed: Record<number, string>;
 }
 
@@ -68,10 +82,14 @@ export type FromWorker =
   | { type: 'joined'; memberId: string; partitions: number[] }
   | { type: 'committed'; offsets: { partition: number; offset: string }[] }
   | { type: 'commit-failed'; error: string }
-  | { type: 'crash-point'; point: CrashPoint }
+  | { type: 'stop-point'; action: StopSpec['action']; point: CrashPoint }
+  /** kafkajs signalled a rebalance (heartbeat or fetch said REBALANCE_IN_PROGRESS); it rejoins. */
+  | { type: 'rebalancing'; point: CrashPoint }
+  /** The worker's own heartbeat() was refused: the group no longer knows it (evicted). */
+  | { type: 'heartbeat-refused'; error: string }
   | { type: 'stopped'; applied: number; skipped: number }
   /** kafkajs crashed the consumer on an error it retries: it rejoins and resumes from the committed offsets. */
   | { type: 'restarted'; error: string }
   | { type: 'failed'; error: string };
 
-export type ToWorker = { type: 'stop' };
+export type ToWorker = { type: 'stop' } | { type: 'go' };

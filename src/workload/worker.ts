@@ -39,7 +39,7 @@ class Ledger {
     set(this.handled, o.partition).add(BigInt(o.offset));
     this.skippedCount++;
   }
-  crashPoint(): CrashPoint {
+  crashPoint(messagesSeen: number): CrashPoint {
     let appliedNotCommitted = 0;
     let committedNotApplied = 0;
     for (const [p, offsets] of this.applied) {
@@ -55,6 +55,7 @@ class Ledger {
       applied: this.appliedCount,
       appliedNotCommitted,
       committedNotApplied,
+      remainingInBatch: Math.max(0, messagesSeen - this.handledCount),
       committed: Object.fromEntries([...this.committed].map(([p, o]) => [p, o.toString()])),
     };
   }
@@ -71,25 +72,46 @@ let sink: Sink;
 let dedup: Dedup;
 let consumer: Consumer;
 
-/** Messages handled (applied or skipped) when the crash comes; set when the crash batch starts. */
-let crashTarget: number | undefined;
+/** Messages handled (applied or skipped) when the stop point comes; set when its batch starts. */
+let stopTarget: number | undefined;
 let batchesSeen = 0;
 let messagesSeen = 0;
+let heartbeatNow: (() => Promise<void>) | undefined;
 
-/** Called as each batch starts: the crash batch fixes the crash target inside it. */
+/** Called as each batch starts: the stop batch fixes the stop target inside it. */
 function onBatchStart(batchSize: number): void {
   batchesSeen++;
-  if (config.crash && batchesSeen === config.crash.batch) crashTarget = messagesSeen + crashPosition(batchSize, config.crash.fraction);
+  if (config.stopAt && batchesSeen === config.stopAt.batch) stopTarget = messagesSeen + crashPosition(batchSize, config.stopAt.fraction);
   messagesSeen += batchSize;
 }
 
-/** Parks the worker for good: the lab kills it here, between the side effect and the commit. */
-async function crashPointIfDue(): Promise<void> {
-  if (crashTarget === undefined || ledger.handledCount < crashTarget) return;
-  crashTarget = undefined;
-  send({ type: 'crash-point', point: ledger.crashPoint() });
-  await new Promise<never>(() => undefined);
+const HOLD_LIMIT_MS = 20_000;
+
+/**
+ * At the stop point. A crash comes right after a side effect, before the commit that covers it; a
+ * hold or a stall comes between two messages, where kafkajs itself would heartbeat.
+ */
+async function stopPointIfDue(place: 'after-apply' | 'between-messages'): Promise<void> {
+  if (stopTarget === undefined || ledger.handledCount < stopTarget || !config.stopAt) return;
+  const action = config.stopAt.action;
+  if (place !== (action === 'crash' ? 'after-apply' : 'between-messages')) return;
+  stopTarget = undefined;
+  send({ type: 'stop-point', action, point: ledger.crashPoint(messagesSeen) });
+  if (action === 'crash') await new Promise<never>(() => undefined); // the lab SIGKILLs us here
+  if (action === 'stall') await goSignal; // the lab SIGSTOPs us, later SIGCONTs and says go
+  if (action === 'hold') {
+    // Stay in the batch, heartbeating, until the coordinator says a rebalance started: heartbeat()
+    // then throws and the batch ends here (bounded, so a missing rebalance cannot hang the worker).
+    const deadline = Date.now() + HOLD_LIMIT_MS;
+    while (Date.now() < deadline) {
+      await heartbeatNow?.();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
+
+let go: () => void = () => undefined;
+const goSignal = new Promise<void>((resolve) => (go = resolve));
 
 /** Dedup check, the business write, and the dedup bookkeeping, for one message. */
 async function process1(order: Order): Promise<void> {
@@ -105,7 +127,7 @@ async function process1(order: Order): Promise<void> {
   }
   await dedup.applied(order);
   ledger.apply(order);
-  await crashPointIfDue();
+  await stopPointIfDue('after-apply');
 }
 
 function orderOf(message: KafkaMessage, partition: number): Order {
@@ -114,19 +136,38 @@ function orderOf(message: KafkaMessage, partition: number): Order {
   return order;
 }
 
+/** A manual commit; a refused one (the group moved on without us) is reported, then rethrown to kafkajs. */
 async function commit(partition: number, nextOffset: string): Promise<void> {
-  await consumer.commitOffsets([{ topic: config.topic, partition, offset: nextOffset }]);
+  try {
+    await consumer.commitOffsets([{ topic: config.topic, partition, offset: nextOffset }]);
+  } catch (error) {
+    send({ type: 'commit-failed', error: describeError(error) });
+    throw error;
+  }
+}
+
+async function heartbeatOrReport(heartbeat: () => Promise<void>): Promise<void> {
+  try {
+    await heartbeat();
+  } catch (error) {
+    send({ type: 'heartbeat-refused', error: describeError(error) });
+    throw error;
+  }
 }
 
 async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+  heartbeatNow = heartbeat;
   const orders = batch.messages.map((m) => orderOf(m, batch.partition));
   for (const order of orders) ledger.receive(order);
   const next = (BigInt(batch.lastOffset()) + 1n).toString();
   if (config.commit === 'before-process') await commit(batch.partition, next);
   for (const order of orders) {
+    // A heartbeat before the apply is the worker asking "am I still a member?" (kafkajs throws if not).
+    if (config.heartbeatInBatch === 'before-apply') await heartbeatOrReport(heartbeat);
     await process1(order);
     resolveOffset(order.offset);
-    await heartbeat();
+    if (config.heartbeatInBatch === 'after-apply') await heartbeat();
+    await stopPointIfDue('between-messages');
   }
   if (config.commit === 'after-batch') {
     await commit(batch.partition, next);
@@ -174,11 +215,19 @@ async function main(): Promise<void> {
     send(e.payload.restart ? { type: 'restarted', error: describeError(e.payload.error) } : { type: 'failed', error: describeError(e.payload.error) }),
   );
   consumer.on(consumer.events.START_BATCH_PROCESS, (e) => onBatchStart(e.payload.batchSize));
+  consumer.on(consumer.events.REBALANCING, () => send({ type: 'rebalancing', point: ledger.crashPoint(messagesSeen) }));
   await consumer.connect();
   await consumer.subscribe({ topic: config.topic, fromBeginning: true });
 
   if (config.commit === 'auto') {
-    await consumer.run({ autoCommit: true, eachMessage: async ({ message, partition }) => process1(orderOf(message, partition)) });
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ message, partition, heartbeat }) => {
+        heartbeatNow = heartbeat;
+        await process1(orderOf(message, partition));
+        await stopPointIfDue('between-messages');
+      },
+    });
   } else if (config.commit === 'auto-handoff') {
     void drainHandoffQueue();
     await consumer.run({
@@ -192,12 +241,17 @@ async function main(): Promise<void> {
   } else if (config.commit === 'per-message') {
     await consumer.run({
       autoCommit: false,
-      eachMessage: async ({ message, partition }) => {
-        await process1(orderOf(message, partition));
+      eachMessage: async ({ message, partition, heartbeat }) => {
+        heartbeatNow = heartbeat;
+        const order = orderOf(message, partition);
+        await process1(order);
         await commit(partition, (BigInt(message.offset) + 1n).toString());
-        await dedup.committed([orderOf(message, partition)]);
+        await dedup.committed([order]);
+        await stopPointIfDue('between-messages');
       },
     });
+  } else if (config.commit === 'on-revoke') {
+    await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch });
   } else {
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
   }
@@ -210,6 +264,7 @@ async function drained(timeoutMs: number): Promise<void> {
 }
 
 process.on('message', (message: ToWorker) => {
+  if (message.type === 'go') go();
   if (message.type !== 'stop') return;
   // A graceful stop: kafkajs commits what was resolved and leaves the group. Not a crash.
   void (async () => {

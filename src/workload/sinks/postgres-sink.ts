@@ -88,9 +88,14 @@ export async function readPostgresEffects(url: string, schema: string): Promise<
   await c.connect();
   try {
     const s = quoteIdent(schema);
-    const rows = await c.query<{ id: string; n: string }>(`SELECT message_id AS id, COUNT(*) AS n FROM ${s}.applied_orders GROUP BY message_id`);
+    const rows = await c.query<{ id: string; n: string; workers: string }>(
+      `SELECT message_id AS id, COUNT(*) AS n, STRING_AGG(worker, ',' ORDER BY row_id) AS workers FROM ${s}.applied_orders GROUP BY message_id`,
+    );
     const balance = await c.query<{ balance: string }>(`SELECT balance FROM ${s}.account WHERE id = 1`);
-    return { copies: new Map(rows.rows.map((r) => [r.id, Number(r.n)])), balance: Number(balance.rows[0]?.balance ?? 0) };
+    return {
+      copies: new Map(rows.rows.map((r) => [r.id, { copies: Number(r.n), workers: r.workers.split(',') }])),
+      balance: Number(balance.rows[0]?.balance ?? 0),
+    };
   } finally {
     await c.end();
   }

@@ -18,8 +18,8 @@ export interface Sink {
 }
 
 export interface EffectsReadBack {
-  /** applied_orders rows per message id. */
-  copies: Map<string, number>;
+  /** applied_orders rows per message id, and which workers wrote them (in row order). */
+  copies: Map<string, { copies: number; workers: string[] }>;
   balance: number;
 }
 

@@ -60,9 +60,11 @@ export function openSqliteSink(file: string): Sink {
 export function readSqliteEffects(file: string): EffectsReadBack {
   const db = open(file);
   try {
-    const rows = db.prepare('SELECT message_id AS id, COUNT(*) AS n FROM applied_orders GROUP BY message_id').all() as { id: string; n: number }[];
+    const rows = db
+      .prepare('SELECT message_id AS id, COUNT(*) AS n, GROUP_CONCAT(worker) AS workers FROM (SELECT * FROM applied_orders ORDER BY row_id) GROUP BY message_id')
+      .all() as { id: string; n: number; workers: string }[];
     const balance = (db.prepare('SELECT balance FROM account WHERE id = 1').get() as { balance: number }).balance;
-    return { copies: new Map(rows.map((r) => [r.id, r.n])), balance };
+    return { copies: new Map(rows.map((r) => [r.id, { copies: r.n, workers: r.workers.split(',') }])), balance };
   } finally {
     db.close();
   }

@@ -1,0 +1,149 @@
+// Scenario rebalance (source notes §2, end): a second worker joins, partitions move, uncommitted work is redone.
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { makeOrders, prefillOrders } from '../src/workload/orders.js';
+import { WorkerHandle } from '../src/workload/worker-handle.js';
+import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
+
+const KEYS = 8;
+const PARTITIONS = 4;
+const STEP_TIMEOUT_MS = 30_000;
+
+interface RebalanceSettings {
+  commit: CommitMode;
+  dedup: DedupMode;
+}
+
+const variants: Variant<RebalanceSettings>[] = [
+  {
+    name: 'commit-after-batch',
+    title: 'manual commit after each batch',
+    why: 'The batch in progress is not committed when the rebalance comes: its applied part is redone.',
+    settings: { commit: 'after-batch', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'commit-per-message',
+    title: 'manual commit per message',
+    why: 'Every applied message is committed before the next one starts.',
+    settings: { commit: 'per-message', dedup: 'none' },
+    expect: {},
+  },
+  {
+    name: 'commit-on-revoke',
+    title: 'resolve each offset, kafkajs commits on rebalance',
+    why: 'autoCommit on, resolveOffset after each apply: kafkajs commits resolved offsets when heartbeat() reports a rebalance.',
+    settings: { commit: 'on-revoke', dedup: 'none' },
+    expect: { duplicateEffects: 0 },
+  },
+  {
+    name: 'processed-table',
+    title: 'processed-message row, same transaction',
+    why: 'Whatever is redelivered, the unique processed_messages row makes the second apply a no-op.',
+    settings: { commit: 'after-batch', dedup: 'processed-table' },
+    expect: { duplicateEffects: 0, neverApplied: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSettings>): Promise<VariantOutcome> {
+  const topic = await ctx.createTopic('orders', PARTITIONS);
+  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history, PARTITIONS);
+  const sink = await variantSink(ctx, variant.name);
+  const groupId = `dup-lab-${ctx.runId}`;
+  const rng = ctx.rng.fork('join');
+  // The first worker holds mid-batch, heartbeating, while the second one joins.
+  const hold: StopSpec = { batch: rng.int(2, 4), fraction: 0.25 + rng.next() / 2, action: 'hold' };
+  const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
+
+  const first = WorkerHandle.start(config('w1', hold), ctx.history);
+  ctx.defer('worker w1', () => first.kill());
+  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  const second = WorkerHandle.start(config('w2'), ctx.history);
+  ctx.defer('worker w2', () => second.kill());
+  await second.waitFor('joined', STEP_TIMEOUT_MS);
+  // What w1 had applied and not committed when it learned of the rebalance: the new owners redo it.
+  const revoke = (await first.waitFor('rebalancing', STEP_TIMEOUT_MS)).point;
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+  await Promise.all([first.stop(), second.stop()]);
+
+  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
+  const counts: Partial<Counts> = checkEffects(ctx.history.all());
+  const predicted = { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
+  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point, revoke, ctx.history.all()) };
+}
+
+function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: CrashPoint, revoke: CrashPoint, ops: readonly Op[]): string {
+  const events = ops.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker');
+  const assigned = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
+  const extra = revoke.applied - held.applied;
+  const story =
+    `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; w1's next heartbeat reported the rebalance` +
+    (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '') +
+    `, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned.join(', ')}.`;
+  const why: Record<string, string> = {
+    'commit-after-batch': `The new owner of that partition started at the last commit and applied them again: ${c.duplicateEffects} duplicate effects.`,
+    'commit-per-message': `Each message was committed before the next began, so nothing applied was left uncommitted: ${c.duplicateEffects} duplicate effects. A crash between an apply and its commit would still redo one.`,
+    'commit-on-revoke': `kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): ${c.duplicateEffects} duplicate effects. This is kafkajs' stand-in for Java's onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.`,
+    'processed-table': `Messages came again, and the processed_messages row turned each second apply into a no-op: ${c.duplicateEffects} duplicate effects.`,
+  };
+  return `${story} ${why[variant.name] ?? ''}`;
+}
+
+export const rebalance: Scenario<RebalanceSettings> = {
+  name: 'rebalance',
+  summary: 'A second consumer joins; the partitions\' new owners start at the last commit and redo uncommitted work',
+  defaultMessages: 200,
+  defaultFaults: 1,
+  parallelVariants: 4,
+  columns: [
+    { key: 'messages', label: 'messages' },
+    { key: 'effects', label: 'effects' },
+    { key: 'duplicateEffects', label: 'dup effects', predicted: true },
+    { key: 'neverApplied', label: 'never applied' },
+    { key: 'balanceExpected', label: 'balance expected' },
+    { key: 'balanceActual', label: 'balance actual' },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'When a consumer joins or leaves a group, the coordinator moves partitions between members. The new',
+      'owner of a partition starts at its last committed offset, so whatever the old owner applied but had',
+      'not committed yet is applied again, even without any crash.',
+      '',
+      'The lab fills a 4-partition topic, lets one worker consume it, and at a seeded point in the middle of',
+      'a batch the worker holds (heartbeating) while a second worker joins. The coordinator starts a',
+      'rebalance, the first worker\'s heartbeat learns of it, and the partitions are split between the two.',
+      '',
+      'Committing per message leaves nothing applied and uncommitted at the moment of the rebalance. The',
+      'most kafkajs offers is to resolve each offset after applying it, keep autoCommit on and call',
+      'heartbeat() between messages: kafkajs then commits what was resolved before it rejoins. Only a',
+      'processed-message row in the business transaction makes every redelivery harmless.',
+    ].join('\n'),
+    kafkajs: [
+      'consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: async ({ batch, resolveOffset, heartbeat }) => {',
+      '  for (const m of batch.messages) { await apply(m); resolveOffset(m.offset); await heartbeat() } } })',
+      "consumer.on(consumer.events.REBALANCING, ...)   // notice only; there is no revoke callback",
+      'kafka.consumer({ groupId, sessionTimeout: 2000, heartbeatInterval: 300 })   // lab timings',
+    ],
+    java: [
+      'consumer.subscribe(topics, new ConsumerRebalanceListener() {',
+      '  onPartitionsRevoked(parts) { consumer.commitSync(processedOffsets) } ... })',
+      'enable.auto.commit=true commits in onJoinPrepare before rejoining (a synchronous commit)',
+      'partition.assignment.strategy=CooperativeStickyAssignor   # revokes only the partitions that move',
+    ],
+    kafkajsDiffers: [
+      'The Java client calls onPartitionsRevoked before it gives partitions up, so an application can commit',
+      'exactly what it processed; with auto-commit it commits synchronously before rejoining. kafkajs has no',
+      'revoke callback: it learns of a rebalance from a heartbeat, a fetch or a commit, and only then, with',
+      'autoCommit on, commits the offsets already resolved. It heartbeats only from its processing loop (or',
+      'when the handler calls heartbeat()), so a long batch without heartbeat() calls holds the rebalance up',
+      'until it finishes or the member is evicted. kafkajs 2.2.4 supports only eager rebalancing: every',
+      'member gives up every partition.',
+    ].join('\n'),
+  },
+};

@@ -1,0 +1,159 @@
+// Scenario zombie: a worker stalls past its session timeout, is evicted, and wakes up to finish its batch anyway.
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { LAB_GROUP_TIMING, readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { makeOrders, prefillOrders } from '../src/workload/orders.js';
+import { WorkerHandle } from '../src/workload/worker-handle.js';
+import type { CrashPoint, DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
+
+const KEYS = 8;
+const STEP_TIMEOUT_MS = 30_000;
+/** How long the zombie waits, after waking, to hit its rejected commit (or its fenced heartbeat). */
+const WAKE_TIMEOUT_MS = 15_000;
+
+interface ZombieSettings {
+  dedup: DedupMode;
+  heartbeatInBatch: WorkerConfig['heartbeatInBatch'];
+}
+
+const variants: Variant<ZombieSettings>[] = [
+  {
+    name: 'commit-after-batch',
+    title: 'manual commit after each batch (baseline)',
+    why: 'The stalled worker wakes inside a batch it no longer owns, applies the rest of it, then commits.',
+    settings: { dedup: 'none', heartbeatInBatch: 'none' },
+    expect: {},
+  },
+  {
+    name: 'heartbeat-check',
+    title: 'heartbeat() before each apply',
+    why: 'Ask the coordinator before every side effect: an evicted member gets UNKNOWN_MEMBER_ID and stops.',
+    settings: { dedup: 'none', heartbeatInBatch: 'before-apply' },
+    expect: {},
+  },
+  {
+    name: 'processed-table',
+    title: 'processed-message row, same transaction',
+    why: 'Both workers apply the same messages; the unique row lets only the first transaction through.',
+    settings: { dedup: 'processed-table', heartbeatInBatch: 'none' },
+    expect: { duplicateEffects: 0, neverApplied: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>): Promise<VariantOutcome> {
+  const topic = await ctx.createTopic('orders', 1);
+  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history);
+  const sink = await variantSink(ctx, variant.name);
+  const groupId = `dup-lab-${ctx.runId}`;
+  const rng = ctx.rng.fork('stall');
+  const stall: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'stall' };
+  const config = (workerId: string, stopAt?: StopSpec) =>
+    workerConfig(ctx, { workerId, topic, groupId, commit: 'after-batch', ...variant.settings, sink, stopAt });
+
+  const zombie = WorkerHandle.start(config('w1', stall), ctx.history);
+  ctx.defer('worker w1', () => zombie.kill());
+  const { point } = await zombie.waitFor('stop-point', STEP_TIMEOUT_MS);
+  zombie.pause(); // SIGSTOP: like a long GC pause, no heartbeats
+
+  const successor = WorkerHandle.start(config('w2'), ctx.history);
+  ctx.defer('worker w2', () => successor.kill());
+  const joined = await successor.waitFor('joined', STEP_TIMEOUT_MS);
+  ctx.history.add({
+    type: 'worker',
+    worker: 'w1',
+    event: 'evicted',
+    detail: `no heartbeat for the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout; w2 got partitions [${joined.partitions.join(', ')}]`,
+  });
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+
+  zombie.resume(); // SIGCONT: the zombie goes on where it was, in the middle of its batch
+  zombie.go();
+  // The zombie ends its batch with a refused commit, or (checking first) a refused heartbeat.
+  const woke = await Promise.race([
+    zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS).then((r) => ({ commitRejected: r.error })),
+    zombie.waitFor('heartbeat-refused', WAKE_TIMEOUT_MS).then(() => ({ commitRejected: undefined })),
+  ]);
+  await Promise.all([zombie.stop(), successor.stop()]);
+
+  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
+  const counts: Partial<Counts> = checkEffects(ctx.history.all());
+  const predicted = { duplicateEffects: predict(variant.settings, point) };
+  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point, woke.commitRejected, ctx.history.all()) };
+}
+
+/** w2 redoes what w1 applied and had not committed; without a check, w1 then also applies the rest of its batch. */
+function predict(settings: ZombieSettings, point: CrashPoint): number {
+  if (settings.dedup !== 'none') return 0;
+  return point.appliedNotCommitted + (settings.heartbeatInBatch === 'before-apply' ? 0 : point.remainingInBatch);
+}
+
+function noteFor(variant: Variant<ZombieSettings>, c: EffectCounts, point: CrashPoint, rejected: string | undefined, ops: readonly Op[]): string {
+  const afterWaking = ops.filter((o) => o.type === 'effect').reduce((n, o) => n + (o.type === 'effect' && o.workers && o.workers.length > 1 && o.workers.at(-1) === 'w1' ? 1 : 0), 0);
+  const stalled =
+    `w1 was SIGSTOPped mid-batch with ${point.appliedNotCommitted} applied messages uncommitted and ${point.remainingInBatch} to go; ` +
+    `evicted after the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout, w2 took the partition from the last commit and redid them.`;
+  const code = rejected?.replace(/^.*\((\w+)\)$/, '$1');
+  const deduped = variant.settings.dedup === 'processed-table';
+  const wake = !rejected
+    ? ` Woken with SIGCONT, w1's heartbeat() before its next apply was refused (it is no longer a member), so it stopped without applying anything more.`
+    : deduped
+      ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${code}).`
+      : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${code}): a rejected commit does not undo side effects.`;
+  const end = deduped ? ' Every second apply, by either worker, met the processed_messages row and did nothing.' : '';
+  return `${stalled}${wake}${end} ${c.duplicateEffects} duplicate effects.`;
+}
+
+export const zombie: Scenario<ZombieSettings> = {
+  name: 'zombie',
+  summary: 'A stalled consumer is evicted, its partition moves, and it wakes up to finish the batch anyway',
+  defaultMessages: 200,
+  defaultFaults: 1,
+  parallelVariants: 3,
+  columns: [
+    { key: 'messages', label: 'messages' },
+    { key: 'effects', label: 'effects' },
+    { key: 'duplicateEffects', label: 'dup effects', predicted: true },
+    { key: 'neverApplied', label: 'never applied' },
+    { key: 'balanceExpected', label: 'balance expected' },
+    { key: 'balanceActual', label: 'balance actual' },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'A consumer stops answering for longer than its session timeout: a long GC pause, a stuck call, a',
+      'suspended VM. The coordinator evicts it and gives its partitions to another member, which starts at',
+      'the last commit and redoes the uncommitted work. Then the stalled process wakes up. It does not know',
+      'it was evicted: it finishes the batch it was in, applying side effects the other member has already',
+      'applied, and only its commit is refused. A rejected commit undoes nothing.',
+      '',
+      'The lab SIGSTOPs the first worker in the middle of a batch, starts a second one, waits until the',
+      'second has processed everything, then SIGCONTs the first.',
+      '',
+      'Asking the coordinator before each side effect (kafkajs: heartbeat() before the apply) stops the',
+      'zombie at its first step after waking, but cannot stop the redo of what it applied before the stall,',
+      'and there is a race between the answer and the apply. A processed-message row in the business',
+      'transaction makes both harmless.',
+    ].join('\n'),
+    kafkajs: [
+      "kafka.consumer({ groupId, sessionTimeout: 2000, heartbeatInterval: 300 })   // lab timings",
+      'eachBatch: async ({ batch, heartbeat }) => { for (const m of batch.messages) { await heartbeat(); await apply(m) } }',
+      '// broker: group.min.session.timeout.ms=1000 lets the lab use 2 s sessions (Kafka\'s default minimum is 6 s)',
+    ],
+    java: [
+      'session.timeout.ms=45000 (default), heartbeat.interval.ms=3000',
+      'max.poll.interval.ms=300000: a member that does not poll in time leaves the group by itself',
+      'commitSync() throws CommitFailedException after eviction; side effects already done stay done',
+    ],
+    kafkajsDiffers: [
+      'The Java client heartbeats from a background thread, so a slow handler alone does not evict it;',
+      'max.poll.interval.ms does, and the member then leaves the group itself. kafkajs heartbeats only from',
+      'its processing loop (or when the handler calls heartbeat()), so a slow batch and a stalled process',
+      'look the same to the coordinator: no heartbeat, eviction after sessionTimeout. kafkajs has no',
+      'max.poll.interval.ms; its rebalanceTimeout bounds how long a rebalance waits for members.',
+    ].join('\n'),
+  },
+};

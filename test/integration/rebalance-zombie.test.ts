@@ -1,0 +1,115 @@
+// rebalance and zombie on a real broker: partitions move, uncommitted work is redone, a zombie's commit is refused.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebalance } from '../../scenarios/rebalance.js';
+import { zombie } from '../../scenarios/zombie.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { silentProgress } from '../../src/core/progress.js';
+import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { Scenario } from '../../src/core/scenario.js';
+import type { Op, VariantResult } from '../../src/core/types.js';
+import { startTestBroker } from './support/broker.js';
+import { processesMatching } from './support/processes.js';
+
+let broker: RunningBroker;
+beforeAll(async () => {
+  broker = await startTestBroker();
+});
+afterAll(async () => {
+  await broker?.stop();
+});
+
+function run(scenario: Scenario): Promise<ScenarioResult> {
+  return runScenario({
+    scenario,
+    variants: scenario.variants,
+    bootstrap: broker.bootstrap,
+    seed: 42,
+    messages: 200,
+    faults: 1,
+    keepTopics: false,
+    progress: silentProgress,
+    resources: {},
+  });
+}
+
+function row(result: ScenarioResult, name: string): VariantResult {
+  const found = result.results.find((r) => r.variant === name);
+  if (!found) throw new Error(`no row ${name}`);
+  expect(found.error, name).toBeUndefined();
+  return found;
+}
+
+function workerEvents(r: VariantResult): string[] {
+  return r.history.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker').map((o) => `${o.worker}:${o.event}`);
+}
+
+describe('rebalance against a real broker', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await run(rebalance);
+  });
+
+  it('baseline: the new owners redo what w1 had applied but not committed, exactly as predicted', () => {
+    const r = row(result, 'commit-after-batch');
+    expect(r.counts.duplicateEffects).toBeGreaterThan(0);
+    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
+  });
+
+  it('processed-table and kafkajs commit-on-rebalance: no duplicate effect', () => {
+    for (const name of ['processed-table', 'commit-on-revoke']) {
+      const r = row(result, name);
+      expect(r.counts.duplicateEffects, name).toBe(0);
+      expect(r.counts.neverApplied, name).toBe(0);
+      expect(r.counts.balanceActual, name).toBe(r.counts.balanceExpected);
+    }
+  });
+
+  it('the history records the join, the revocation and both assignments', () => {
+    for (const r of result.results) {
+      const events = workerEvents(r);
+      expect(events, r.variant).toEqual(expect.arrayContaining(['w1:assigned', 'w1:hold-point', 'w2:start', 'w1:revoked', 'w2:assigned']));
+      // After the rebalance the four partitions are split between the two workers.
+      const last = new Map<string, string>();
+      for (const o of r.history) if (o.type === 'worker' && o.event === 'assigned') last.set(o.worker, o.detail ?? '');
+      const partitions = [...last.values()].flatMap((d) => (d.match(/\d+/g) ?? []).map(Number)).sort();
+      expect(partitions, r.variant).toEqual([0, 1, 2, 3]);
+    }
+  });
+});
+
+describe('zombie against a real broker', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await run(zombie);
+  });
+
+  it('baseline: redone by the successor and re-applied by the zombie; the zombie\'s commit is rejected', () => {
+    const r = row(result, 'commit-after-batch');
+    expect(r.counts.duplicateEffects).toBeGreaterThan(0);
+    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
+    const rejected = r.history.filter((o) => o.type === 'commit' && !o.ok);
+    expect(rejected).toHaveLength(1);
+    // The rejected commit undid nothing: rows written by w1 after w2 are still there.
+    const rewrittenByZombie = r.history.filter((o) => o.type === 'effect' && (o.workers?.length ?? 0) > 1 && o.workers?.at(-1) === 'w1');
+    expect(rewrittenByZombie.length).toBeGreaterThan(0);
+    expect(workerEvents(r)).toEqual(expect.arrayContaining(['w1:stall-point', 'w1:stopped', 'w1:evicted', 'w2:assigned', 'w1:resumed']));
+  });
+
+  it('heartbeat-check: the zombie stops at its first step after waking, so fewer duplicates', () => {
+    const r = row(result, 'heartbeat-check');
+    const baseline = row(result, 'commit-after-batch');
+    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
+    expect(r.counts.duplicateEffects!).toBeLessThan(baseline.counts.duplicateEffects!);
+    expect(workerEvents(r)).toContain('w1:fenced');
+  });
+
+  it('processed-table: no duplicate effect', () => {
+    const r = row(result, 'processed-table');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0, effects: 200 });
+    expect(r.promise).toBe('kept');
+  });
+
+  it('leaves no worker process behind, stopped ones included', () => {
+    expect(processesMatching('workload/worker.js')).toEqual([]);
+  });
+});
