@@ -22,11 +22,25 @@ export type CommitMode =
 /** How the worker avoids applying a message twice. */
 export type DedupMode = 'none' | 'redis-setnx' | 'dedup-window' | 'processed-table';
 
-export interface WorkerConfig {
+/** What every worker process needs: who it is, what it consumes, where it stops, its group timing. */
+export interface BaseWorkerConfig {
   workerId: string;
   bootstrap: string;
   topic: string;
   groupId: string;
+  /**
+   * Where this worker stops, mid-batch: in its `batch`-th batch (from 1), after applying the message at
+   * `fraction` of the batch (never its first or last). What it does there is the spec's `action`.
+   */
+  stopAt?: StopSpec;
+  sessionTimeout: number;
+  heartbeatInterval: number;
+  /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
+  maxBytesPerPartition: number;
+}
+
+/** The consumer worker: consume orders, apply each to the business database. */
+export interface WorkerConfig extends BaseWorkerConfig {
   commit: CommitMode;
   dedup: DedupMode;
   sink: SinkLocation;
@@ -35,19 +49,10 @@ export interface WorkerConfig {
   redisPrefix: string;
   /** Ids the dedup window keeps. */
   dedupWindow: number;
-  /**
-   * Where this worker stops, mid-batch: in its `batch`-th batch (from 1), after applying the message at
-   * `fraction` of the batch (never its first or last). What it does there is the spec's `action`.
-   */
-  stopAt?: StopSpec;
   /** When the worker calls kafkajs' heartbeat() inside a batch (kafkajs heartbeats only from its loop). */
   heartbeatInBatch: 'after-apply' | 'before-apply' | 'none';
   /** Milliseconds each handed-off message takes to apply (auto-handoff): an async call's latency. */
   handoffDelayMs: number;
-  sessionTimeout: number;
-  heartbeatInterval: number;
-  /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
-  maxBytesPerPartition: number;
 }
 
 export interface StopSpec {

@@ -1,0 +1,109 @@
+// What every worker process shares: IPC with the lab, the stop point, consumer events, reported commits, a graceful stop.
+import { describeError } from '../kafka/errors.js';
+import type { Consumer } from '../kafka/client.js';
+import { Ledger } from './worker-ledger.js';
+import { crashPosition, type BaseWorkerConfig, type FromWorker, type ToWorker } from './worker-protocol.js';
+
+const HOLD_LIMIT_MS = 20_000;
+
+export class WorkerRuntime {
+  readonly ledger = new Ledger();
+  /** The current batch's heartbeat, for a hold. */
+  heartbeatNow: (() => Promise<void>) | undefined;
+  private stopTarget: number | undefined;
+  private batchesSeen = 0;
+  private messagesSeen = 0;
+  private go: () => void = () => undefined;
+  private readonly goSignal = new Promise<void>((resolve) => (this.go = resolve));
+
+  constructor(private readonly config: BaseWorkerConfig) {
+    // The lab holds the IPC channel; if the lab dies, so does the worker.
+    process.on('disconnect', () => process.exit(1));
+  }
+
+  send(message: FromWorker): void {
+    process.send?.(message);
+  }
+
+  /** Reports the consumer's joins, commits, crashes, rebalances, and counts its batches. */
+  watch(consumer: Consumer): void {
+    consumer.on(consumer.events.GROUP_JOIN, (e) =>
+      this.send({ type: 'joined', memberId: e.payload.memberId, partitions: e.payload.memberAssignment[this.config.topic] ?? [] }),
+    );
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
+      const offsets = e.payload.topics.flatMap((t) => t.partitions.map((p) => ({ partition: Number(p.partition), offset: p.offset })));
+      for (const o of offsets) this.ledger.commit(o.partition, o.offset);
+      this.send({ type: 'committed', offsets });
+    });
+    consumer.on(consumer.events.CRASH, (e) =>
+      this.send(
+        e.payload.restart ? { type: 'restarted', error: describeError(e.payload.error) } : { type: 'failed', error: describeError(e.payload.error) },
+      ),
+    );
+    consumer.on(consumer.events.START_BATCH_PROCESS, (e) => this.onBatchStart(e.payload.batchSize));
+    consumer.on(consumer.events.REBALANCING, () => this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) }));
+  }
+
+  /** Called as each batch starts: the stop batch fixes the stop target inside it. */
+  private onBatchStart(batchSize: number): void {
+    this.batchesSeen++;
+    const stopAt = this.config.stopAt;
+    if (stopAt && this.batchesSeen === stopAt.batch) this.stopTarget = this.messagesSeen + crashPosition(batchSize, stopAt.fraction);
+    this.messagesSeen += batchSize;
+  }
+
+  /**
+   * At the stop point. A crash comes right after a side effect, before the commit that covers it; a
+   * hold or a stall comes between two messages, where kafkajs itself would heartbeat.
+   */
+  async stopPointIfDue(place: 'after-apply' | 'between-messages'): Promise<void> {
+    const stopAt = this.config.stopAt;
+    if (this.stopTarget === undefined || this.ledger.handledCount < this.stopTarget || !stopAt) return;
+    if (place !== (stopAt.action === 'crash' ? 'after-apply' : 'between-messages')) return;
+    this.stopTarget = undefined;
+    this.send({ type: 'stop-point', action: stopAt.action, point: this.ledger.crashPoint(this.messagesSeen) });
+    if (stopAt.action === 'crash') await new Promise<never>(() => undefined); // the lab SIGKILLs us here
+    if (stopAt.action === 'stall') await this.goSignal; // the lab SIGSTOPs us, later SIGCONTs and says go
+    if (stopAt.action === 'hold') {
+      // Stay in the batch, heartbeating, until the coordinator says a rebalance started: heartbeat()
+      // then throws and the batch ends here (bounded, so a missing rebalance cannot hang the worker).
+      const deadline = Date.now() + HOLD_LIMIT_MS;
+      while (Date.now() < deadline) {
+        await this.heartbeatNow?.();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** Runs `work`; a failure is reported with `type`, then rethrown to kafkajs. */
+  async reported(type: 'commit-failed' | 'heartbeat-refused', work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.send({ type, error: describeError(error) });
+      throw error;
+    }
+  }
+
+  /** On the lab's "stop": `finish` (graceful: kafkajs commits what was resolved, leaves the group), then exit. */
+  onMessages(finish: () => Promise<void>): void {
+    process.on('message', (message: ToWorker) => {
+      if (message.type === 'go') this.go();
+      if (message.type !== 'stop') return;
+      void finish()
+        .catch(() => undefined)
+        .then(() => {
+          this.send({ type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount });
+          process.exit(0);
+        });
+    });
+  }
+
+  /** Starts `main`; a failure is reported and ends the process. */
+  run(main: () => Promise<void>): void {
+    main().catch((error: unknown) => {
+      this.send({ type: 'failed', error: describeError(error) });
+      process.exit(1);
+    });
+  }
+}
