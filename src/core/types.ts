@@ -72,8 +72,10 @@ export interface Counts {
   balanceActual: number;
   /** Messages per second of the fault-free pass, where a scenario measures it. */
   throughput: number;
-  /** Database and topic disagreements (dual-write). */
+  /** Dual-write: message ids whose business rows and events do not match in number. */
   disagreements: number;
+  /** Dual-write: message ids with a business row but no event. */
+  missingEvents: number;
 }
 
 export type CountName = keyof Counts;

@@ -40,6 +40,7 @@ const LABELS: Record<string, string> = {
   duplicateEffects: 'duplicate effects',
   neverApplied: 'never applied',
   observed: 'in log',
+  missingEvents: 'missing events',
 };
 
 export function labelOf(key: string): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { History } from '../core/history.js';
 import type { VariantContext } from '../core/scenario.js';
 import { dropSink, initSink, readEffects, type SinkLocation } from './sinks/index.js';
-import type { CommitMode, DedupMode, StopSpec, WorkerConfig } from './worker-protocol.js';
+import type { CommitMode, DedupMode, StopSpec, TransformConfig, WorkerConfig } from './worker-protocol.js';
 
 /**
  * Group timing for lab workers. A crashed member holds its partitions until its session times out,
@@ -47,6 +47,26 @@ export function workerConfig(
     redisPrefix: `dup-lab:${ctx.runId}`,
     dedupWindow: 1_000,
     handoffDelayMs: 4,
+    maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+    ...LAB_GROUP_TIMING,
+  };
+}
+
+/**
+ * Kafka's default transaction timeout is 60 s (kafkajs: 60000). The lab uses 10 s: long enough for a
+ * batch, short enough that a transaction left open by a process nobody restarts is aborted quickly.
+ * A restarted instance with the same transactional id does not wait for it: it fences the old one.
+ */
+export const LAB_TRANSACTION_TIMEOUT_MS = 10_000;
+
+export function transformConfig(
+  ctx: VariantContext,
+  options: Pick<TransformConfig, 'workerId' | 'topic' | 'groupId' | 'outputTopic' | 'output' | 'database' | 'stopAt' | 'sink' | 'transactionalId'>,
+): TransformConfig {
+  return {
+    ...options,
+    bootstrap: ctx.bootstrap,
+    transactionTimeout: LAB_TRANSACTION_TIMEOUT_MS,
     maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
     ...LAB_GROUP_TIMING,
   };

@@ -3,7 +3,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { onCleanup } from '../core/cleanup.js';
 import type { History } from '../core/history.js';
 import { compiledScript } from '../core/paths.js';
-import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol.js';
+import type { FromWorker, RelayConfig, ToWorker, TransformConfig, WorkerConfig } from './worker-protocol.js';
+
+type WorkerScript = 'worker' | 'transform-worker' | 'outbox-relay';
 
 type Report<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
@@ -17,11 +19,13 @@ export class WorkerHandle {
 
   private constructor(
     readonly id: string,
-    config: WorkerConfig,
+    script: WorkerScript,
+    config: object,
     private readonly history: History,
+    startDetail: string,
   ) {
     // execArgv: [] so a parent started with loaders or inspectors (test runners) does not pass them on.
-    this.child = fork(compiledScript('workload/worker.js'), [JSON.stringify(config)], {
+    this.child = fork(compiledScript(`workload/${script}.js`), [JSON.stringify(config)], {
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -40,11 +44,22 @@ export class WorkerHandle {
     this.unregister = onCleanup(`worker ${id}`, () => {
       this.child.kill('SIGKILL');
     });
-    history.add({ type: 'worker', worker: id, event: 'start', detail: `${config.commit}, ${config.dedup}` });
+    history.add({ type: 'worker', worker: id, event: 'start', detail: startDetail });
   }
 
+  /** A consumer worker (workload/worker.js): orders into the business database. */
   static start(config: WorkerConfig, history: History): WorkerHandle {
-    return new WorkerHandle(config.workerId, config, history);
+    return new WorkerHandle(config.workerId, 'worker', config, history, `${config.commit}, ${config.dedup}`);
+  }
+
+  /** A read-process-write worker (workload/transform-worker.js). */
+  static startTransform(config: TransformConfig, history: History): WorkerHandle {
+    return new WorkerHandle(config.workerId, 'transform-worker', config, history, `${config.output}, database: ${config.database}`);
+  }
+
+  /** The outbox relay (workload/outbox-relay.js). */
+  static startRelay(config: RelayConfig, history: History): WorkerHandle {
+    return new WorkerHandle(config.workerId, 'outbox-relay', config, history, 'outbox relay');
   }
 
   get pid(): number | undefined {
@@ -57,6 +72,7 @@ export class WorkerHandle {
     if (r.type === 'joined') h.add({ type: 'worker', worker: this.id, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
     if (r.type === 'committed') h.add({ type: 'commit', worker: this.id, ok: true, offsets: formatOffsets(r.offsets) });
     if (r.type === 'commit-failed') h.add({ type: 'commit', worker: this.id, ok: false, offsets: '', error: r.error });
+    if (r.type === 'fenced') h.add({ type: 'worker', worker: this.id, event: 'fenced', detail: `producer fenced: ${r.error}` });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker: this.id, event: 'fenced', detail: `heartbeat refused: ${r.error}` });
     if (r.type === 'restarted') h.add({ type: 'worker', worker: this.id, event: 'restarted', detail: r.error });
     if (r.type === 'rebalancing') {

@@ -59,16 +59,54 @@ export interface StopSpec {
   batch: number;
   fraction: number;
   /**
+   * Where in a message's handling: after its side effect (default for a crash), between two messages
+   * (default for a hold or a stall), or after the database write and before the event (dual-write).
+   */
+  place?: StopPlace;
+  /**
    * crash: report and wait to be SIGKILLed. hold: report, then keep calling heartbeat() until it
    * says a rebalance started. stall: report, then wait for the lab's "go" (it SIGSTOPs meanwhile).
    */
   action: 'crash' | 'hold' | 'stall';
 }
 
+export type StopPlace = 'after-apply' | 'between-messages' | 'after-db-write';
+
 /** The message, counted from 1 within its batch, after which the worker crashes. */
 export function crashPosition(batchSize: number, fraction: number): number {
   if (batchSize <= 1) return 1;
   return Math.min(batchSize - 1, Math.max(1, Math.round(batchSize * fraction)));
+}
+
+/** The transform worker: consume input, write output records (and, for dual-write, the business database). */
+export interface TransformConfig extends BaseWorkerConfig {
+  outputTopic: string;
+  /**
+   * plain: an idempotent producer, input offsets committed after each batch. transaction: one Kafka
+   * transaction per batch holding the outputs and the input offsets (read-process-write).
+   */
+  output: 'plain' | 'transaction';
+  transactionalId?: string;
+  transactionTimeout: number;
+  /**
+   * none: no database. row-if-new-then-event: a deduplicated business write, then the event only if the
+   * row was new. row-then-event: a plain business write, then the event. outbox: business row, processed
+   * row and outbox row in one database transaction; no event (a relay publishes the outbox).
+   */
+  database: 'none' | 'row-if-new-then-event' | 'row-then-event' | 'outbox';
+  sink?: SinkLocation;
+}
+
+/** The outbox relay: publishes outbox rows, in order, each batch in one Kafka transaction. */
+export interface RelayConfig {
+  workerId: string;
+  bootstrap: string;
+  outputTopic: string;
+  transactionalId: string;
+  transactionTimeout: number;
+  sink: SinkLocation;
+  /** Kill point: in its `transaction`-th transaction, after sending `after` events, before the commit. */
+  crashAt?: { transaction: number; after: number };
 }
 
 export interface CrashPoint {
@@ -92,6 +130,10 @@ export type FromWorker =
   | { type: 'rebalancing'; point: CrashPoint }
   /** The worker's own heartbeat() was refused: the group no longer knows it (evicted). */
   | { type: 'heartbeat-refused'; error: string }
+  /** The producer's transactional id was taken over by a newer instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH). */
+  | { type: 'fenced'; error: string }
+  /** The relay published every outbox row up to this id. */
+  | { type: 'relayed'; upTo: number }
   | { type: 'stopped'; applied: number; skipped: number }
   /** kafkajs crashed the consumer on an error it retries: it rejoins and resumes from the committed offsets. */
   | { type: 'restarted'; error: string }

@@ -2,7 +2,7 @@
 import { describeError } from '../kafka/errors.js';
 import type { Consumer } from '../kafka/client.js';
 import { Ledger } from './worker-ledger.js';
-import { crashPosition, type BaseWorkerConfig, type FromWorker, type ToWorker } from './worker-protocol.js';
+import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from './worker-protocol.js';
 
 const HOLD_LIMIT_MS = 20_000;
 
@@ -56,10 +56,10 @@ export class WorkerRuntime {
    * At the stop point. A crash comes right after a side effect, before the commit that covers it; a
    * hold or a stall comes between two messages, where kafkajs itself would heartbeat.
    */
-  async stopPointIfDue(place: 'after-apply' | 'between-messages'): Promise<void> {
+  async stopPointIfDue(place: StopPlace): Promise<void> {
     const stopAt = this.config.stopAt;
     if (this.stopTarget === undefined || this.ledger.handledCount < this.stopTarget || !stopAt) return;
-    if (place !== (stopAt.action === 'crash' ? 'after-apply' : 'between-messages')) return;
+    if (place !== (stopAt.place ?? (stopAt.action === 'crash' ? 'after-apply' : 'between-messages'))) return;
     this.stopTarget = undefined;
     this.send({ type: 'stop-point', action: stopAt.action, point: this.ledger.crashPoint(this.messagesSeen) });
     if (stopAt.action === 'crash') await new Promise<never>(() => undefined); // the lab SIGKILLs us here

@@ -26,6 +26,7 @@ export async function initPostgres(url: string, schema: string): Promise<void> {
       INSERT INTO ${s}.account (id, balance) VALUES (1, 0) ON CONFLICT DO NOTHING;
       CREATE TABLE IF NOT EXISTS ${s}.processed_messages (message_id TEXT PRIMARY KEY);
       CREATE TABLE IF NOT EXISTS ${s}.recent_ids (message_id TEXT PRIMARY KEY, n BIGSERIAL);
+      CREATE TABLE IF NOT EXISTS ${s}.outbox (outbox_id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL, event TEXT NOT NULL);
     `);
   } finally {
     await c.end();
@@ -57,22 +58,32 @@ export async function openPostgresSink(url: string, schema: string): Promise<Sin
       throw error;
     }
   };
+  const businessWrite = (order: Order, worker: string, processedRow: boolean, event?: string): Promise<ApplyResult> =>
+    inTransaction(async () => {
+      if (processedRow) {
+        const inserted = await c.query(`INSERT INTO ${s}.processed_messages (message_id) VALUES ($1) ON CONFLICT DO NOTHING`, [order.id]);
+        if (inserted.rowCount === 0) return 'already-processed';
+      }
+      await c.query(`INSERT INTO ${s}.applied_orders (message_id, order_id, amount, worker) VALUES ($1, $2, $3, $4)`, [
+        order.id,
+        order.orderId,
+        order.amount,
+        worker,
+      ]);
+      await c.query(`UPDATE ${s}.account SET balance = balance + $1 WHERE id = 1`, [order.amount]);
+      if (event !== undefined) await c.query(`INSERT INTO ${s}.outbox (message_id, event) VALUES ($1, $2)`, [order.id, event]);
+      return 'applied';
+    });
   return {
-    apply: (order: Order, worker: string, { processedRow }): Promise<ApplyResult> =>
-      inTransaction(async () => {
-        if (processedRow) {
-          const inserted = await c.query(`INSERT INTO ${s}.processed_messages (message_id) VALUES ($1) ON CONFLICT DO NOTHING`, [order.id]);
-          if (inserted.rowCount === 0) return 'already-processed';
-        }
-        await c.query(`INSERT INTO ${s}.applied_orders (message_id, order_id, amount, worker) VALUES ($1, $2, $3, $4)`, [
-          order.id,
-          order.orderId,
-          order.amount,
-          worker,
-        ]);
-        await c.query(`UPDATE ${s}.account SET balance = balance + $1 WHERE id = 1`, [order.amount]);
-        return 'applied';
-      }),
+    apply: (order, worker, { processedRow }) => businessWrite(order, worker, processedRow),
+    applyWithOutbox: (order, worker, event) => businessWrite(order, worker, true, event),
+    readOutbox: async (afterId, limit) =>
+      (
+        await c.query<{ outbox_id: string; message_id: string; event: string }>(
+          `SELECT outbox_id, message_id, event FROM ${s}.outbox WHERE outbox_id > $1 ORDER BY outbox_id LIMIT $2`,
+          [afterId, limit],
+        )
+      ).rows.map((r) => ({ outboxId: Number(r.outbox_id), messageId: r.message_id, event: r.event })),
     recentlySeen: async (id) => (await c.query(`SELECT 1 FROM ${s}.recent_ids WHERE message_id = $1`, [id])).rowCount! > 0,
     remember: (id, window) =>
       inTransaction(async () => {

@@ -10,11 +10,24 @@ export interface Sink {
    * SAME transaction, and an existing row makes the whole transaction a no-op.
    */
   apply(order: Order, worker: string, options: { processedRow: boolean }): Promise<ApplyResult>;
+  /**
+   * The outbox write: a processed_messages row, the business write and an outbox row holding the event,
+   * all in one transaction; an existing processed row makes it a no-op.
+   */
+  applyWithOutbox(order: Order, worker: string, event: string): Promise<ApplyResult>;
+  /** Outbox rows after `afterId`, oldest first. */
+  readOutbox(afterId: number, limit: number): Promise<OutboxRow[]>;
   /** Dedup window: was this id among the most recent ones recorded? */
   recentlySeen(id: string): Promise<boolean>;
   /** Dedup window: record the id, keeping only the newest `window` ids. */
   remember(id: string, window: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface OutboxRow {
+  outboxId: number;
+  messageId: string;
+  event: string;
 }
 
 export interface EffectsReadBack {

@@ -1,7 +1,7 @@
 // The SQLite business database (better-sqlite3): the lab's embedded default.
 import Database from 'better-sqlite3';
 import type { Order } from '../orders.js';
-import type { ApplyResult, EffectsReadBack, Sink } from './sink.js';
+import type { ApplyResult, EffectsReadBack, OutboxRow, Sink } from './sink.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS applied_orders (row_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL, order_id TEXT NOT NULL, amount INTEGER NOT NULL, worker TEXT NOT NULL);
@@ -9,6 +9,7 @@ const SCHEMA = `
   INSERT OR IGNORE INTO account (id, balance) VALUES (1, 0);
   CREATE TABLE IF NOT EXISTS processed_messages (message_id TEXT PRIMARY KEY);
   CREATE TABLE IF NOT EXISTS recent_ids (message_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS outbox (outbox_id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, event TEXT NOT NULL);
 `;
 
 function open(file: string): Database.Database {
@@ -34,16 +35,22 @@ export function openSqliteSink(file: string): Sink {
   const insertRecent = db.prepare('INSERT INTO recent_ids (message_id, n) VALUES (?, (SELECT COALESCE(MAX(n), 0) + 1 FROM recent_ids)) ON CONFLICT DO NOTHING');
   const trimRecent = db.prepare('DELETE FROM recent_ids WHERE n <= (SELECT MAX(n) FROM recent_ids) - ?');
 
+  const insertOutbox = db.prepare('INSERT INTO outbox (message_id, event) VALUES (?, ?)');
+  const selectOutbox = db.prepare('SELECT outbox_id AS outboxId, message_id AS messageId, event FROM outbox WHERE outbox_id > ? ORDER BY outbox_id LIMIT ?');
+
   // IMMEDIATE: take the write lock at the start, so the unique check and the writes cannot interleave.
-  const applyTx = db.transaction((order: Order, worker: string, processedRow: boolean): ApplyResult => {
+  const applyTx = db.transaction((order: Order, worker: string, processedRow: boolean, event?: string): ApplyResult => {
     if (processedRow && insertProcessed.run(order.id).changes === 0) return 'already-processed';
     insertApplied.run(order.id, order.orderId, order.amount, worker);
     addToBalance.run(order.amount);
+    if (event !== undefined) insertOutbox.run(order.id, event);
     return 'applied';
   });
 
   return {
     apply: async (order, worker, { processedRow }) => applyTx.immediate(order, worker, processedRow),
+    applyWithOutbox: async (order, worker, event) => applyTx.immediate(order, worker, true, event),
+    readOutbox: async (afterId, limit) => selectOutbox.all(afterId, limit) as OutboxRow[],
     recentlySeen: async (id) => findRecent.get(id) !== undefined,
     remember: async (id, window) => {
       db.transaction(() => {

@@ -1,0 +1,170 @@
+// Scenario dual-write (source notes §3, end): one consumer writes a database row and publishes an event; the crash falls between.
+import { checkDualWrite, type DualWriteCounts } from '../src/check/dual-write-checker.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
+import type { Counts } from '../src/core/types.js';
+import { warmTransactionCoordinator } from '../src/kafka/client.js';
+import { LAB_TRANSACTION_TIMEOUT_MS, readEffectsInto, transformConfig, variantSink } from '../src/workload/consumer-run.js';
+import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { makeOrders, prefillOrders } from '../src/workload/orders.js';
+import { readBack } from '../src/workload/read-back.js';
+import { WorkerHandle } from '../src/workload/worker-handle.js';
+import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
+
+const KEYS = 8;
+const STEP_TIMEOUT_MS = 30_000;
+
+interface DualWriteSettings {
+  output: TransformConfig['output'];
+  database: TransformConfig['database'];
+  /** Where the consumer is killed: between the row and the event, or after both, before the commit. */
+  crashPlace: 'after-db-write' | 'after-apply';
+}
+
+const variants: Variant<DualWriteSettings>[] = [
+  {
+    name: 'naive',
+    title: 'row, then event if the row is new',
+    why: 'Two writes, no common transaction: a crash between them leaves a row whose event never comes.',
+    settings: { output: 'plain', database: 'row-if-new-then-event', crashPlace: 'after-db-write' },
+    expect: {},
+  },
+  {
+    name: 'kafka-transaction-only',
+    title: 'event in a Kafka transaction, row outside',
+    why: 'The event and the offsets commit together; the row is written outside the transaction.',
+    settings: { output: 'transaction', database: 'row-then-event', crashPlace: 'after-apply' },
+    expect: {},
+  },
+  {
+    name: 'outbox',
+    title: 'row + outbox row in one DB transaction, relay',
+    why: 'Business row, processed row and outbox row commit together; a transactional relay publishes the outbox.',
+    settings: { output: 'plain', database: 'outbox', crashPlace: 'after-apply' },
+    expect: { disagreements: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSettings>): Promise<VariantOutcome> {
+  const { output, database, crashPlace } = variant.settings;
+  const transactional = output === 'transaction' || database === 'outbox';
+  if (transactional) await warmTransactionCoordinator(ctx.bootstrap);
+  const input = await ctx.createTopic('in', 1);
+  const events = await ctx.createTopic('events', 1);
+  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, input, orders, ctx.history);
+  const sink = await variantSink(ctx, variant.name);
+  const groupId = `dup-lab-${ctx.runId}`;
+  const rng = ctx.rng.fork('crash');
+  const crash: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'crash', place: crashPlace };
+  const config = (workerId: string, stopAt?: StopSpec) =>
+    transformConfig(ctx, { workerId, topic: input, groupId, outputTopic: events, output, database, stopAt, sink, transactionalId: `dup-lab-${ctx.runId}-consumer` });
+
+  // The outbox relay runs beside the consumers; it too is killed once, inside its second transaction.
+  const relayConfig = (workerId: string, crashAt?: { transaction: number; after: number }) => ({
+    workerId,
+    bootstrap: ctx.bootstrap,
+    outputTopic: events,
+    transactionalId: `dup-lab-${ctx.runId}-relay`,
+    transactionTimeout: LAB_TRANSACTION_TIMEOUT_MS,
+    sink,
+    crashAt,
+  });
+  let relay: WorkerHandle | undefined;
+  let relayCrash: CrashPoint | undefined;
+  if (database === 'outbox') {
+    relay = WorkerHandle.startRelay(relayConfig('relay1', { transaction: 2, after: 5 }), ctx.history);
+    ctx.defer('relay1', () => relay!.kill());
+  }
+
+  const first = WorkerHandle.startTransform(config('w1', crash), ctx.history);
+  ctx.defer('worker w1', () => first.kill());
+  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  await first.kill();
+  const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+  ctx.defer('worker w2', () => second.kill());
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, STEP_TIMEOUT_MS);
+  await second.stop();
+
+  if (relay) {
+    relayCrash = (await relay.waitFor('stop-point', STEP_TIMEOUT_MS)).point;
+    await relay.kill();
+    const relay2 = WorkerHandle.startRelay(relayConfig('relay2'), ctx.history);
+    ctx.defer('relay2', () => relay2.kill());
+    await relay2.stop(STEP_TIMEOUT_MS); // publishes what is left of the outbox, then exits
+  }
+
+  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
+  const read = await readBack(ctx.bootstrap, events, ctx.history, 'events', { isolation: 'read_committed', timeoutMs: 15_000 });
+  const counts = checkDualWrite(ctx.history.all(), 'events');
+  const predicted = predict(variant.settings, point);
+  return { counts: counts as Partial<Counts>, predicted, note: noteFor(variant, counts, point, relayCrash) + (read.complete ? '' : ' (read-back incomplete)') };
+}
+
+function predict(settings: DualWriteSettings, point: CrashPoint): Partial<Counts> {
+  if (settings.database === 'outbox') return { disagreements: 0 };
+  // naive: only the message caught between row and event disagrees (its row exists, it is never published);
+  // kafka-transaction-only: every row written in the aborted transaction's batch is written again.
+  return { disagreements: settings.database === 'row-if-new-then-event' ? 1 : point.appliedNotCommitted };
+}
+
+function noteFor(variant: Variant<DualWriteSettings>, c: DualWriteCounts, point: CrashPoint, relayCrash: CrashPoint | undefined): string {
+  switch (variant.name) {
+    case 'naive':
+      return `w1 was killed after writing a row and before publishing its event. w2 redid the batch: the rows were there, so it published nothing for them, and that one event is missing for good: ${c.missingEvents} missing, ${c.disagreements} disagreement${c.disagreements === 1 ? '' : 's'}. (Publishing on every attempt instead would duplicate events.)`;
+    case 'kafka-transaction-only':
+      return `w1 was killed inside its Kafka transaction after ${point.appliedNotCommitted} rows and events. The transaction was aborted, so the events vanished, but the rows, written outside it, stayed; w2 wrote them again: ${c.duplicateEffects} duplicate rows, ${c.duplicates} duplicate events, ${c.disagreements} disagreements.`;
+    default:
+      return (
+        `w1 was killed after ${point.appliedNotCommitted} outbox transactions past its last offset commit; w2 redid them, and the processed rows made them no-ops. ` +
+        (relayCrash ? `The relay was killed with ${relayCrash.applied} events sent in an open transaction; the next relay fenced it (aborting them) and resumed after the last committed event. ` : '') +
+        `Database and topic agree: ${c.disagreements} disagreements, ${c.duplicates} duplicate events, ${c.duplicateEffects} duplicate rows.`
+      );
+  }
+}
+
+export const dualWrite: Scenario<DualWriteSettings> = {
+  name: 'dual-write',
+  summary: 'A consumer writes a database row and publishes an event; a crash between the two makes them disagree',
+  defaultMessages: 200,
+  defaultFaults: 1,
+  parallelVariants: 3,
+  columns: [
+    { key: 'messages', label: 'messages' },
+    { key: 'effects', label: 'rows' },
+    { key: 'observed', label: 'events' },
+    { key: 'duplicateEffects', label: 'dup rows' },
+    { key: 'duplicates', label: 'dup events' },
+    { key: 'missingEvents', label: 'missing events' },
+    { key: 'disagreements', label: 'disagreements', predicted: true },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'A consumer handles an order by writing a row to its database and publishing an event to Kafka.',
+      'Two resources, no transaction spanning both: a crash between the writes leaves them disagreeing.',
+      'The notes\' advice: while consuming, do not write to a database and send messages in one step.',
+      '',
+      'A Kafka transaction covers the event and the consumer offsets, not the database: when it aborts, the',
+      'event vanishes but the row stays, and the retry writes the row again. The outbox pattern moves the',
+      'event into the database: the business row, a processed-message row and an outbox row commit in one',
+      'database transaction, and a relay publishes the outbox. The lab\'s relay publishes in Kafka',
+      'transactions and resumes after the last committed event it finds in the topic, so even a relay',
+      'crash neither loses nor repeats an event; the lab kills it once to show that.',
+    ].join('\n'),
+    kafkajs: [
+      '// outbox, in the consumer: one database transaction',
+      "BEGIN; INSERT INTO processed_messages ...; INSERT INTO orders ...; INSERT INTO outbox(event) ...; COMMIT",
+      '// relay: kafka.producer({ transactionalId: "outbox-relay", idempotent: true, maxInFlightRequests: 1 })',
+      'const tx = await producer.transaction(); await tx.send({ topic, messages: rows.map(toEvent) }); await tx.commit()',
+    ],
+    java: [
+      'same pattern; Debezium\'s outbox event router is a common relay (it reads the database log)',
+      'transactional.id for the relay, isolation.level=read_committed for event readers',
+    ],
+    kafkajsDiffers: [
+      'Nothing specific to kafkajs here: no Kafka client can commit a database transaction. kafkajs only',
+      'supplies the transactional producer the relay uses, and reads read_committed by default.',
+    ].join('\n'),
+  },
+};

@@ -1,0 +1,164 @@
+// Scenario transactions (source notes §3): read-process-write with and without a Kafka transaction, and zombie fencing.
+import { checkLog } from '../src/check/log-checker.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
+import type { Counts } from '../src/core/types.js';
+import { warmTransactionCoordinator } from '../src/kafka/client.js';
+import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, transformConfig } from '../src/workload/consumer-run.js';
+import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { makeOrders, prefillOrders } from '../src/workload/orders.js';
+import { readBack } from '../src/workload/read-back.js';
+import { WorkerHandle } from '../src/workload/worker-handle.js';
+import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
+
+const KEYS = 8;
+const STEP_TIMEOUT_MS = 30_000;
+
+interface TransactionSettings {
+  output: TransformConfig['output'];
+  isolation: 'read_committed' | 'read_uncommitted';
+  /** crash: SIGKILL and restart; zombie: SIGSTOP, a second instance with the same id, then SIGCONT. */
+  fault: 'crash' | 'zombie';
+}
+
+const variants: Variant<TransactionSettings>[] = [
+  {
+    name: 'no-transactions',
+    title: 'idempotent producer, commit after batch',
+    why: 'Outputs are acknowledged before the input offsets are committed: a crash between the two redoes them.',
+    settings: { output: 'plain', isolation: 'read_committed', fault: 'crash' },
+    expect: {},
+  },
+  {
+    name: 'transactions',
+    title: 'transaction per batch, read_committed',
+    why: 'Outputs and input offsets commit together (sendOffsets); the restart aborts the dead transaction.',
+    settings: { output: 'transaction', isolation: 'read_committed', fault: 'crash' },
+    expect: { duplicates: 0, lost: 0 },
+  },
+  {
+    name: 'transactions-read-uncommitted',
+    title: 'same, read with read_uncommitted',
+    why: 'Aborted records stay in the log: only read_committed readers skip them.',
+    settings: { output: 'transaction', isolation: 'read_uncommitted', fault: 'crash' },
+    expect: {},
+  },
+  {
+    name: 'zombie-fencing',
+    title: 'two instances, one transactional id',
+    why: 'A new instance fences the older one: its epoch is bumped, its open transaction aborted, its writes refused.',
+    settings: { output: 'transaction', isolation: 'read_committed', fault: 'zombie' },
+    expect: { duplicates: 0, lost: 0 },
+  },
+];
+
+async function runVariant(ctx: VariantContext, variant: Variant<TransactionSettings>): Promise<VariantOutcome> {
+  const { output, isolation, fault } = variant.settings;
+  if (output === 'transaction') await warmTransactionCoordinator(ctx.bootstrap);
+  const input = await ctx.createTopic('in', 1);
+  const outputTopic = await ctx.createTopic('out', 1);
+  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, input, orders, ctx.history);
+  const groupId = `dup-lab-${ctx.runId}`;
+  const rng = ctx.rng.fork('crash');
+  const stop: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: fault === 'zombie' ? 'stall' : 'crash', place: 'after-apply' };
+  // Both instances share one identity: the same transactional id, as a restarted service would.
+  const config = (workerId: string, stopAt?: StopSpec) =>
+    transformConfig(ctx, { workerId, topic: input, groupId, outputTopic, output, database: 'none', stopAt, transactionalId: `dup-lab-${ctx.runId}-transformer` });
+
+  const first = WorkerHandle.startTransform(config('w1', stop), ctx.history);
+  ctx.defer('worker w1', () => first.kill());
+  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  let fencedError: string | undefined;
+  if (fault === 'crash') {
+    await first.kill();
+    const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+    ctx.defer('worker w2', () => second.kill());
+    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, STEP_TIMEOUT_MS);
+    await second.stop();
+  } else {
+    first.pause();
+    const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+    ctx.defer('worker w2', () => second.kill());
+    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, STEP_TIMEOUT_MS);
+    first.resume();
+    first.go();
+    fencedError = (await first.waitFor('fenced', STEP_TIMEOUT_MS)).error;
+    await Promise.all([first.kill(), second.stop()]);
+  }
+
+  const read = await readBack(ctx.bootstrap, outputTopic, ctx.history, 'output', { isolation, timeoutMs: 15_000 });
+  const counts: Partial<Counts> = checkLog(ctx.history.all(), 'output');
+  const aborted = output === 'transaction' ? point.appliedNotCommitted : 0;
+  const predicted = { duplicates: output === 'plain' ? point.appliedNotCommitted : isolation === 'read_uncommitted' ? aborted : 0 };
+  return { counts, predicted, note: noteFor(variant, counts, point, fencedError) + (read.complete ? '' : ' (read-back incomplete)') };
+}
+
+function noteFor(variant: Variant<TransactionSettings>, c: Partial<Counts>, point: CrashPoint, fenced: string | undefined): string {
+  const n = point.appliedNotCommitted;
+  switch (variant.name) {
+    case 'no-transactions':
+      return `w1 was killed with ${n} outputs written and acknowledged but its input offsets not committed; w2 started at the last commit and wrote them again: ${c.duplicates} duplicates in the output.`;
+    case 'transactions':
+      return `w1 was killed inside a transaction holding ${n} outputs; w2, with the same transactional id, fenced it on start, which aborted that transaction; the batch was redone in a new one. read_committed sees each input once: ${c.duplicates} duplicates, ${c.lost} lost.`;
+    case 'transactions-read-uncommitted':
+      return `The same run read with read_uncommitted: the ${n} records of the aborted transaction are still in the log, and this reader counts them: ${c.duplicates} duplicates.`;
+    default:
+      return (
+        `w1 was SIGSTOPped inside a transaction holding ${n} outputs; w2 started with the same transactional id (fencing w1: epoch bumped, w1's transaction aborted) and, after w1's ${LAB_GROUP_TIMING.sessionTimeout} ms session ran out, took the input partition. ` +
+        `Woken, w1 carried on and was refused${fenced ? ` (${fenced.replace(/^.*\((\w+)\)$/, '$1')})` : ''}: none of its writes became visible. ${c.duplicates} duplicates, ${c.lost} lost.`
+      );
+  }
+}
+
+export const transactions: Scenario<TransactionSettings> = {
+  name: 'transactions',
+  summary: 'Read-process-write: a crash between output and offset commit duplicates, unless one transaction holds both',
+  defaultMessages: 200,
+  defaultFaults: 1,
+  parallelVariants: 4,
+  columns: [
+    { key: 'sent', label: 'inputs' },
+    { key: 'observed', label: 'outputs read' },
+    { key: 'duplicates', label: 'duplicates', predicted: true },
+    { key: 'lost', label: 'lost' },
+  ],
+  variants,
+  runVariant,
+  explain: {
+    story: [
+      'A worker consumes an input topic, transforms each message and writes the result to an output topic,',
+      'then commits its input offsets. Killed after writing and before committing, it leaves outputs whose',
+      'inputs will be processed again: duplicates downstream.',
+      '',
+      'Kafka transactions make read-process-write one atomic step ("The Definitive Guide", p. 198): the',
+      'producer begins a transaction, writes the outputs, adds the consumer\'s offsets to it (sendOffsets),',
+      'and commits. A new instance with the same transactional id fences the old one (its epoch is bumped,',
+      'its open transaction aborted, its later writes refused). Readers with read_committed never see',
+      'aborted records; readers with read_uncommitted do. A transaction left open by an instance that never',
+      `comes back is aborted after transaction.timeout.ms (the lab sets ${LAB_TRANSACTION_TIMEOUT_MS / 1000} s; Kafka's default is 60 s),`,
+      'and until then it holds read_committed readers back at the last stable offset.',
+      '',
+      'This is not a transaction across a database and Kafka: see the dual-write scenario.',
+    ].join('\n'),
+    kafkajs: [
+      "kafka.producer({ transactionalId: 'orders-transformer', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 10000 })",
+      'const tx = await producer.transaction(); await tx.send({ topic: out, messages })',
+      'await tx.sendOffsets({ consumerGroupId, topics: [{ topic: in, partitions: [{ partition, offset }] }] })',
+      'await tx.commit()   // or tx.abort()',
+      'kafka.consumer({ groupId, readUncommitted: false })   // read_committed is the kafkajs default',
+    ],
+    java: [
+      'transactional.id=orders-transformer, enable.idempotence=true, transaction.timeout.ms=60000',
+      'producer.initTransactions(); producer.beginTransaction(); producer.send(...)',
+      'producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata()); producer.commitTransaction()',
+      'isolation.level=read_committed (Java consumer default: read_uncommitted)',
+    ],
+    kafkajsDiffers: [
+      'kafkajs consumers read committed data by default (readUncommitted: false); the Java consumer\'s default',
+      'is read_uncommitted. kafkajs\' sendOffsets sends only the group id, not the consumer\'s generation',
+      '(KIP-447), so fencing rests on the transactional id alone: give each input partition, or each',
+      'instance identity, a stable transactional id. The Java client (2.5+) can fence by consumer group',
+      'generation with sendOffsetsToTransaction(offsets, groupMetadata).',
+    ].join('\n'),
+  },
+};
