@@ -139,6 +139,8 @@ export const dualWrite: Scenario<DualWriteSettings> = {
   ],
   variants,
   runVariant,
+  // In the run-all summary: duplicated rows and events, and events that never came.
+  summaryCounts: (c) => ({ duplicates: (c.duplicateEffects ?? 0) + (c.duplicates ?? 0), lost: c.missingEvents }),
   explain: {
     story: [
       'A consumer handles an order by writing a row to its database and publishing an event to Kafka.',

@@ -1,35 +1,61 @@
 // The kafka-dup-lab command line: commands, options and help.
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
-import { scenarios } from '../../scenarios/index.js';
-import { collect, nonNegativeInt, parseProvider, parseSeed, positiveInt } from './parse.js';
-import { EXIT, exitCodeFor, installSignalHandlers } from './process.js';
+import { sweepStaleTempDirs } from '../core/temp.js';
 import { brokerCommand } from './broker-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { explainCommand, listCommand } from './info-commands.js';
+import { collect, nonNegativeInt, parsePercent, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
+import { EXIT, exitCodeFor, installSignalHandlers } from './process.js';
+import { proxyCommand } from './proxy-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
-import { sweepStaleTempDirs } from '../core/temp.js';
+
+const EXIT_CODES = `
+Exit codes:
+  0  done (a broken promise is a result, not an error, unless --strict)
+  1  environment problem: no Java, broker or service unreachable, ...
+  2  usage error: unknown scenario, variant or option, bad value
+  3  --strict and a variant broke its promise (or could not run)
+  130  interrupted (Ctrl-C); everything the lab started is stopped first`;
 
 function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kafka-dup-lab')
     .description('Reproduce Kafka duplication, loss and reordering against a real broker, and count them per mitigation.')
     .version(version(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab list
+  $ kafka-dup-lab explain producer-retry
+  $ kafka-dup-lab run producer-retry
+  $ kafka-dup-lab run all --markdown > results.md
+  $ kafka-dup-lab broker                      # one warm broker for a room
+  $ kafka-dup-lab doctor
+${EXIT_CODES}`,
+    );
+
+  const brokerOption = () => new Option('--broker <provider>', 'auto | local | container | external').default('auto').argParser(parseProvider);
 
   program
     .command('run')
-    .argument('<scenario>', 'a scenario name (see "list")')
-    .description('run a scenario\'s variants against a real broker and print what happened')
+    .argument('<scenario>', 'a scenario name (see "list"), or "all"')
+    .description("run a scenario's variants against a real broker and print what happened")
     .option('--variant <name>', 'run only this variant (repeatable)', collect)
-    .option('--messages <n>', 'messages per variant (default: the scenario\'s)', positiveInt('--messages', 100_000))
-    .option('--faults <n>', 'faults to inject per variant (default: the scenario\'s)', nonNegativeInt('--faults', 1000))
+    .option('--messages <n>', "messages per variant (default: the scenario's)", positiveInt('--messages', 100_000))
+    .option('--faults <n>', "faults to inject per variant (default: the scenario's)", nonNegativeInt('--faults', 1000))
     .option('--seed <n>', 'fixes every random choice', parseSeed, 42)
-    .addOption(new Option('--broker <provider>', 'auto | local | container | external').default('auto').argParser(parseProvider))
+    .addOption(brokerOption())
     .option('--bootstrap <host:port>', 'use a running cluster (implies --broker external)')
     .option('--kafka-version <version>', 'Apache Kafka version for local/container brokers', DEFAULT_KAFKA_VERSION)
-    .option('--json', 'print results as JSON on stdout (progress stays on stderr)')
-    .option('--keep-topics', 'leave the run\'s topics on the broker and name them')
-    .option('--out <file>', 'also write the results with every variant\'s full history as JSON')
+    .option('--json', 'print results as JSON on stdout (schema kafka-dup-lab/run/v1; progress stays on stderr)')
+    .option('--markdown', 'print results as Markdown tables, to paste into slides')
+    .option('--timeline', "also print each variant's faults, failed sends, crashes and commits in order")
+    .option('--keep-topics', "leave the run's topics on the broker and name them")
+    .option('--out <file>', "also write the results with every variant's full history as JSON")
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)
     .option('--redis-url <url>', 'Redis for the Redis variants (default: a local redis-server, else a container)')
     .option('--pg-url <url>', 'PostgreSQL for the business database (default: SQLite files)')
@@ -38,15 +64,30 @@ function buildProgram(setExit: (code: number) => void): Command {
       `
 Examples:
   $ kafka-dup-lab run producer-retry
-  $ kafka-dup-lab run producer-retry --variant idempotent --seed 7
-  $ kafka-dup-lab run producer-retry --bootstrap localhost:9092 --json`,
+  $ kafka-dup-lab run producer-retry --variant idempotent --seed 7 --timeline
+  $ kafka-dup-lab run consumer-crash --pg-url postgres://postgres@localhost/lab
+  $ kafka-dup-lab run all --bootstrap 127.0.0.1:9092 --json > results.json
+${EXIT_CODES}`,
     )
     .action(async (name: string, options) => setExit(await runCommand(name, options)));
 
   program
+    .command('list')
+    .description('list the scenarios and their variants')
+    .addHelpText('after', '\nExample:\n  $ kafka-dup-lab list')
+    .action(() => setExit(listCommand()));
+
+  program
+    .command('explain')
+    .argument('<scenario>', 'a scenario name')
+    .description('what goes wrong and why, the variants, the settings for kafkajs and for the Java client')
+    .addHelpText('after', '\nExample:\n  $ kafka-dup-lab explain consumer-crash')
+    .action((name: string) => setExit(explainCommand(name)));
+
+  program
     .command('broker')
     .description('start a lab broker in the foreground and print its address; Ctrl-C stops it')
-    .addOption(new Option('--broker <provider>', 'auto | local | container').default('auto').argParser(parseProvider))
+    .addOption(brokerOption())
     .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
     .addHelpText(
       'after',
@@ -58,14 +99,33 @@ Examples:
     .action(async (options) => setExit(await brokerCommand(options)));
 
   program
-    .command('list')
-    .description('list the scenarios and their variants')
-    .action(() => {
-      for (const s of scenarios) {
-        process.stdout.write(`${s.name}  ${s.summary}\n`);
-        for (const v of s.variants) process.stdout.write(`    ${v.name.padEnd(24)} ${v.why}\n`);
-      }
-    });
+    .command('proxy')
+    .description('the chaos proxy in front of any cluster, for any client (your service, a Java app, kcat)')
+    .requiredOption('--target <host:port>', 'the real cluster')
+    .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 0)
+    .option('--api <name>', 'which requests the faults hit: produce, fetch, offsetcommit, ...', 'produce')
+    .option('--drop-acks-every <n>', "drop the broker's response to every Nth request, then reset the connection", positiveInt('--drop-acks-every'))
+    .option('--drop-acks-percent <p>', 'drop responses at random (seeded), in percent', parsePercent('--drop-acks-percent'))
+    .option('--drop-requests-every <n>', 'drop every Nth request before it reaches the broker', positiveInt('--drop-requests-every'))
+    .option('--drop-requests-percent <p>', 'drop requests at random (seeded), in percent', parsePercent('--drop-requests-percent'))
+    .option('--delay-ms <ms>', 'hold requests this long', positiveInt('--delay-ms', 600_000))
+    .option('--delay-every <n>', 'hold every Nth request (default: all)', positiveInt('--delay-every'))
+    .option('--seed <n>', 'fixes the random choices', parseSeed, 42)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --drop-acks-every 10
+  $ kcat -P -b 127.0.0.1:<printed port> -t orders -X enable.idempotence=false < lines.txt`,
+    )
+    .action(async (options) => setExit(await proxyCommand(options)));
+
+  program
+    .command('doctor')
+    .description('which broker providers work here; Java, Maven, Docker, Redis and the Kafka cache')
+    .addHelpText('after', '\nExample:\n  $ kafka-dup-lab doctor')
+    .action(async () => setExit(await doctorCommand()));
+
   return program;
 }
 

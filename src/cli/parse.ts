@@ -21,6 +21,19 @@ export function nonNegativeInt(flag: string, max = 1_000_000) {
   };
 }
 
+export function parsePort(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, not "${raw}"`);
+  return Number(raw);
+}
+
+export function parsePercent(flag: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value <= 0 || value > 100) throw new UsageError(`${flag} must be a percentage above 0 and up to 100, not "${raw}"`);
+    return value;
+  };
+}
+
 export function parseSeed(raw: string): number {
   if (!/^\d+$/.test(raw) || Number(raw) > 0xffffffff) {
     throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not "${raw}"`);

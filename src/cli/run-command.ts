@@ -1,18 +1,21 @@
-// `kafka-dup-lab run <scenario>`: start (or reach) a broker, run the variants, print the table or JSON.
+// `kafka-dup-lab run <scenario|all>`: start (or reach) a broker, run the variants, print tables, Markdown or JSON.
 import { writeFileSync } from 'node:fs';
+import type { ProviderChoice, RunningBroker } from '../broker/provider.js';
 import { startBroker } from '../broker/select.js';
-import type { ProviderChoice } from '../broker/provider.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
 import { runScenario, type ScenarioResult } from '../core/runner.js';
-import type { Scenario } from '../core/scenario.js';
+import type { Scenario, Variant } from '../core/scenario.js';
 import { toJsonReport } from '../report/json.js';
+import { renderMarkdown, renderMarkdownSummary } from '../report/markdown.js';
+import { renderSummaryTable, summaryRows } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
+import { renderTimeline } from '../report/timeline.js';
+import { prepareResources, redact, type PreparedResources } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { pickVariants } from './parse.js';
-import { prepareResources, redact, type PreparedResources } from '../resources/prepare.js';
 import { EXIT } from './process.js';
 
 export interface RunOptions {
@@ -24,6 +27,8 @@ export interface RunOptions {
   bootstrap?: string;
   kafkaVersion: string;
   json?: boolean;
+  markdown?: boolean;
+  timeline?: boolean;
   keepTopics?: boolean;
   out?: string;
   strict?: boolean;
@@ -31,60 +36,79 @@ export interface RunOptions {
   pgUrl?: string;
 }
 
-export async function runCommand(name: string, options: RunOptions): Promise<number> {
+interface Plan {
+  scenario: Scenario;
+  variants: Variant[];
+}
+
+/** Checks everything that can be checked before a broker starts. */
+function plan(name: string, options: RunOptions): Plan[] {
+  if (options.json && options.markdown) throw new UsageError('--json and --markdown are two outputs: pick one');
+  if (name === 'all') {
+    if (options.variant?.length) throw new UsageError('--variant goes with one scenario, not with "run all"');
+    return scenarios.map((scenario) => ({ scenario, variants: scenario.variants }));
+  }
   const scenario = findScenario(name);
   if (!scenario) {
-    throw new UsageError(`unknown scenario "${name}"; run "kafka-dup-lab list" to see them (${scenarios.map((s) => s.name).join(', ')})`);
+    throw new UsageError(`unknown scenario "${name}"; run "kafka-dup-lab list" to see them (${scenarios.map((s) => s.name).join(', ')}, or all)`);
   }
-  const variants = pickVariants(scenario, options.variant);
-  const messages = options.messages ?? scenario.defaultMessages;
-  const faults = options.faults ?? scenario.defaultFaults;
-  const progress = createProgress({ quiet: false });
+  return [{ scenario, variants: pickVariants(scenario, options.variant) }];
+}
 
+export async function runCommand(name: string, options: RunOptions): Promise<number> {
+  const plans = plan(name, options);
+  // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
+  const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
   const broker = await startBroker({
     choice: options.broker,
     bootstrap: options.bootstrap,
     kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
     progress,
   });
-  let result: ScenarioResult;
+  const runs: ScenarioResult[] = [];
   let prepared: PreparedResources | undefined;
   try {
-    const needs = new Set(variants.flatMap((v) => v.needs ?? []));
+    const needs = new Set(plans.flatMap((p) => p.variants.flatMap((v) => v.needs ?? [])));
     prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
-    result = await runScenario({
-      scenario,
-      variants,
-      bootstrap: broker.bootstrap,
-      seed: options.seed,
-      messages,
-      faults,
-      keepTopics: options.keepTopics ?? false,
-      progress,
-      resources: prepared.resources,
-    });
+    for (const { scenario, variants } of plans) {
+      const run = await runScenario({
+        scenario,
+        variants,
+        bootstrap: broker.bootstrap,
+        seed: options.seed,
+        messages: options.messages ?? scenario.defaultMessages,
+        faults: options.faults ?? scenario.defaultFaults,
+        keepTopics: options.keepTopics ?? false,
+        progress,
+        resources: prepared.resources,
+      });
+      runs.push(run);
+      // Each scenario's table as soon as it is done: a workshop room does not wait for all of them.
+      if (!options.json) process.stdout.write(render(scenario, run, broker, options));
+    }
   } finally {
     await prepared?.stop();
     await broker.stop();
     await runCleanups();
   }
 
-  const report = toJsonReport([result], broker);
-  if (options.out) writeFileSync(options.out, `${JSON.stringify(toJsonReport([result], broker, { history: true }), null, 2)}\n`);
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    process.stdout.write(
-      renderTable(scenario as Scenario, result, {
-        broker: broker.description,
-        colorLevel: colorLevel(),
-        width: process.stdout.columns,
-        extras: resourceLines(options),
-      }),
-    );
+  if (options.out) writeFileSync(options.out, `${JSON.stringify(toJsonReport(runs, broker, { history: true }), null, 2)}\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify(toJsonReport(runs, broker, { timeline: options.timeline }), null, 2)}\n`);
+  else if (plans.length > 1) {
+    const rows = summaryRows(runs, scenarios);
+    process.stdout.write(options.markdown ? renderMarkdownSummary(rows) : renderSummaryTable(rows, colorLevel()));
   }
-  const broken = result.results.some((r) => r.promise === 'broken' || r.error);
+  const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+function render(scenario: Scenario, run: ScenarioResult, broker: RunningBroker, options: RunOptions): string {
+  const body = options.markdown
+    ? renderMarkdown(scenario, run, broker.description)
+    : renderTable(scenario, run, { broker: broker.description, colorLevel: colorLevel(), width: process.stdout.columns, extras: resourceLines(options) });
+  if (!options.timeline) return `${body}\n`;
+  const timeline = renderTimeline(run.results);
+  return options.markdown ? `${body}\n\`\`\`\n${timeline}\n\`\`\`\n\n` : `${body}\n${timeline}\n\n`;
 }
 
 /** Header lines that say where the services of this run live, when they are not the defaults. */

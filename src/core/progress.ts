@@ -9,9 +9,13 @@ export interface Progress {
   done(): void;
 }
 
-export function createProgress(options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+/**
+ * `live`: show the overwritten step lines (default: when stderr is a terminal). `quiet`: show nothing,
+ * not even the lines that stay.
+ */
+export function createProgress(options: { quiet?: boolean; live?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
-  const live = !options.quiet && stream.isTTY === true;
+  const live = !options.quiet && stream.isTTY === true && options.live !== false;
   let open = false;
   const clear = () => {
     if (open) stream.write('\r\x1b[2K');

@@ -71,6 +71,11 @@ export interface Scenario<S = any> {
   /** How many faults the scenario injects by default (--faults overrides). */
   defaultFaults: number;
   columns: Column[];
+  /**
+   * The three numbers `run all` shows for this scenario, when its own duplicates/lost/outOfOrder counts
+   * are not the ones to show (dual-write: rows and events).
+   */
+  summaryCounts?(counts: Partial<Counts>): Pick<Partial<Counts>, 'duplicates' | 'lost' | 'outOfOrder'>;
   /** How many variants may run at the same time on one broker (default 1). */
   parallelVariants?: number;
   variants: Variant<S>[];

@@ -2,11 +2,15 @@
 import type { RunningBroker } from '../broker/provider.js';
 import type { ScenarioResult } from '../core/runner.js';
 import type { Op, VariantResult } from '../core/types.js';
+import { timelineLines } from './timeline.js';
 
 export const RUN_SCHEMA = 'kafka-dup-lab/run/v1';
 
 export interface JsonVariant extends Omit<VariantResult, 'history' | 'scenario'> {
+  /** With --out: every operation of the variant's history. */
   history?: Op[];
+  /** With --json --timeline: the timeline lines. */
+  timeline?: string[];
 }
 
 export interface JsonReport {
@@ -26,7 +30,7 @@ export interface JsonReport {
 export function toJsonReport(
   results: ScenarioResult[],
   broker: Pick<RunningBroker, 'provider' | 'kafkaVersion' | 'description'>,
-  options: { history?: boolean } = {},
+  options: { history?: boolean; timeline?: boolean } = {},
 ): JsonReport {
   return {
     schema: RUN_SCHEMA,
@@ -37,7 +41,14 @@ export function toJsonReport(
       seed: run.seed,
       messages: run.messages,
       faults: run.faults,
-      variants: run.results.map(({ history, scenario: _scenario, ...rest }) => (options.history ? { ...rest, history } : rest)),
+      variants: run.results.map((result) => {
+        const { history, scenario: _scenario, ...rest } = result;
+        return {
+          ...rest,
+          ...(options.history ? { history } : {}),
+          ...(options.timeline ? { timeline: timelineLines(result) } : {}),
+        };
+      }),
     })),
     keptTopics: results.flatMap((run) => run.results.flatMap((r) => r.topics)),
   };

@@ -5,6 +5,7 @@ import { withAdmin } from '../../src/kafka/client.js';
 import { RUN_SCHEMA } from '../../src/report/json.js';
 import { startTestBroker } from './support/broker.js';
 import { runCli } from './support/cli.js';
+import { validateRunReport } from './support/schema.js';
 
 let broker: RunningBroker;
 beforeAll(async () => {
@@ -106,5 +107,92 @@ describe('commands', () => {
     expect(r.stdout).toMatch(/retries/);
     const after = await withAdmin(broker.bootstrap, (admin) => admin.listTopics());
     expect(after.filter((t) => !before.includes(t) && t.startsWith('dup-lab-'))).toEqual([]);
+  });
+});
+
+describe('workshop commands', () => {
+  it('explain tells every scenario\'s story with kafkajs and Java settings', async () => {
+    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+      const r = await runCli(['explain', name]);
+      expect(r.code, name).toBe(0);
+      for (const heading of ['What goes wrong', 'Variants', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs']) {
+        expect(r.stdout, `${name}: ${heading}`).toContain(heading);
+      }
+    }
+  });
+
+  it('explain of an unknown scenario is a usage error', async () => {
+    const r = await runCli(['explain', 'nope']);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /unknown scenario "nope"/);
+  });
+
+  it('list shows every scenario', async () => {
+    const r = await runCli(['list']);
+    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+      expect(r.stdout).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+  });
+
+  it('every command has --help with an example', async () => {
+    for (const command of ['run', 'list', 'explain', 'broker', 'proxy', 'doctor']) {
+      const r = await runCli([command, '--help']);
+      expect(r.code, command).toBe(0);
+      expect(r.stdout, command).toMatch(/Example/);
+    }
+  });
+
+  it('doctor finds the local provider on this machine', async () => {
+    const r = await runCli(['doctor'], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/provider local\s+│ ok/);
+  });
+
+  it.each([
+    [['run', 'all', '--variant', 'retries'], /--variant goes with one scenario/],
+    [['run', 'producer-retry', '--json', '--markdown'], /--json and --markdown are two outputs/],
+  ])('%j is a usage error', async (args, pattern) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, pattern);
+  });
+
+  it('--json output validates against the documented schema (schema/run-v1.schema.json)', async () => {
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'retries', '--messages', '200', '--faults', '1', '--json', '--timeline'], {
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(validateRunReport(report), JSON.stringify(validateRunReport.errors)).toBe(true);
+    expect(report.scenarios[0].variants[0].timeline.join('\n')).toMatch(/fault +Produce #\d+: response dropped/);
+  });
+
+  it('--markdown prints a table ready for slides, and --timeline the faults in order', async () => {
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'retries', '--messages', '200', '--faults', '1', '--markdown', '--timeline'], {
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^### producer-retry: /m);
+    expect(r.stdout).toMatch(/^\| variant \| sent \| acked \|/m);
+    expect(r.stdout).toMatch(/^\| \*\*retries\*\* \| 200 \|/m);
+    expect(r.stdout).toMatch(/fault +Produce #\d+: response dropped/);
+  });
+
+  it('--strict exits 3 when a variant breaks its promise', async () => {
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'idempotent', '--messages', '300', '--faults', '1', '--strict'], {
+      timeoutMs: 60_000,
+    });
+    expect(r.stdout).toMatch(/BROKEN/);
+    expect(r.code).toBe(3);
+  });
+
+  it('run all runs every scenario on one broker and ends with the summary', async () => {
+    const r = await runCli(['run', 'all', '--bootstrap', broker.bootstrap, '--messages', '100', '--faults', '1'], { timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Summary/);
+    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+      expect(r.stdout, name).toMatch(new RegExp(`│ ${name} +│`));
+    }
+    expect(r.stdout).not.toMatch(/│ error /);
   });
 });

@@ -1,0 +1,97 @@
+// Gathers what `doctor` reports: Java, Maven, Docker, Redis, kcat, and the Kafka artifact cache on this machine.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheRoot, cachedClasspath } from '../broker/artifacts.js';
+import { containerRuntimeAvailable } from '../broker/container.js';
+import { javaCommand } from '../broker/local.js';
+import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
+import { onPath } from '../resources/on-path.js';
+
+export interface DoctorFacts {
+  node: string;
+  /** `java -version`'s first line, or undefined when there is no Java. */
+  java?: string;
+  javaMajor?: number;
+  maven?: string;
+  kafkaHome?: string;
+  cachedVersions: string[];
+  defaultVersionCached: boolean;
+  containerRuntime: boolean;
+  redisServer: boolean;
+  kcat: boolean;
+}
+
+function firstLine(command: string, args: string[]): string | undefined {
+  if (!onPath(command)) return undefined;
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
+  if (result.status !== 0) return undefined;
+  return `${result.stdout}${result.stderr}`.split('\n').find((l) => l.trim())?.trim();
+}
+
+/** The major version in `java -version` output: "17.0.15" -> 17, "1.8.0_392" -> 8. */
+export function javaMajor(line: string | undefined): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(line ?? '');
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 ? Number(match[2]) : first;
+}
+
+export async function gatherFacts(): Promise<DoctorFacts> {
+  const java = firstLine(javaCommand(), ['-version']);
+  const root = cacheRoot();
+  const cachedVersions = existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => d.startsWith('kafka-') && existsSync(join(root, d, 'classpath.txt')))
+        .map((d) => d.slice('kafka-'.length))
+    : [];
+  return {
+    node: process.version,
+    java,
+    javaMajor: javaMajor(java),
+    maven: firstLine('mvn', ['-v'])?.replace(/\x1b\[[0-9;]*m/g, ''),
+    kafkaHome: process.env.KAFKA_HOME,
+    cachedVersions,
+    defaultVersionCached: cachedClasspath(DEFAULT_KAFKA_VERSION) !== null,
+    containerRuntime: await containerRuntimeAvailable(),
+    redisServer: onPath('redis-server'),
+    kcat: onPath('kcat'),
+  };
+}
+
+export type Status = 'ok' | 'missing' | 'note';
+
+export interface DoctorRow {
+  check: string;
+  status: Status;
+  detail: string;
+}
+
+/** Turns the facts into rows and says whether any broker provider works here. Pure. */
+export function diagnose(f: DoctorFacts): { rows: DoctorRow[]; localWorks: boolean; containerWorks: boolean } {
+  const javaOk = (f.javaMajor ?? 0) >= 17;
+  const canFetch = Boolean(f.kafkaHome) || f.defaultVersionCached || Boolean(f.maven);
+  const localWorks = javaOk && canFetch;
+  const rows: DoctorRow[] = [
+    { check: 'node', status: 'ok', detail: f.node },
+    {
+      check: 'java',
+      status: javaOk ? 'ok' : 'missing',
+      detail: f.java ? `${f.java}${javaOk ? '' : ' (Kafka 4 needs Java 17+)'}` : 'not found: apt-get install openjdk-17-jre-headless',
+    },
+    { check: 'maven', status: f.maven ? 'ok' : f.kafkaHome || f.defaultVersionCached ? 'note' : 'missing', detail: f.maven ?? 'not found (needed once to fetch Kafka, unless cached or KAFKA_HOME)' },
+    { check: 'KAFKA_HOME', status: 'note', detail: f.kafkaHome ?? 'not set (Kafka comes from Maven Central)' },
+    {
+      check: 'kafka cache',
+      status: f.defaultVersionCached ? 'ok' : 'note',
+      detail: f.cachedVersions.length ? `cached: ${f.cachedVersions.join(', ')}${f.defaultVersionCached ? '' : ` (default ${DEFAULT_KAFKA_VERSION} not yet)`}` : `empty: the first run fetches Kafka ${DEFAULT_KAFKA_VERSION}`,
+    },
+    { check: 'container runtime', status: f.containerRuntime ? 'ok' : 'missing', detail: f.containerRuntime ? 'Docker/Podman answers' : 'none answers' },
+    { check: 'redis-server', status: f.redisServer ? 'ok' : 'note', detail: f.redisServer ? 'found' : 'not found: Redis variants need --redis-url, redis-server or Docker' },
+    { check: 'kcat', status: f.kcat ? 'ok' : 'note', detail: f.kcat ? 'found (an independent client to check topics)' : 'not found (optional)' },
+    { check: 'provider local', status: localWorks ? 'ok' : 'missing', detail: localWorks ? 'works: --broker local' : 'needs Java 17+ and Maven (or a cached Kafka, or KAFKA_HOME)' },
+    { check: 'provider container', status: f.containerRuntime ? 'ok' : 'missing', detail: f.containerRuntime ? 'works: --broker container' : 'needs Docker or Podman' },
+    { check: 'provider external', status: 'note', detail: 'always: --bootstrap host:port' },
+  ];
+  return { rows, localWorks, containerWorks: f.containerRuntime };
+}

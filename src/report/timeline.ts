@@ -1,0 +1,55 @@
+// Renders a variant's history as a timeline: faults, failed sends, worker events, commits, read-backs. Pure.
+import type { Op, VariantResult } from '../core/types.js';
+
+/** Past this many lines a variant's timeline says how many it left out. */
+const MAX_LINES = 60;
+
+export function timelineLines(result: VariantResult): string[] {
+  const lines: string[] = [];
+  const summarized = new Set<string>();
+  for (const op of result.history) {
+    const line = describe(op, result.history, summarized);
+    if (line) lines.push(`${String(op.at).padStart(7)} ms  ${line}`);
+  }
+  if (lines.length <= MAX_LINES) return lines;
+  return [...lines.slice(0, MAX_LINES - 1), `        … ${lines.length - MAX_LINES + 1} more (the full history is in --out)`];
+}
+
+function describe(op: Op, all: readonly Op[], summarized: Set<string>): string | undefined {
+  switch (op.type) {
+    case 'fault':
+      return `fault   ${op.detail}`;
+    case 'send':
+      return op.outcome === 'ok' ? undefined : `send    ${op.id} ${op.outcome}: ${op.error ?? ''}`;
+    case 'worker':
+      return `${op.worker.padEnd(7)} ${op.event}${op.detail ? `: ${op.detail}` : ''}`;
+    case 'commit':
+      return op.ok ? `${op.worker.padEnd(7)} commit ${op.offsets}` : `${op.worker.padEnd(7)} commit REJECTED: ${op.error ?? ''}`;
+    case 'observe': {
+      const key = `observe:${op.where}`;
+      if (summarized.has(key)) return undefined;
+      summarized.add(key);
+      const seen = all.filter((o): o is Extract<Op, { type: 'observe' }> => o.type === 'observe' && o.where === op.where);
+      const copies = seen.length - new Set(seen.map((o) => o.id)).size;
+      return `read    ${seen.length} records from ${op.where}${copies ? `, ${copies} of them extra copies` : ''}`;
+    }
+    case 'effect': {
+      if (summarized.has('effect')) return undefined;
+      summarized.add('effect');
+      const effects = all.filter((o): o is Extract<Op, { type: 'effect' }> => o.type === 'effect');
+      const rows = effects.reduce((n, o) => n + o.copies, 0);
+      return `db      ${rows} rows for ${effects.length} messages${rows > effects.length ? `, ${rows - effects.length} applied twice or more` : ''}`;
+    }
+    case 'balance':
+      return `db      balance: expected ${op.expected}, actual ${op.actual}`;
+    default:
+      return undefined;
+  }
+}
+
+export function renderTimeline(results: VariantResult[]): string {
+  return results
+    .filter((r) => !r.skipped)
+    .map((r) => [`${r.scenario} / ${r.variant}`, ...timelineLines(r)].join('\n'))
+    .join('\n\n');
+}
