@@ -37,6 +37,6 @@ export function checkDualWrite(ops: readonly Op[], where = 'events'): DualWriteC
     missingEvents,
     disagreements,
     // A message that reached neither the database nor the topic.
-    lost: [...ids].filter((id) => !rows.has(id) && !events.has(id)).length,
+    lost: [...ids].filter((id) => !(rows.get(id) ?? 0) && !events.has(id)).length,
   };
 }

@@ -22,23 +22,24 @@ export interface DoctorFacts {
   kcat: boolean;
 }
 
-function firstLine(command: string, args: string[]): string | undefined {
+/** The first line of a command's output that matches `wanted` (java may first print "Picked up JAVA_TOOL_OPTIONS"). */
+function firstLine(command: string, args: string[], wanted = /\S/): string | undefined {
   if (!onPath(command)) return undefined;
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 20_000 });
   if (result.status !== 0) return undefined;
-  return `${result.stdout}${result.stderr}`.split('\n').find((l) => l.trim())?.trim();
+  return `${result.stdout}${result.stderr}`.split('\n').find((l) => wanted.test(l))?.trim();
 }
 
 /** The major version in `java -version` output: "17.0.15" -> 17, "1.8.0_392" -> 8. */
 export function javaMajor(line: string | undefined): number | undefined {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(line ?? '');
   if (!match) return undefined;
-  const first = Number(match[1]);
-  return first === 1 ? Number(match[2]) : first;
+  const major = Number(match[1]) === 1 ? Number(match[2]) : Number(match[1]);
+  return Number.isNaN(major) ? undefined : major;
 }
 
 export async function gatherFacts(): Promise<DoctorFacts> {
-  const java = firstLine(javaCommand(), ['-version']);
+  const java = firstLine(javaCommand(), ['-version'], /version "/);
   const root = cacheRoot();
   const cachedVersions = existsSync(root)
     ? readdirSync(root)

@@ -56,7 +56,7 @@ export function describeRule(rule: ProxyRule, apiName: string): string {
       ? rule.every === 1
         ? `every ${apiName}`
         : `every ${ordinal(rule.every)} ${apiName}`
-      : `${(rule.probability ?? 0) * 100}% of ${apiName} requests (seeded)`;
+      : `${Number(((rule.probability ?? 0) * 100).toFixed(6))}% of ${apiName} requests (seeded)`;
   if (rule.action === 'drop-response') return `drop the response to ${which} after the broker processed it, then reset the connection`;
   if (rule.action === 'drop-request') return `drop ${which} before it reaches the broker`;
   return `hold ${which} for ${rule.delayMs} ms`;

@@ -19,7 +19,7 @@ export function renderMarkdown(scenario: Scenario, run: ScenarioResult, broker: 
   return [
     `### ${run.scenario}: ${run.summary}`,
     '',
-    `_broker: ${broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} faults_`,
+    `_broker: ${broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} fault${run.faults === 1 ? '' : 's'}_`,
     '',
     table(head, rows),
     '',

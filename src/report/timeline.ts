@@ -20,31 +20,36 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
     case 'fault':
       return `fault   ${op.detail}`;
     case 'send':
-      return op.outcome === 'ok' ? undefined : `send    ${op.id} ${op.outcome}: ${op.error ?? ''}`;
+      return op.outcome === 'ok' ? undefined : `send    ${op.id} ${op.outcome}${op.error ? `: ${op.error}` : ''}`;
     case 'worker':
       return `${op.worker.padEnd(7)} ${op.event}${op.detail ? `: ${op.detail}` : ''}`;
     case 'commit':
-      return op.ok ? `${op.worker.padEnd(7)} commit ${op.offsets}` : `${op.worker.padEnd(7)} commit REJECTED: ${op.error ?? ''}`;
+      return op.ok ? `${op.worker.padEnd(7)} commit ${op.offsets}` : `${op.worker.padEnd(7)} commit REJECTED${op.error ? `: ${op.error}` : ''}`;
     case 'observe': {
       const key = `observe:${op.where}`;
       if (summarized.has(key)) return undefined;
       summarized.add(key);
       const seen = all.filter((o): o is Extract<Op, { type: 'observe' }> => o.type === 'observe' && o.where === op.where);
       const copies = seen.length - new Set(seen.map((o) => o.id)).size;
-      return `read    ${seen.length} records from ${op.where}${copies ? `, ${copies} of them extra copies` : ''}`;
+      return `read    ${plural(seen.length, 'record')} from ${op.where}${copies ? `, ${copies} extra` : ''}`;
     }
     case 'effect': {
       if (summarized.has('effect')) return undefined;
       summarized.add('effect');
       const effects = all.filter((o): o is Extract<Op, { type: 'effect' }> => o.type === 'effect');
       const rows = effects.reduce((n, o) => n + o.copies, 0);
-      return `db      ${rows} rows for ${effects.length} messages${rows > effects.length ? `, ${rows - effects.length} applied twice or more` : ''}`;
+      const messages = new Set(effects.filter((o) => o.copies > 0).map((o) => o.id)).size;
+      return `db      ${plural(rows, 'row')} for ${plural(messages, 'message')}${rows > messages ? `, ${rows - messages} extra` : ''}`;
     }
     case 'balance':
       return `db      balance: expected ${op.expected}, actual ${op.actual}`;
     default:
       return undefined;
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function renderTimeline(results: VariantResult[]): string {

@@ -1,6 +1,6 @@
 // Unit tests for the command-line value parsers: what each accepts, and the one-line error for the rest.
 import { describe, it, expect } from 'vitest';
-import { collect, nonNegativeInt, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
+import { collect, nonNegativeInt, parsePercent, parsePort, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Scenario, Variant } from '../../../src/core/scenario.js';
 
@@ -78,6 +78,52 @@ describe('parseSeed', () => {
   it.each(['4294967296', '-1', '1.5', 'random', ''])('rejects %j, naming --seed', (raw) => {
     const error = usageError(() => parseSeed(raw));
     expect(error.message).toBe(`--seed must be a whole number from 0 to 4294967295, not "${raw}"`);
+  });
+});
+
+describe('parsePort', () => {
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['9092', 9092],
+    ['65535', 65535],
+    ['00080', 80],
+  ])('accepts %j as %d', (raw, value) => {
+    expect(parsePort(raw)).toBe(value);
+  });
+
+  it.each(['65536', '99999', '100000000000000000000', ...NOT_WHOLE])('rejects %j, naming --port', (raw) => {
+    const error = usageError(() => parsePort(raw));
+    expect(error.message).toBe(`--port must be a whole number from 0 to 65535, not "${raw}"`);
+  });
+});
+
+describe('parsePercent', () => {
+  const percent = parsePercent('--drop-acks-percent');
+
+  it.each([
+    ['100', 100],
+    ['50', 50],
+    ['1', 1],
+    ['0.5', 0.5],
+    ['12.5', 12.5],
+    ['0.001', 0.001],
+    ['100.0', 100],
+    ['007', 7],
+  ])('accepts %j as %d', (raw, value) => {
+    expect(percent(raw)).toBe(value);
+  });
+
+  it.each(['0', '0.0', '000', '100.01', '101', '1000', '-5', '', ' 5', '5 ', '.5', '5.', '1e2', '50%', 'abc', '0x10', 'NaN', 'Infinity'])(
+    'rejects %j, naming the flag and the value',
+    (raw) => {
+      const error = usageError(() => percent(raw));
+      expect(error.message).toBe(`--drop-acks-percent must be a percentage above 0 and up to 100, not "${raw}"`);
+    },
+  );
+
+  it('names whichever flag it was made for', () => {
+    expect(usageError(() => parsePercent('--drop-requests-percent')('0')).message).toContain('--drop-requests-percent');
   });
 });
 

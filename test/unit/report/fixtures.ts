@@ -69,3 +69,38 @@ export const run: ScenarioResult = {
   faults: 5,
   results,
 };
+
+/** A scenario whose run-all summary maps its own counts (like dual-write: rows plus events, missing events). */
+export const mappedScenario: Scenario = {
+  ...scenario,
+  name: 'mapped',
+  summary: 'Rows and events disagree.',
+  columns: [
+    { key: 'duplicateEffects', label: 'dup rows' },
+    { key: 'duplicates', label: 'dup events' },
+    { key: 'missingEvents', label: 'missing events' },
+  ],
+  summaryCounts: (c) => ({ duplicates: (c.duplicateEffects ?? 0) + (c.duplicates ?? 0), lost: c.missingEvents }),
+};
+
+export const mappedRun: ScenarioResult = {
+  scenario: 'mapped',
+  summary: 'Rows and events disagree.',
+  seed: 7,
+  messages: 20,
+  faults: 1,
+  results: [
+    base('naive', {
+      scenario: 'mapped',
+      counts: { duplicateEffects: 2, duplicates: 1, missingEvents: 1, lost: 99, outOfOrder: 4 },
+      note: 'The crash falls between row and event.',
+    }),
+    base('outbox', {
+      scenario: 'mapped',
+      counts: { duplicateEffects: 0, duplicates: 0, missingEvents: 0 },
+      expect: { missingEvents: 0 },
+      promise: 'kept',
+    }),
+    base('outbox-redis', { scenario: 'mapped', skipped: 'no Redis', counts: { duplicates: 5 } }),
+  ],
+};

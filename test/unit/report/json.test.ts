@@ -1,8 +1,9 @@
-// Unit tests for the --json report: schema id, the history opt-in, and the kept topics.
+// Unit tests for the --json report: schema id, the history and timeline opt-ins, and the kept topics.
 import { describe, it, expect } from 'vitest';
 import { RUN_SCHEMA, toJsonReport } from '../../../src/report/json.js';
+import { timelineLines } from '../../../src/report/timeline.js';
 import type { RunningBroker } from '../../../src/broker/provider.js';
-import { run } from './fixtures.js';
+import { results, run } from './fixtures.js';
 
 const broker: RunningBroker = {
   bootstrap: '127.0.0.1:9092',
@@ -41,6 +42,36 @@ describe('toJsonReport', () => {
     expect(variants[0]!.history).toEqual([{ type: 'phase', at: 0, name: 'produce' }]);
     expect(variants[1]!.history).toEqual([]);
     expect(variants[0]).not.toHaveProperty('scenario');
+  });
+
+  it('leaves out the timeline unless asked', () => {
+    for (const options of [{}, { timeline: false }, { history: true }]) {
+      for (const variant of toJsonReport([run], broker, options).scenarios[0]!.variants) expect(variant).not.toHaveProperty('timeline');
+    }
+  });
+
+  it('includes each variant\'s timeline lines when asked, without the history', () => {
+    const withFault = {
+      ...run,
+      results: [
+        { ...results[0]!, history: [{ type: 'fault' as const, at: 7, action: 'drop-response', detail: 'Produce #2' }, ...results[0]!.history] },
+        ...results.slice(1),
+      ],
+    };
+    const variants = toJsonReport([withFault], broker, { timeline: true }).scenarios[0]!.variants;
+    expect(variants[0]!.timeline).toEqual(['      7 ms  fault   Produce #2']);
+    expect(variants[1]!.timeline).toEqual([]);
+    // A skipped variant still has its (empty) timeline in the JSON, unlike renderTimeline.
+    expect(variants[3]!.timeline).toEqual([]);
+    for (const variant of variants) expect(variant).not.toHaveProperty('history');
+    expect(variants.map((v) => v.timeline)).toEqual(withFault.results.map((r) => timelineLines(r)));
+  });
+
+  it('includes both the history and the timeline when both are asked', () => {
+    const [baseline] = toJsonReport([run], broker, { history: true, timeline: true }).scenarios[0]!.variants;
+    expect(baseline!.history).toEqual([{ type: 'phase', at: 0, name: 'produce' }]);
+    expect(baseline!.timeline).toEqual([]);
+    expect(Object.keys(baseline!).slice(-2)).toEqual(['history', 'timeline']);
   });
 
   it('lists the kept topics of every variant of every scenario', () => {

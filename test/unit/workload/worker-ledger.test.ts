@@ -1,0 +1,166 @@
+// Unit tests for the worker's ledger: what a restart at a stop point would redo, skip, or still have to handle.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { Ledger } from '../../../src/workload/worker-ledger.js';
+
+const at = (partition: number, offset: number) => ({ partition, offset: String(offset) });
+
+/** Receives the offsets [from, to) of a partition. */
+const receiveRange = (ledger: Ledger, partition: number, from: number, to: number) => {
+  for (let o = from; o < to; o++) ledger.receive(at(partition, o));
+};
+
+describe('Ledger', () => {
+  it('reports nothing for a fresh ledger', () => {
+    const ledger = new Ledger();
+    expect(ledger.handledCount).toBe(0);
+    expect(ledger.crashPoint(0)).toEqual({ applied: 0, appliedNotCommitted: 0, committedNotApplied: 0, remainingInBatch: 0, committed: {} });
+  });
+
+  it('counts applied and skipped messages as handled', () => {
+    const ledger = new Ledger();
+    ledger.apply(at(0, 0));
+    ledger.apply(at(0, 1));
+    ledger.skip(at(0, 2));
+    expect(ledger.appliedCount).toBe(2);
+    expect(ledger.skippedCount).toBe(1);
+    expect(ledger.handledCount).toBe(3);
+  });
+
+  it('counts everything applied as not committed before any commit', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 5);
+    for (let o = 0; o < 3; o++) ledger.apply(at(0, o));
+    expect(ledger.crashPoint(5)).toEqual({ applied: 3, appliedNotCommitted: 3, committedNotApplied: 0, remainingInBatch: 2, committed: {} });
+  });
+
+  it('counts applied offsets at or after the committed offset (the next to read) as not committed', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 10);
+    for (let o = 0; o < 7; o++) ledger.apply(at(0, o));
+    // Committed 5: offsets 0-4 are behind the group; 5 and 6 would be read (and applied) again.
+    ledger.commit(0, '5');
+    expect(ledger.crashPoint(10)).toEqual({ applied: 7, appliedNotCommitted: 2, committedNotApplied: 0, remainingInBatch: 3, committed: { 0: '5' } });
+  });
+
+  it('counts nothing as not committed once the commit passes every applied offset', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 3);
+    for (let o = 0; o < 3; o++) ledger.apply(at(0, o));
+    ledger.commit(0, '3');
+    expect(ledger.crashPoint(3).appliedNotCommitted).toBe(0);
+  });
+
+  it('counts received offsets below the committed one, neither applied nor skipped, as committed but not applied', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 10, 20);
+    // Commit first (at-most-once): the whole batch is committed, then only part of it is handled.
+    ledger.commit(0, '20');
+    ledger.apply(at(0, 10));
+    ledger.skip(at(0, 11));
+    ledger.apply(at(0, 12));
+    expect(ledger.crashPoint(10)).toEqual({
+      applied: 2,
+      appliedNotCommitted: 0,
+      committedNotApplied: 7, // 13..19
+      remainingInBatch: 7,
+      committed: { 0: '20' },
+    });
+  });
+
+  it('does not count offsets at or above the committed offset, nor offsets never received, as committed but not applied', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 4);
+    ledger.commit(0, '2');
+    // 0 and 1 are below 2 and unhandled; 2 and 3 are not below it; 5..9 were never received.
+    expect(ledger.crashPoint(4).committedNotApplied).toBe(2);
+    ledger.commit(0, '10');
+    expect(ledger.crashPoint(4).committedNotApplied).toBe(4);
+  });
+
+  it('keeps the latest commit of a partition, even a lower one', () => {
+    const ledger = new Ledger();
+    ledger.commit(0, '8');
+    ledger.commit(0, '4');
+    expect(ledger.committed.get(0)).toBe(4n);
+    expect(ledger.crashPoint(0).committed).toEqual({ 0: '4' });
+  });
+
+  it('never reports a negative remainder', () => {
+    const ledger = new Ledger();
+    for (let o = 0; o < 4; o++) ledger.apply(at(0, o));
+    expect(ledger.crashPoint(4).remainingInBatch).toBe(0);
+    expect(ledger.crashPoint(2).remainingInBatch).toBe(0);
+    expect(ledger.crashPoint(0).remainingInBatch).toBe(0);
+    expect(ledger.crashPoint(9).remainingInBatch).toBe(5);
+  });
+
+  it('keeps partitions independent', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 5);
+    receiveRange(ledger, 1, 0, 5);
+    receiveRange(ledger, 2, 100, 103);
+    for (let o = 0; o < 5; o++) ledger.apply(at(0, o));
+    for (let o = 0; o < 2; o++) ledger.apply(at(1, o));
+    ledger.apply(at(2, 100));
+    // Partition 0 committed up to 3 (3 and 4 redone); partition 1 committed past what it handled (2..4 skipped);
+    // partition 2 never committed (its one applied offset redone).
+    ledger.commit(0, '3');
+    ledger.commit(1, '5');
+    expect(ledger.crashPoint(15)).toEqual({
+      applied: 8,
+      appliedNotCommitted: 2 + 0 + 1,
+      committedNotApplied: 0 + 3 + 0,
+      remainingInBatch: 7,
+      committed: { 0: '3', 1: '5' },
+    });
+  });
+
+  it('handles offsets beyond the safe integer range', () => {
+    const ledger = new Ledger();
+    const big = '9007199254740993'; // 2^53 + 1: not exact as a Number
+    ledger.receive({ partition: 0, offset: big });
+    ledger.apply({ partition: 0, offset: big });
+    ledger.commit(0, '9007199254740993');
+    expect(ledger.crashPoint(1)).toMatchObject({ appliedNotCommitted: 1, committed: { 0: big } });
+    ledger.commit(0, '9007199254740994');
+    expect(ledger.crashPoint(1).appliedNotCommitted).toBe(0);
+  });
+
+  it('counts a message applied twice twice in applied, but once in appliedNotCommitted', () => {
+    const ledger = new Ledger();
+    ledger.receive(at(0, 0));
+    ledger.apply(at(0, 0));
+    ledger.apply(at(0, 0));
+    expect(ledger.crashPoint(1)).toMatchObject({ applied: 2, appliedNotCommitted: 1 });
+  });
+
+  it('keeps its counts within bounds for any sequence of steps', () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('handle' as const), partition: fc.nat(2), offset: fc.nat(20), apply: fc.boolean() }),
+      fc.record({ kind: fc.constant('commit' as const), partition: fc.nat(2), offset: fc.nat(21) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.nat(60), (steps, seen) => {
+        const ledger = new Ledger();
+        const received = new Set<string>();
+        for (const s of steps) {
+          if (s.kind === 'commit') {
+            ledger.commit(s.partition, String(s.offset));
+            continue;
+          }
+          ledger.receive(at(s.partition, s.offset));
+          received.add(`${s.partition}:${s.offset}`);
+          if (s.apply) ledger.apply(at(s.partition, s.offset));
+          else ledger.skip(at(s.partition, s.offset));
+        }
+        const point = ledger.crashPoint(seen);
+        expect(point.appliedNotCommitted).toBeLessThanOrEqual(point.applied);
+        expect(point.committedNotApplied).toBeLessThanOrEqual(received.size);
+        // Every received message here was handled, so none was committed without being handled.
+        expect(point.committedNotApplied).toBe(0);
+        expect(point.remainingInBatch).toBe(Math.max(0, seen - ledger.handledCount));
+      }),
+    );
+  });
+});
