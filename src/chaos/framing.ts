@@ -46,12 +46,14 @@ export function readRequestHeader(frame: Buffer): RequestHeader {
   const correlationId = frame.readInt32BE(8);
   const version = requestHeaderVersion(apiKey, apiVersion);
   if (version === 0) return { apiKey, apiVersion, correlationId, bodyOffset: 12 };
-  const r = new ByteReader(frame);
-  r.skip(12);
   // client_id stays a classic int16-length string even in header v2.
-  const length = r.int16();
-  if (length > 0) r.skip(length);
-  if (version === 2) r.skipTaggedFields();
+  if (frame.length < 14) throw new WireError('request frame too short for a client id');
+  const afterClientId = 14 + Math.max(0, frame.readInt16BE(12));
+  if (afterClientId > frame.length) throw new WireError('client id runs past the end of the frame');
+  if (version === 1) return { apiKey, apiVersion, correlationId, bodyOffset: afterClientId };
+  const r = new ByteReader(frame);
+  r.skip(afterClientId);
+  r.skipTaggedFields();
   return { apiKey, apiVersion, correlationId, bodyOffset: r.position };
 }
 
@@ -65,19 +67,24 @@ export function readClientId(frame: Buffer): string | null {
 /** Produce with acks=0 gets no response from the broker; every other request does. */
 export function expectsResponse(frame: Buffer, header: RequestHeader): boolean {
   if (header.apiKey !== ApiKey.Produce) return true;
-  const r = new ByteReader(frame);
-  r.skip(header.bodyOffset);
-  if (header.apiVersion >= 3) {
-    // transactional_id comes first: skip it without decoding.
-    if (isFlexible(ApiKey.Produce, header.apiVersion)) {
-      const lengthPlusOne = r.uvarint();
-      if (lengthPlusOne > 1) r.skip(lengthPlusOne - 1);
-    } else {
-      const length = r.int16();
-      if (length > 0) r.skip(length);
-    }
+  const at = header.bodyOffset;
+  if (header.apiVersion < 3) return readAcks(frame, at) !== 0;
+  if (!isFlexible(ApiKey.Produce, header.apiVersion)) {
+    // The common case (kafkajs, librdkafka: v3-v8), read without allocating.
+    if (frame.length < at + 2) throw new WireError('produce request too short');
+    return readAcks(frame, at + 2 + Math.max(0, frame.readInt16BE(at))) !== 0;
   }
+  // v9+: transactional_id is a COMPACT_NULLABLE_STRING (uvarint length + 1), then acks.
+  const r = new ByteReader(frame);
+  r.skip(at);
+  const lengthPlusOne = r.uvarint();
+  if (lengthPlusOne > 1) r.skip(lengthPlusOne - 1);
   return r.int16() !== 0;
+}
+
+function readAcks(frame: Buffer, at: number): number {
+  if (frame.length < at + 2) throw new WireError('produce request too short for acks');
+  return frame.readInt16BE(at);
 }
 
 /** correlation_id sits at the same place in every response header version. */
