@@ -1,5 +1,6 @@
 // Benchmark: produce throughput through the chaos proxy (no fault) versus straight to the broker, in one run.
 // Usage: npm run bench [-- --bootstrap host:port]   (default: starts a local broker)
+import { cpus } from 'node:os';
 import { ChaosProxy } from '../../src/chaos/proxy.js';
 import { startLocalBroker } from '../../src/broker/local.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   const proxy = await ChaosProxy.start({ upstream: broker.bootstrap, rules: [], seed: 1 });
   const topic = `dup-lab-bench-${Date.now().toString(36)}`;
   await createTopics(broker.bootstrap, [{ name: topic, partitions: 1 }]);
-  console.log(`broker: ${broker.description}`);
+  console.log(`broker: ${broker.description} · ${cpus().length} cores · Node ${process.version}`);
   const ratios = new Map<Workload, number>();
   try {
     for (const w of WORKLOADS) {
