@@ -65,4 +65,35 @@ describe('no orphans', () => {
     await runCli(['list']);
     await expectNothingLeft(dirsBefore);
   });
+
+  it('the broker command prints its address, serves runs, and Ctrl-C stops it with exit 0, nothing left', async () => {
+    const dirsBefore = labTempDirs();
+    const child = spawn(process.execPath, [CLI, 'broker', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(await waitFor(() => /bootstrap: \S+/.test(stdout), 60_000, 50), stdout).toBe(true);
+    const bootstrap = /bootstrap: (\S+)/.exec(stdout)![1]!;
+    const run = await runCli(['run', 'producer-retry', '--bootstrap', bootstrap, '--variant', 'no-retries', '--messages', '200', '--faults', '1', '--json'], {
+      timeoutMs: 60_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).broker.provider).toBe('external');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expectNothingLeft(dirsBefore);
+  });
+
+  it('SIGINT while consumer workers and a lab-started redis-server run: exit 130, no worker, no Redis, no JVM, no dir', async () => {
+    const dirsBefore = labTempDirs();
+    const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(await waitFor(() => processesMatching('workload/worker.js').length > 0, 60_000, 50)).toBe(true);
+    expect(processesMatching('kafka-dup-lab-redis-').length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(await waitFor(() => processesMatching('workload/worker.js').length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => processesMatching('kafka-dup-lab-redis-').length === 0, 10_000)).toBe(true);
+    await expectNothingLeft(dirsBefore);
+  });
 });
