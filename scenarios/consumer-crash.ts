@@ -1,14 +1,12 @@
 // Scenario consumer-crash (source notes §2): a worker dies after its side effect and before the offset commit.
-import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Counts } from '../src/core/types.js';
-import { readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { effectCounts, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 
-const KEYS = 8;
 const STEP_TIMEOUT_MS = 30_000;
 
 interface CrashSettings {
@@ -77,14 +75,10 @@ const variants: Variant<CrashSettings>[] = [
 ];
 
 async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>): Promise<VariantOutcome> {
-  const topic = await ctx.createTopic('orders', 1);
-  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
-  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history);
+  const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
-  const groupId = `dup-lab-${ctx.runId}`;
   // The same seeded crash point for every variant: inside the first worker's 3rd to 5th batch.
-  const rng = ctx.rng.fork('crash');
-  const crash: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'crash' };
+  const crash = seededStop(ctx, 'crash', 'crash');
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
   const first = WorkerHandle.start(config('w1', crash), ctx.history);
@@ -97,10 +91,8 @@ async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>):
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
   await second.stop();
 
-  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
-  const counts: Partial<Counts> = checkEffects(ctx.history.all());
-  const predicted = predict(variant.settings, point);
-  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point) };
+  const counts = await effectCounts(ctx, sink, expectedBalance);
+  return { counts, predicted: predict(variant.settings, point), note: noteFor(variant, counts, point) };
 }
 
 /** What the crash point predicts: redone = applied after the last commit; skipped = committed, never applied. */

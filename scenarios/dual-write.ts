@@ -3,14 +3,12 @@ import { checkDualWrite, type DualWriteCounts } from '../src/check/dual-write-ch
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Counts } from '../src/core/types.js';
 import { warmTransactionCoordinator } from '../src/kafka/client.js';
-import { LAB_TRANSACTION_TIMEOUT_MS, readEffectsInto, transformConfig, variantSink } from '../src/workload/consumer-run.js';
+import { LAB_TRANSACTION_TIMEOUT_MS, orderTopic, readEffectsInto, seededStop, transformConfig, variantSink } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { readBack } from '../src/workload/read-back.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
-const KEYS = 8;
 const STEP_TIMEOUT_MS = 30_000;
 
 interface DualWriteSettings {
@@ -48,14 +46,10 @@ async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSetting
   const { output, database, crashPlace } = variant.settings;
   const transactional = output === 'transaction' || database === 'outbox';
   if (transactional) await warmTransactionCoordinator(ctx.bootstrap);
-  const input = await ctx.createTopic('in', 1);
+  const { topic: input, groupId, expectedBalance } = await orderTopic(ctx, 'in');
   const events = await ctx.createTopic('events', 1);
-  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
-  await prefillOrders(ctx.bootstrap, input, orders, ctx.history);
   const sink = await variantSink(ctx, variant.name);
-  const groupId = `dup-lab-${ctx.runId}`;
-  const rng = ctx.rng.fork('crash');
-  const crash: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'crash', place: crashPlace };
+  const crash = seededStop(ctx, 'crash', 'crash', { place: crashPlace });
   const config = (workerId: string, stopAt?: StopSpec) =>
     transformConfig(ctx, { workerId, topic: input, groupId, outputTopic: events, output, database, stopAt, sink, transactionalId: `dup-lab-${ctx.runId}-consumer` });
 
@@ -93,7 +87,7 @@ async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSetting
     await relay2.stop(STEP_TIMEOUT_MS); // publishes what is left of the outbox, then exits
   }
 
-  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
+  await readEffectsInto(ctx.history, sink, expectedBalance);
   const read = await readBack(ctx.bootstrap, events, ctx.history, 'events', { isolation: 'read_committed', timeoutMs: 15_000 });
   const counts = checkDualWrite(ctx.history.all(), 'events');
   const predicted = predict(variant.settings, point);

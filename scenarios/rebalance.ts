@@ -1,14 +1,12 @@
 // Scenario rebalance (source notes §2, end): a second worker joins, partitions move, uncommitted work is redone.
-import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Counts, Op } from '../src/core/types.js';
-import { readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import type { Op } from '../src/core/types.js';
+import { effectCounts, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 
-const KEYS = 8;
 const PARTITIONS = 4;
 const STEP_TIMEOUT_MS = 30_000;
 
@@ -49,14 +47,10 @@ const variants: Variant<RebalanceSettings>[] = [
 ];
 
 async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSettings>): Promise<VariantOutcome> {
-  const topic = await ctx.createTopic('orders', PARTITIONS);
-  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
-  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history, PARTITIONS);
+  const { topic, groupId, expectedBalance } = await orderTopic(ctx, 'orders', PARTITIONS);
   const sink = await variantSink(ctx, variant.name);
-  const groupId = `dup-lab-${ctx.runId}`;
-  const rng = ctx.rng.fork('join');
   // The first worker holds mid-batch, heartbeating, while the second one joins.
-  const hold: StopSpec = { batch: rng.int(2, 4), fraction: 0.25 + rng.next() / 2, action: 'hold' };
+  const hold = seededStop(ctx, 'join', 'hold', { batches: [2, 4] });
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
   const first = WorkerHandle.start(config('w1', hold), ctx.history);
@@ -70,10 +64,9 @@ async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSetting
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
   await Promise.all([first.stop(), second.stop()]);
 
-  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
-  const counts: Partial<Counts> = checkEffects(ctx.history.all());
+  const counts = await effectCounts(ctx, sink, expectedBalance);
   const predicted = { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
-  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point, revoke, ctx.history.all()) };
+  return { counts, predicted, note: noteFor(variant, counts, point, revoke, ctx.history.all()) };
 }
 
 function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: CrashPoint, revoke: CrashPoint, ops: readonly Op[]): string {

@@ -3,14 +3,12 @@ import { checkLog } from '../src/check/log-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Counts } from '../src/core/types.js';
 import { warmTransactionCoordinator } from '../src/kafka/client.js';
-import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, transformConfig } from '../src/workload/consumer-run.js';
+import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { readBack } from '../src/workload/read-back.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
-const KEYS = 8;
 const STEP_TIMEOUT_MS = 30_000;
 
 interface TransactionSettings {
@@ -54,13 +52,9 @@ const variants: Variant<TransactionSettings>[] = [
 async function runVariant(ctx: VariantContext, variant: Variant<TransactionSettings>): Promise<VariantOutcome> {
   const { output, isolation, fault } = variant.settings;
   if (output === 'transaction') await warmTransactionCoordinator(ctx.bootstrap);
-  const input = await ctx.createTopic('in', 1);
+  const { topic: input, groupId } = await orderTopic(ctx, 'in');
   const outputTopic = await ctx.createTopic('out', 1);
-  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
-  await prefillOrders(ctx.bootstrap, input, orders, ctx.history);
-  const groupId = `dup-lab-${ctx.runId}`;
-  const rng = ctx.rng.fork('crash');
-  const stop: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: fault === 'zombie' ? 'stall' : 'crash', place: 'after-apply' };
+  const stop = seededStop(ctx, 'crash', fault === 'zombie' ? 'stall' : 'crash', { place: 'after-apply' });
   // Both instances share one identity: the same transactional id, as a restarted service would.
   const config = (workerId: string, stopAt?: StopSpec) =>
     transformConfig(ctx, { workerId, topic: input, groupId, outputTopic, output, database: 'none', stopAt, transactionalId: `dup-lab-${ctx.runId}-transformer` });

@@ -1,14 +1,12 @@
 // Scenario zombie: a worker stalls past its session timeout, is evicted, and wakes up to finish its batch anyway.
-import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Counts, Op } from '../src/core/types.js';
-import { LAB_GROUP_TIMING, readEffectsInto, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import type { Op } from '../src/core/types.js';
+import { effectCounts, LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { makeOrders, prefillOrders } from '../src/workload/orders.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
 
-const KEYS = 8;
 const STEP_TIMEOUT_MS = 30_000;
 /** How long the zombie waits, after waking, to hit its rejected commit (or its fenced heartbeat). */
 const WAKE_TIMEOUT_MS = 15_000;
@@ -43,13 +41,9 @@ const variants: Variant<ZombieSettings>[] = [
 ];
 
 async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>): Promise<VariantOutcome> {
-  const topic = await ctx.createTopic('orders', 1);
-  const orders = makeOrders(ctx.runId, ctx.messages, KEYS, ctx.rng.fork('amounts'));
-  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history);
+  const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
-  const groupId = `dup-lab-${ctx.runId}`;
-  const rng = ctx.rng.fork('stall');
-  const stall: StopSpec = { batch: rng.int(3, 5), fraction: 0.25 + rng.next() / 2, action: 'stall' };
+  const stall = seededStop(ctx, 'stall', 'stall');
   const config = (workerId: string, stopAt?: StopSpec) =>
     workerConfig(ctx, { workerId, topic, groupId, commit: 'after-batch', ...variant.settings, sink, stopAt });
 
@@ -78,10 +72,9 @@ async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>)
   ]);
   await Promise.all([zombie.stop(), successor.stop()]);
 
-  await readEffectsInto(ctx.history, sink, orders.reduce((sum, o) => sum + o.amount, 0));
-  const counts: Partial<Counts> = checkEffects(ctx.history.all());
+  const counts = await effectCounts(ctx, sink, expectedBalance);
   const predicted = { duplicateEffects: predict(variant.settings, point) };
-  return { counts, predicted, note: noteFor(variant, counts as EffectCounts, point, woke.commitRejected, ctx.history.all()) };
+  return { counts, predicted, note: noteFor(variant, counts, point, woke.commitRejected, ctx.history.all()) };
 }
 
 /** w2 redoes what w1 applied and had not committed; without a check, w1 then also applies the rest of its batch. */

@@ -1,9 +1,11 @@
 // Shared steps of the consumer scenarios: the business database per variant, worker settings, reading effects back.
 import { join } from 'node:path';
+import { checkEffects, type EffectCounts } from '../check/effects-checker.js';
 import type { History } from '../core/history.js';
 import type { VariantContext } from '../core/scenario.js';
+import { makeOrders, prefillOrders } from './orders.js';
 import { dropSink, initSink, readEffects, type SinkLocation } from './sinks/index.js';
-import type { CommitMode, DedupMode, StopSpec, TransformConfig, WorkerConfig } from './worker-protocol.js';
+import type { CommitMode, DedupMode, StopSpec, StopPlace, TransformConfig, WorkerConfig } from './worker-protocol.js';
 
 /**
  * Group timing for lab workers. A crashed member holds its partitions until its session times out,
@@ -77,4 +79,44 @@ export async function readEffectsInto(history: History, sink: SinkLocation, expe
   const effects = await readEffects(sink);
   for (const [id, { copies, workers }] of effects.copies) history.add({ type: 'effect', id, copies, workers });
   history.add({ type: 'balance', expected: expectedBalance, actual: effects.balance });
+}
+
+/** Keys of the order topics: more than any worker has in flight. */
+const ORDER_KEYS = 8;
+
+export interface OrderTopic {
+  topic: string;
+  /** The consumer group the variant's workers share. */
+  groupId: string;
+  /** The sum of all amounts: what the balance must be when every order is applied once. */
+  expectedBalance: number;
+}
+
+/** A fresh topic pre-filled with the run's seeded orders (the same for every variant), and a group id. */
+export async function orderTopic(ctx: VariantContext, suffix = 'orders', partitions = 1): Promise<OrderTopic> {
+  const topic = await ctx.createTopic(suffix, partitions);
+  const orders = makeOrders(ctx.runId, ctx.messages, ORDER_KEYS, ctx.rng.fork('amounts'));
+  await prefillOrders(ctx.bootstrap, topic, orders, ctx.history, partitions);
+  return { topic, groupId: `dup-lab-${ctx.runId}`, expectedBalance: orders.reduce((sum, o) => sum + o.amount, 0) };
+}
+
+/**
+ * Where the first worker stops: in a seeded batch of `batches` (from 1), at a seeded point inside it.
+ * Drawn from the scenario's seed under `label`, so every variant stops at the same place.
+ */
+export function seededStop(
+  ctx: VariantContext,
+  label: string,
+  action: StopSpec['action'],
+  options: { batches?: [number, number]; place?: StopPlace } = {},
+): StopSpec {
+  const rng = ctx.rng.fork(label);
+  const [first, last] = options.batches ?? [3, 5];
+  return { batch: rng.int(first, last), fraction: 0.25 + rng.next() / 2, action, ...(options.place ? { place: options.place } : {}) };
+}
+
+/** Reads the business database back into the history and counts the side effects. */
+export async function effectCounts(ctx: VariantContext, sink: SinkLocation, expectedBalance: number): Promise<EffectCounts> {
+  await readEffectsInto(ctx.history, sink, expectedBalance);
+  return checkEffects(ctx.history.all());
 }

@@ -4,10 +4,10 @@ import { consumerCrash } from '../../scenarios/consumer-crash.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { Resources } from '../../src/core/resources.js';
-import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
-import type { VariantResult } from '../../src/core/types.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
+import { rowOf, runOn } from './support/results.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { processesMatching } from './support/processes.js';
 
@@ -27,25 +27,9 @@ afterAll(async () => {
 });
 
 function run(variants: string[], resources: Omit<Resources, 'workDir'>): Promise<ScenarioResult> {
-  return runScenario({
-    scenario: consumerCrash,
-    variants: consumerCrash.variants.filter((v) => variants.includes(v.name)),
-    bootstrap: broker.bootstrap,
-    seed: 42,
-    messages: 200,
-    faults: 1,
-    keepTopics: false,
-    progress: silentProgress,
-    resources,
-  });
+  return runOn(broker, consumerCrash, { variants, messages: 200, faults: 1, resources });
 }
 
-function row(result: ScenarioResult, name: string): VariantResult {
-  const found = result.results.find((r) => r.variant === name);
-  if (!found) throw new Error(`no row ${name}`);
-  expect(found.error, name).toBeUndefined();
-  return found;
-}
 
 describe('consumer-crash against a real broker (SQLite)', () => {
   let result: ScenarioResult;
@@ -57,7 +41,7 @@ describe('consumer-crash against a real broker (SQLite)', () => {
   });
 
   it('commit-after-batch: duplicate effects equal the prediction from the crash point', () => {
-    const r = row(result, 'commit-after-batch');
+    const r = rowOf(result, 'commit-after-batch');
     expect(r.counts.duplicateEffects).toBeGreaterThan(0);
     expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
     expect(r.counts.neverApplied).toBe(0);
@@ -66,31 +50,31 @@ describe('consumer-crash against a real broker (SQLite)', () => {
   });
 
   it('kafkajs auto-commit redoes the cut batch like a manual commit after each batch', () => {
-    const auto = row(result, 'auto-commit');
+    const auto = rowOf(result, 'auto-commit');
     expect(auto.counts.duplicateEffects).toBe(auto.predicted.duplicateEffects);
-    expect(auto.counts.duplicateEffects).toBe(row(result, 'commit-after-batch').counts.duplicateEffects);
+    expect(auto.counts.duplicateEffects).toBe(rowOf(result, 'commit-after-batch').counts.duplicateEffects);
   });
 
   it('auto-commit with an async handoff loses the queued work', () => {
-    const r = row(result, 'auto-commit-handoff');
+    const r = rowOf(result, 'auto-commit-handoff');
     expect(r.counts.neverApplied).toBeGreaterThan(0);
     expect(r.counts.neverApplied).toBe(r.predicted.neverApplied);
     expect(r.counts.duplicateEffects).toBe(0);
   });
 
   it('commit-per-message: exactly one duplicate', () => {
-    expect(row(result, 'commit-per-message').counts.duplicateEffects).toBe(1);
+    expect(rowOf(result, 'commit-per-message').counts.duplicateEffects).toBe(1);
   });
 
   it('commit-before-process: loss, no duplicates', () => {
-    const r = row(result, 'commit-before-process');
+    const r = rowOf(result, 'commit-before-process');
     expect(r.counts.neverApplied).toBeGreaterThan(0);
     expect(r.counts.neverApplied).toBe(r.predicted.neverApplied);
     expect(r.counts.duplicateEffects).toBe(0);
   });
 
   it.each(['processed-table', 'redis-setnx', 'dedup-window'])('%s: no duplicate effect, nothing lost, balance right', (name) => {
-    const r = row(result, name);
+    const r = rowOf(result, name);
     expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0, effects: 200 });
     expect(r.counts.balanceActual).toBe(r.counts.balanceExpected);
     expect(r.promise).toBe('kept');
@@ -115,7 +99,7 @@ describe('without Redis, or with a broken one', () => {
     const result = await run(['redis-setnx', 'processed-table'], { redis: { missing: 'no Redis here: install redis-server' } });
     const skipped = result.results.find((r) => r.variant === 'redis-setnx')!;
     expect(skipped.skipped).toMatch(/install redis-server/);
-    expect(row(result, 'processed-table').counts.duplicateEffects).toBe(0);
+    expect(rowOf(result, 'processed-table').counts.duplicateEffects).toBe(0);
   });
 
   it('a worker that fails makes an error row, and no worker is left behind', async () => {
@@ -139,7 +123,7 @@ describe.runIf(postgresAvailable)('consumer-crash with the business database in 
     const onSqlite = await run(names, {});
     const counts = (r: ScenarioResult) => r.results.map((v) => ({ variant: v.variant, error: v.error, ...v.counts }));
     expect(counts(onPg)).toEqual(counts(onSqlite));
-    expect(row(onPg, 'processed-table').counts.duplicateEffects).toBe(0);
-    expect(row(onPg, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(0);
+    expect(rowOf(onPg, 'processed-table').counts.duplicateEffects).toBe(0);
+    expect(rowOf(onPg, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(0);
   });
 });

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { producerRetry, droppedResponses } from '../../scenarios/producer-retry.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
-import { silentProgress } from '../../src/core/progress.js';
-import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { rowOf, runOn } from './support/results.js';
 import { kcatAvailable, kcatValues } from './support/kcat.js';
 
 const FAULTS = 5;
@@ -19,18 +19,8 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-async function run(variants: string[], seed = 42, keepTopics = false): Promise<ScenarioResult> {
-  return runScenario({
-    scenario: producerRetry,
-    variants: producerRetry.variants.filter((v) => variants.includes(v.name)),
-    bootstrap: broker.bootstrap,
-    seed,
-    messages: 1000,
-    faults: FAULTS,
-    keepTopics,
-    progress: silentProgress,
-    resources: {},
-  });
+function run(variants: string[], seed = 42, keepTopics = false): Promise<ScenarioResult> {
+  return runOn(broker, producerRetry, { variants, seed, keepTopics, messages: 1000, faults: FAULTS });
 }
 
 /** The faults and failed sends of a row, printed when an assertion fails. */
@@ -40,12 +30,6 @@ function story(r: VariantResult): string {
   return [`${r.variant}: ${JSON.stringify(r.counts)}`, ...faults, ...failed.slice(0, 20)].join('\n');
 }
 
-function row(result: ScenarioResult, name: string): VariantResult {
-  const found = result.results.find((r) => r.variant === name);
-  if (!found) throw new Error(`no row ${name}`);
-  expect(found.error).toBeUndefined();
-  return found;
-}
 
 describe('producer-retry against a real broker', () => {
   let first: ScenarioResult;
@@ -54,7 +38,7 @@ describe('producer-retry against a real broker', () => {
   });
 
   it('retries: every dropped ack of a stored message becomes exactly one duplicate', () => {
-    const r = row(first, 'retries');
+    const r = rowOf(first, 'retries');
     const dropped = droppedResponses(r.history);
     // Each fault drops the ack of every send in flight on the connection: at least the one hit,
     // at most the service's window of concurrent sends.
@@ -68,7 +52,7 @@ describe('producer-retry against a real broker', () => {
   });
 
   it('no-retries: no duplicates, and the failed sends are in the log anyway', () => {
-    const r = row(first, 'no-retries');
+    const r = rowOf(first, 'no-retries');
     expect(r.counts.duplicates).toBe(0);
     expect(r.counts.unknown).toBeGreaterThan(0);
     expect(r.counts.unknownInLog).toBe(droppedResponses(r.history));
@@ -77,7 +61,7 @@ describe('producer-retry against a real broker', () => {
   });
 
   it('idempotent with concurrent sends: kafkajs reuses a rolled-back sequence number, losing and duplicating one message per lost ack', () => {
-    const r = row(first, 'idempotent');
+    const r = rowOf(first, 'idempotent');
     // What kafkajs 2.2.4 really does (see the scenario's explain text); the Java client does neither.
     expect(r.counts.lost, story(r)).toBe(FAULTS);
     expect(r.counts.duplicates, story(r)).toBe(FAULTS);
@@ -85,7 +69,7 @@ describe('producer-retry against a real broker', () => {
   });
 
   it('idempotent with one send at a time keeps every promise', () => {
-    const r = row(first, 'idempotent-sync');
+    const r = rowOf(first, 'idempotent-sync');
     expect(droppedResponses(r.history)).toBe(FAULTS);
     expect(r.counts).toMatchObject({ duplicates: 0, lost: 0, outOfOrder: 0, observed: 1000 });
     expect(r.promise).toBe('kept');

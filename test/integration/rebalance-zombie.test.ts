@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
-import { silentProgress } from '../../src/core/progress.js';
-import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Scenario } from '../../src/core/scenario.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { rowOf, runOn } from './support/results.js';
 import { processesMatching } from './support/processes.js';
 
 let broker: RunningBroker;
@@ -19,25 +19,9 @@ afterAll(async () => {
 });
 
 function run(scenario: Scenario): Promise<ScenarioResult> {
-  return runScenario({
-    scenario,
-    variants: scenario.variants,
-    bootstrap: broker.bootstrap,
-    seed: 42,
-    messages: 200,
-    faults: 1,
-    keepTopics: false,
-    progress: silentProgress,
-    resources: {},
-  });
+  return runOn(broker, scenario, { messages: 200, faults: 1 });
 }
 
-function row(result: ScenarioResult, name: string): VariantResult {
-  const found = result.results.find((r) => r.variant === name);
-  if (!found) throw new Error(`no row ${name}`);
-  expect(found.error, name).toBeUndefined();
-  return found;
-}
 
 function workerEvents(r: VariantResult): string[] {
   return r.history.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker').map((o) => `${o.worker}:${o.event}`);
@@ -50,14 +34,14 @@ describe('rebalance against a real broker', () => {
   });
 
   it('baseline: the new owners redo what w1 had applied but not committed, exactly as predicted', () => {
-    const r = row(result, 'commit-after-batch');
+    const r = rowOf(result, 'commit-after-batch');
     expect(r.counts.duplicateEffects).toBeGreaterThan(0);
     expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
   });
 
   it('processed-table and kafkajs commit-on-rebalance: no duplicate effect', () => {
     for (const name of ['processed-table', 'commit-on-revoke']) {
-      const r = row(result, name);
+      const r = rowOf(result, name);
       expect(r.counts.duplicateEffects, name).toBe(0);
       expect(r.counts.neverApplied, name).toBe(0);
       expect(r.counts.balanceActual, name).toBe(r.counts.balanceExpected);
@@ -84,7 +68,7 @@ describe('zombie against a real broker', () => {
   });
 
   it('baseline: redone by the successor and re-applied by the zombie; the zombie\'s commit is rejected', () => {
-    const r = row(result, 'commit-after-batch');
+    const r = rowOf(result, 'commit-after-batch');
     expect(r.counts.duplicateEffects).toBeGreaterThan(0);
     expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
     const rejected = r.history.filter((o) => o.type === 'commit' && !o.ok);
@@ -96,15 +80,15 @@ describe('zombie against a real broker', () => {
   });
 
   it('heartbeat-check: the zombie stops at its first step after waking, so fewer duplicates', () => {
-    const r = row(result, 'heartbeat-check');
-    const baseline = row(result, 'commit-after-batch');
+    const r = rowOf(result, 'heartbeat-check');
+    const baseline = rowOf(result, 'commit-after-batch');
     expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
     expect(r.counts.duplicateEffects!).toBeLessThan(baseline.counts.duplicateEffects!);
     expect(workerEvents(r)).toContain('w1:fenced');
   });
 
   it('processed-table: no duplicate effect', () => {
-    const r = row(result, 'processed-table');
+    const r = rowOf(result, 'processed-table');
     expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0, effects: 200 });
     expect(r.promise).toBe('kept');
   });

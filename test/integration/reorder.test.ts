@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reorder } from '../../scenarios/reorder.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
-import { silentProgress } from '../../src/core/progress.js';
-import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { rowOf, runOn } from './support/results.js';
 
 const FAULTS = 3;
 
@@ -18,25 +18,9 @@ afterAll(async () => {
 });
 
 function run(seed = 42): Promise<ScenarioResult> {
-  return runScenario({
-    scenario: reorder,
-    variants: reorder.variants,
-    bootstrap: broker.bootstrap,
-    seed,
-    messages: 600,
-    faults: FAULTS,
-    keepTopics: false,
-    progress: silentProgress,
-    resources: {},
-  });
+  return runOn(broker, reorder, { seed, messages: 600, faults: FAULTS });
 }
 
-function row(result: ScenarioResult, name: string): VariantResult {
-  const found = result.results.find((r) => r.variant === name);
-  if (!found) throw new Error(`no row ${name}`);
-  expect(found.error).toBeUndefined();
-  return found;
-}
 
 const lostRequests = (r: VariantResult) => r.history.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
 
@@ -47,7 +31,7 @@ describe('reorder against a real broker', () => {
   });
 
   it('in-flight-5: each lost request lands after later messages of its key', () => {
-    const r = row(first, 'in-flight-5');
+    const r = rowOf(first, 'in-flight-5');
     expect(lostRequests(r)).toBe(FAULTS);
     expect(r.counts.outOfOrder).toBeGreaterThan(0);
     expect(r.counts.outOfOrder).toBe(r.predicted.outOfOrder);
@@ -55,7 +39,7 @@ describe('reorder against a real broker', () => {
   });
 
   it('sync-send: no disorder, no duplicate, nothing lost', () => {
-    const r = row(first, 'sync-send');
+    const r = rowOf(first, 'sync-send');
     expect(lostRequests(r)).toBe(FAULTS);
     expect(r.counts).toMatchObject({ outOfOrder: 0, duplicates: 0, lost: 0, observed: 600 });
     expect(r.promise).toBe('kept');
@@ -63,7 +47,7 @@ describe('reorder against a real broker', () => {
 
   it('kafkajs maxInFlightRequests: 1 and idempotence do not keep order for concurrent sends (what kafkajs 2.2.4 really does)', () => {
     for (const name of ['in-flight-1', 'idempotent']) {
-      const r = row(first, name);
+      const r = rowOf(first, name);
       expect(r.counts.outOfOrder, name).toBe(FAULTS);
       expect(r.counts.duplicates, name).toBe(0);
       expect(r.promise, name).toBe('broken');
@@ -71,7 +55,7 @@ describe('reorder against a real broker', () => {
   });
 
   it('multi-partition: per-key order holds while there is no order across partitions', () => {
-    const r = row(first, 'multi-partition');
+    const r = rowOf(first, 'multi-partition');
     expect(r.counts.outOfOrder).toBe(0);
     expect(r.counts.globalOutOfOrder).toBeGreaterThan(0);
   });

@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dualWrite } from '../../scenarios/dual-write.js';
 import { transactions } from '../../scenarios/transactions.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
-import { silentProgress } from '../../src/core/progress.js';
-import { runScenario, type ScenarioResult } from '../../src/core/runner.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Scenario } from '../../src/core/scenario.js';
-import type { VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { rowOf, runOn } from './support/results.js';
 import { kcatAvailable, kcatValues } from './support/kcat.js';
 import { processesMatching } from './support/processes.js';
 
@@ -20,25 +19,9 @@ afterAll(async () => {
 });
 
 function run(scenario: Scenario, keepTopics = false): Promise<ScenarioResult> {
-  return runScenario({
-    scenario,
-    variants: scenario.variants,
-    bootstrap: broker.bootstrap,
-    seed: 42,
-    messages: 200,
-    faults: 1,
-    keepTopics,
-    progress: silentProgress,
-    resources: {},
-  });
+  return runOn(broker, scenario, { messages: 200, faults: 1, keepTopics });
 }
 
-function row(result: ScenarioResult, name: string): VariantResult {
-  const found = result.results.find((r) => r.variant === name);
-  if (!found) throw new Error(`no row ${name}`);
-  expect(found.error, name).toBeUndefined();
-  return found;
-}
 
 describe('transactions against a real broker', () => {
   let result: ScenarioResult;
@@ -47,39 +30,39 @@ describe('transactions against a real broker', () => {
   });
 
   it('no-transactions: the redone batch duplicates outputs, as predicted', () => {
-    const r = row(result, 'no-transactions');
+    const r = rowOf(result, 'no-transactions');
     expect(r.counts.duplicates).toBeGreaterThan(0);
     expect(r.counts.duplicates).toBe(r.predicted.duplicates);
     expect(r.counts.lost).toBe(0);
   });
 
   it('transactions read with read_committed: each input exactly once', () => {
-    const r = row(result, 'transactions');
+    const r = rowOf(result, 'transactions');
     expect(r.counts).toMatchObject({ sent: 200, observed: 200, duplicates: 0, lost: 0 });
     expect(r.history.some((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'killed')).toBe(true);
   });
 
   it('read_uncommitted sees the aborted transaction\'s records', () => {
-    const r = row(result, 'transactions-read-uncommitted');
+    const r = rowOf(result, 'transactions-read-uncommitted');
     expect(r.counts.duplicates).toBeGreaterThan(0);
     expect(r.counts.duplicates).toBe(r.predicted.duplicates);
   });
 
   it('zombie fencing: the older instance is refused and none of its writes become visible', () => {
-    const r = row(result, 'zombie-fencing');
+    const r = rowOf(result, 'zombie-fencing');
     expect(r.counts).toMatchObject({ observed: 200, duplicates: 0, lost: 0 });
     expect(r.history.some((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced')).toBe(true);
   });
 
   it.runIf(kcatAvailable)('kcat (librdkafka) agrees: read_committed sees each input once, read_uncommitted the aborted copies too', () => {
-    const r = row(result, 'transactions');
+    const r = rowOf(result, 'transactions');
     const outputTopic = r.topics.find((t) => t.includes('-out-'))!;
     const duplicates = (isolation: 'read_committed' | 'read_uncommitted') => {
       const ids = kcatValues(broker.bootstrap, outputTopic, isolation).map((v) => (JSON.parse(v) as { id: string }).id);
       return { records: ids.length, duplicates: ids.length - new Set(ids).size };
     };
     expect(duplicates('read_committed')).toEqual({ records: 200, duplicates: 0 });
-    expect(duplicates('read_uncommitted').duplicates).toBe(row(result, 'transactions-read-uncommitted').predicted.duplicates);
+    expect(duplicates('read_uncommitted').duplicates).toBe(rowOf(result, 'transactions-read-uncommitted').predicted.duplicates);
   });
 });
 
@@ -90,20 +73,20 @@ describe('dual-write against a real broker', () => {
   });
 
   it('naive: a row without its event', () => {
-    const r = row(result, 'naive');
+    const r = rowOf(result, 'naive');
     expect(r.counts.missingEvents).toBeGreaterThan(0);
     expect(r.counts.disagreements).toBe(r.predicted.disagreements);
   });
 
   it('kafka-transaction-only: duplicate rows after the abort and the retry, events exactly once', () => {
-    const r = row(result, 'kafka-transaction-only');
+    const r = rowOf(result, 'kafka-transaction-only');
     expect(r.counts.duplicateEffects).toBeGreaterThan(0);
     expect(r.counts.duplicates).toBe(0);
     expect(r.counts.disagreements).toBe(r.predicted.disagreements);
   });
 
   it('outbox: database and topic agree, though both the consumer and the relay were killed', () => {
-    const r = row(result, 'outbox');
+    const r = rowOf(result, 'outbox');
     expect(r.counts).toMatchObject({ messages: 200, effects: 200, observed: 200, disagreements: 0, duplicates: 0, duplicateEffects: 0 });
     const killed = r.history.filter((o) => o.type === 'worker' && o.event === 'killed').map((o) => (o.type === 'worker' ? o.worker : ''));
     expect(killed).toEqual(expect.arrayContaining(['w1', 'relay1']));

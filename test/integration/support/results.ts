@@ -1,0 +1,40 @@
+// Runs a scenario on a test broker through the lab's runner, and picks rows out of the results.
+import { expect } from 'vitest';
+import type { RunningBroker } from '../../../src/broker/provider.js';
+import { silentProgress } from '../../../src/core/progress.js';
+import type { Resources } from '../../../src/core/resources.js';
+import { runScenario, type ScenarioResult } from '../../../src/core/runner.js';
+import type { Scenario } from '../../../src/core/scenario.js';
+import type { VariantResult } from '../../../src/core/types.js';
+
+export interface TestRun {
+  /** Variant names; all of the scenario's when left out. */
+  variants?: string[];
+  messages: number;
+  faults: number;
+  seed?: number;
+  keepTopics?: boolean;
+  resources?: Omit<Resources, 'workDir'>;
+}
+
+export function runOn(broker: RunningBroker, scenario: Scenario, run: TestRun): Promise<ScenarioResult> {
+  return runScenario({
+    scenario,
+    variants: run.variants ? scenario.variants.filter((v) => run.variants!.includes(v.name)) : scenario.variants,
+    bootstrap: broker.bootstrap,
+    seed: run.seed ?? 42,
+    messages: run.messages,
+    faults: run.faults,
+    keepTopics: run.keepTopics ?? false,
+    progress: silentProgress,
+    resources: run.resources ?? {},
+  });
+}
+
+/** The row of one variant, which must have run to the end. */
+export function rowOf(result: ScenarioResult, name: string): VariantResult {
+  const found = result.results.find((r) => r.variant === name);
+  if (!found) throw new Error(`no row ${name}`);
+  expect(found.error, name).toBeUndefined();
+  return found;
+}
