@@ -2,12 +2,11 @@
 import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Counts } from '../src/core/types.js';
-import { effectCounts, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 
-const STEP_TIMEOUT_MS = 30_000;
 
 interface CrashSettings {
   commit: CommitMode;
@@ -83,12 +82,12 @@ async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>):
 
   const first = WorkerHandle.start(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
   await first.kill();
 
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
-  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
   await second.stop();
 
   const counts = await effectCounts(ctx, sink, expectedBalance);

@@ -2,13 +2,12 @@
 import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Op } from '../src/core/types.js';
-import { effectCounts, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 
 const PARTITIONS = 4;
-const STEP_TIMEOUT_MS = 30_000;
 
 interface RebalanceSettings {
   commit: CommitMode;
@@ -55,13 +54,13 @@ async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSetting
 
   const first = WorkerHandle.start(config('w1', hold), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
-  await second.waitFor('joined', STEP_TIMEOUT_MS);
+  await second.waitFor('joined', stepTimeoutMs(ctx));
   // What w1 had applied and not committed when it learned of the rebalance: the new owners redo it.
-  const revoke = (await first.waitFor('rebalancing', STEP_TIMEOUT_MS)).point;
-  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+  const revoke = (await first.waitFor('rebalancing', stepTimeoutMs(ctx))).point;
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
   await Promise.all([first.stop(), second.stop()]);
 
   const counts = await effectCounts(ctx, sink, expectedBalance);

@@ -3,13 +3,12 @@ import { checkLog } from '../src/check/log-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Counts } from '../src/core/types.js';
 import { warmTransactionCoordinator } from '../src/kafka/client.js';
-import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig } from '../src/workload/consumer-run.js';
+import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { readBack } from '../src/workload/read-back.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
-const STEP_TIMEOUT_MS = 30_000;
 
 interface TransactionSettings {
   output: TransformConfig['output'];
@@ -61,30 +60,31 @@ async function runVariant(ctx: VariantContext, variant: Variant<TransactionSetti
 
   const first = WorkerHandle.startTransform(config('w1', stop), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', STEP_TIMEOUT_MS);
+  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
   let fencedError: string | undefined;
   if (fault === 'crash') {
     await first.kill();
     const second = WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
-    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, STEP_TIMEOUT_MS);
+    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     await second.stop();
   } else {
     first.pause();
     const second = WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
-    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, STEP_TIMEOUT_MS);
+    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     first.resume();
     first.go();
-    fencedError = (await first.waitFor('fenced', STEP_TIMEOUT_MS)).error;
+    const fenced = await first.waitFor('fenced', stepTimeoutMs(ctx));
+    fencedError = fenced.code ?? fenced.error;
     await Promise.all([first.kill(), second.stop()]);
   }
 
-  const read = await readBack(ctx.bootstrap, outputTopic, ctx.history, 'output', { isolation, timeoutMs: 15_000 });
+  await readBack(ctx.bootstrap, outputTopic, ctx.history, 'output', { isolation, timeoutMs: 15_000 });
   const counts: Partial<Counts> = checkLog(ctx.history.all(), 'output');
   const aborted = output === 'transaction' ? point.appliedNotCommitted : 0;
   const predicted = { duplicates: output === 'plain' ? point.appliedNotCommitted : isolation === 'read_uncommitted' ? aborted : 0 };
-  return { counts, predicted, note: noteFor(variant, counts, point, fencedError) + (read.complete ? '' : ' (read-back incomplete)') };
+  return { counts, predicted, note: noteFor(variant, counts, point, fencedError) };
 }
 
 function noteFor(variant: Variant<TransactionSettings>, c: Partial<Counts>, point: CrashPoint, fenced: string | undefined): string {
@@ -99,7 +99,7 @@ function noteFor(variant: Variant<TransactionSettings>, c: Partial<Counts>, poin
     default:
       return (
         `w1 was SIGSTOPped inside a transaction holding ${n} outputs; w2 started with the same transactional id (fencing w1: epoch bumped, w1's transaction aborted) and, after w1's ${LAB_GROUP_TIMING.sessionTimeout} ms session ran out, took the input partition. ` +
-        `Woken, w1 carried on and was refused${fenced ? ` (${fenced.replace(/^.*\((\w+)\)$/, '$1')})` : ''}: none of its writes became visible. ${c.duplicates} duplicates, ${c.lost} lost.`
+        `Woken, w1 carried on and was refused${fenced ? ` (${fenced})` : ''}: none of its writes became visible. ${c.duplicates} duplicates, ${c.lost} lost.`
       );
   }
 }

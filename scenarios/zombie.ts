@@ -2,12 +2,11 @@
 import type { EffectCounts } from '../src/check/effects-checker.js';
 import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
 import type { Op } from '../src/core/types.js';
-import { effectCounts, LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { effectCounts, LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
 
-const STEP_TIMEOUT_MS = 30_000;
 /** How long the zombie waits, after waking, to hit its rejected commit (or its fenced heartbeat). */
 const WAKE_TIMEOUT_MS = 15_000;
 
@@ -49,25 +48,25 @@ async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>)
 
   const zombie = WorkerHandle.start(config('w1', stall), ctx.history);
   ctx.defer('worker w1', () => zombie.kill());
-  const { point } = await zombie.waitFor('stop-point', STEP_TIMEOUT_MS);
+  const { point } = await zombie.waitFor('stop-point', stepTimeoutMs(ctx));
   zombie.pause(); // SIGSTOP: like a long GC pause, no heartbeats
 
   const successor = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => successor.kill());
-  const joined = await successor.waitFor('joined', STEP_TIMEOUT_MS);
+  const joined = await successor.waitFor('joined', stepTimeoutMs(ctx));
   ctx.history.add({
     type: 'worker',
     worker: 'w1',
     event: 'evicted',
     detail: `no heartbeat for the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout; w2 got partitions [${joined.partitions.join(', ')}]`,
   });
-  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, STEP_TIMEOUT_MS);
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
 
   zombie.resume(); // SIGCONT: the zombie goes on where it was, in the middle of its batch
   zombie.go();
   // The zombie ends its batch with a refused commit, or (checking first) a refused heartbeat.
   const woke = await Promise.race([
-    zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS).then((r) => ({ commitRejected: r.error })),
+    zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS).then((r) => ({ commitRejected: r.code ?? r.error })),
     zombie.waitFor('heartbeat-refused', WAKE_TIMEOUT_MS).then(() => ({ commitRejected: undefined })),
   ]);
   await Promise.all([zombie.stop(), successor.stop()]);
@@ -88,13 +87,12 @@ function noteFor(variant: Variant<ZombieSettings>, c: EffectCounts, point: Crash
   const stalled =
     `w1 was SIGSTOPped mid-batch with ${point.appliedNotCommitted} applied messages uncommitted and ${point.remainingInBatch} to go; ` +
     `evicted after the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout, w2 took the partition from the last commit and redid them.`;
-  const code = rejected?.replace(/^.*\((\w+)\)$/, '$1');
   const deduped = variant.settings.dedup === 'processed-table';
   const wake = !rejected
     ? ` Woken with SIGCONT, w1's heartbeat() before its next apply was refused (it is no longer a member), so it stopped without applying anything more.`
     : deduped
-      ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${code}).`
-      : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${code}): a rejected commit does not undo side effects.`;
+      ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${rejected}).`
+      : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${rejected}): a rejected commit does not undo side effects.`;
   const end = deduped ? ' Every second apply, by either worker, met the processed_messages row and did nothing.' : '';
   return `${stalled}${wake}${end} ${c.duplicateEffects} duplicate effects.`;
 }

@@ -14,8 +14,6 @@ export interface KafkaClasspath {
   classpath: string;
   /** Where it came from, for messages: "KAFKA_HOME=/opt/kafka" or the cache file. */
   source: string;
-  /** True when Maven ran (and may have downloaded) in this call. */
-  resolvedNow: boolean;
 }
 
 export function cacheRoot(): string {
@@ -63,9 +61,9 @@ export async function findKafkaClasspath(version: string, progress: Progress): P
   const home = process.env.KAFKA_HOME;
   if (home) return fromKafkaHome(home);
   const cached = cachedClasspath(version);
-  if (cached) return { classpath: cached, source: join(cacheDirFor(version), 'classpath.txt'), resolvedNow: false };
+  if (cached) return { classpath: cached, source: join(cacheDirFor(version), 'classpath.txt') };
   const classpath = await resolveWithMaven(version, progress);
-  return { classpath, source: join(cacheDirFor(version), 'classpath.txt'), resolvedNow: true };
+  return { classpath, source: join(cacheDirFor(version), 'classpath.txt') };
 }
 
 function fromKafkaHome(home: string): KafkaClasspath {
@@ -74,7 +72,7 @@ function fromKafkaHome(home: string): KafkaClasspath {
     throw new EnvironmentError(`KAFKA_HOME=${home} has no libs/ folder; point it at an unpacked Apache Kafka distribution, or unset it.`);
   }
   const jars = readdirSync(libs).filter((f) => f.endsWith('.jar'));
-  return { classpath: jars.map((j) => join(libs, j)).join(':'), source: `KAFKA_HOME=${home}`, resolvedNow: false };
+  return { classpath: jars.map((j) => join(libs, j)).join(':'), source: `KAFKA_HOME=${home}` };
 }
 
 async function resolveWithMaven(version: string, progress: Progress): Promise<string> {

@@ -5,21 +5,25 @@ import { kafkaImage } from './versions.js';
 export const CONTAINER_KAFKA_PORT = 9092;
 export const CONTAINER_CONTROLLER_PORT = 9093;
 export const START_SCRIPT = '/tmp/kafka-dup-lab-start.sh';
+/**
+ * Printed by the container before it waits for the start script. testcontainers' start() returns when
+ * it sees this line; waiting for the Kafka port instead would never end, since Kafka starts only after
+ * the script (which needs the mapped port) is copied in.
+ */
+export const WAITING_LINE = 'kafka-dup-lab: waiting for the start script';
 
 export interface ContainerSpec {
   image: string;
   exposedPort: number;
   /** Waits for the start script: the advertised address is only known once Docker has mapped the port. */
   command: string[];
-  env: Record<string, string>;
 }
 
 export function containerSpec(version: string): ContainerSpec {
   return {
     image: kafkaImage(version),
     exposedPort: CONTAINER_KAFKA_PORT,
-    command: ['-c', `while [ ! -f ${START_SCRIPT} ]; do sleep 0.1; done; exec sh ${START_SCRIPT}`],
-    env: {},
+    command: ['-c', `echo '${WAITING_LINE}'; while [ ! -f ${START_SCRIPT} ]; do sleep 0.1; done; exec sh ${START_SCRIPT}`],
   };
 }
 

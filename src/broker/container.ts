@@ -2,7 +2,7 @@
 import { EnvironmentError, errorMessage } from '../core/errors.js';
 import { onCleanup } from '../core/cleanup.js';
 import type { Progress } from '../core/progress.js';
-import { containerSpec, containerStartScript, START_SCRIPT } from './container-spec.js';
+import { containerSpec, containerStartScript, START_SCRIPT, WAITING_LINE } from './container-spec.js';
 import type { RunningBroker } from './provider.js';
 
 const READY_LINE = 'Kafka Server started';
@@ -33,7 +33,7 @@ export async function startContainerBroker(version: string, progress: Progress):
       .withExposedPorts(spec.exposedPort)
       .withEntrypoint(['sh'])
       .withCommand(spec.command)
-      .withWaitStrategy(Wait.forListeningPorts().withStartupTimeout(START_TIMEOUT_MS))
+      .withWaitStrategy(Wait.forLogMessage(WAITING_LINE).withStartupTimeout(START_TIMEOUT_MS))
       .start();
   } catch (error) {
     throw new EnvironmentError(`Could not start ${spec.image}: ${errorMessage(error)}`);
@@ -74,8 +74,11 @@ async function waitForLogLine(
   const stream = await container.logs();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${line}" in the log after ${timeoutMs / 1000} s`)), timeoutMs);
+    // Kept across chunks: the line may arrive split in two.
+    let tail = '';
     stream.on('data', (chunk: Buffer | string) => {
-      if (chunk.toString().includes(line)) {
+      tail = (tail + chunk.toString()).slice(-4_096);
+      if (tail.includes(line)) {
         clearTimeout(timer);
         resolve();
       }

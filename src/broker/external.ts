@@ -1,25 +1,14 @@
 // The `external` provider: a cluster the user already runs, reached with --bootstrap; the lab starts and stops nothing.
-import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
+import { EnvironmentError, errorMessage } from '../core/errors.js';
+import { formatHostPort, parseHostPorts } from '../core/host-port.js';
 import { probeCluster } from '../kafka/client.js';
 import type { RunningBroker } from './provider.js';
 
 const PROBE_TIMEOUT_MS = 8_000;
 
-/** Checks "host:port[,host:port...]" without touching the network. */
+/** Checks "host:port[,host:port...]" without touching the network; returns the entries. */
 export function parseBootstrap(bootstrap: string): string[] {
-  const entries = bootstrap
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (entries.length === 0) throw new UsageError('--bootstrap needs host:port, e.g. --bootstrap localhost:9092');
-  for (const entry of entries) {
-    const match = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
-    const port = match ? Number(match[2]) : 0;
-    if (!match || port < 1 || port > 65535) {
-      throw new UsageError(`--bootstrap "${entry}" is not host:port (for example localhost:9092)`);
-    }
-  }
-  return entries;
+  return parseHostPorts(bootstrap).map(formatHostPort);
 }
 
 export async function connectExternal(bootstrap: string): Promise<RunningBroker> {

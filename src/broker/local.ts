@@ -44,7 +44,7 @@ export async function startLocalBroker(version: string, progress: Progress): Pro
     const logging = writeLoggingConfig(dataDir, version);
     progress.step(`Starting Apache Kafka ${version} (local JVM)`);
     await formatStorage(classpath, dataDir, logDir, logging, version, !process.env.KAFKA_HOME);
-    const javaArgs = [...JVM_OPTIONS, ...logging.flag.split(' '), '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
+    const javaArgs = [...JVM_OPTIONS, ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
     const broker = await startGuarded({
       label: 'The Kafka broker',
       command: javaCommand(),
@@ -69,7 +69,8 @@ export async function startLocalBroker(version: string, progress: Progress): Pro
   }
 }
 
-type LoggingConfig = { flag: string };
+/** JVM flags that point the broker at its logging settings (an array: paths may hold spaces). */
+type LoggingConfig = { flags: string[] };
 
 /** Only warnings, plus the one INFO line that says the broker is ready. */
 function writeLoggingConfig(dataDir: string, version: string): LoggingConfig {
@@ -94,11 +95,11 @@ function writeLoggingConfig(dataDir: string, version: string): LoggingConfig {
     // Kafka 3.9 from KAFKA_HOME reads log4j 1 settings: give it both, it ignores the other.
     const legacy = join(dataDir, 'log4j.properties');
     writeFileSync(legacy, legacyLog4j());
-    return { flag: `-Dlog4j2.configurationFile=${file} -Dlog4j.configuration=file:${legacy}` };
+    return { flags: [`-Dlog4j2.configurationFile=${file}`, `-Dlog4j.configuration=file:${legacy}`] };
   }
   const file = join(dataDir, 'log4j.properties');
   writeFileSync(file, legacyLog4j());
-  return { flag: `-Dlog4j.configuration=file:${file}` };
+  return { flags: [`-Dlog4j.configuration=file:${file}`] };
 }
 
 function legacyLog4j(): string {
@@ -131,7 +132,7 @@ async function formatStorage(
     return;
   }
   const args = [
-    ...logging.flag.split(' '),
+    ...logging.flags,
     '-cp',
     classpath,
     'kafka.tools.StorageTool',

@@ -57,13 +57,6 @@ export function readRequestHeader(frame: Buffer): RequestHeader {
   return { apiKey, apiVersion, correlationId, bodyOffset: r.position };
 }
 
-/** The client id, for messages (not on the hot path). */
-export function readClientId(frame: Buffer): string | null {
-  const r = new ByteReader(frame);
-  r.skip(12);
-  return r.nullableString();
-}
-
 /** Produce with acks=0 gets no response from the broker; every other request does. */
 export function expectsResponse(frame: Buffer, header: RequestHeader): boolean {
   if (header.apiKey !== ApiKey.Produce) return true;

@@ -10,6 +10,7 @@ import {
   responseBodyOffset,
 } from './framing.js';
 import { RuleEngine, type Decision, type ProxyRule } from './rules.js';
+import { formatHostPort, parseHostPorts } from '../core/host-port.js';
 import { apiName } from './wire.js';
 
 export type { ProxyRule } from './rules.js';
@@ -54,6 +55,7 @@ interface Pending {
 
 export class ChaosProxy {
   private readonly listeners = new Map<string, { server: Server; port: number }>();
+  private readonly upstreams: { host: string; port: number }[];
   private readonly connections = new Set<Socket>();
   private readonly engine: RuleEngine;
   private readonly host: string;
@@ -62,21 +64,18 @@ export class ChaosProxy {
   private constructor(private readonly options: ProxyOptions) {
     this.engine = new RuleEngine(options.rules, options.seed);
     this.host = options.host ?? '127.0.0.1';
+    this.upstreams = parseHostPorts(options.upstream);
   }
 
   static async start(options: ProxyOptions): Promise<ChaosProxy> {
     const proxy = new ChaosProxy(options);
-    const upstreams = options.upstream.split(',').map(splitHostPort);
-    for (const [i, u] of upstreams.entries()) await proxy.ensureListener(u.host, u.port, i === 0 ? options.port : undefined);
+    for (const [i, u] of proxy.upstreams.entries()) await proxy.ensureListener(u.host, u.port, i === 0 ? options.port : undefined);
     return proxy;
   }
 
   /** Where clients connect: the proxy's listener for each bootstrap broker. */
   get bootstrap(): string {
-    return this.options.upstream
-      .split(',')
-      .map((entry) => `${this.host}:${this.listeners.get(entry.trim())!.port}`)
-      .join(',');
+    return this.upstreams.map((u) => `${this.host}:${this.listeners.get(listenerKey(u.host, u.port))!.port}`).join(',');
   }
 
   setRules(rules: ProxyRule[]): void {
@@ -95,7 +94,7 @@ export class ChaosProxy {
 
   /** A listener that forwards to one upstream broker; made on first sight of the broker in a response. */
   private async ensureListener(upstreamHost: string, upstreamPort: number, port = 0): Promise<number> {
-    const key = `${upstreamHost}:${upstreamPort}`;
+    const key = listenerKey(upstreamHost, upstreamPort);
     const existing = this.listeners.get(key);
     if (existing) return existing.port;
     const server = createServer((client) => this.accept(client, upstreamHost, upstreamPort));
@@ -106,11 +105,12 @@ export class ChaosProxy {
         resolve(typeof address === 'object' && address ? address.port : 0);
       });
     });
-    // Two responses may announce the same new broker at once: keep the first listener.
+    // Two responses may announce the same new broker at once: keep the first listener. And a close()
+    // that came while this one was binding must not leave it listening.
     const raced = this.listeners.get(key);
-    if (raced) {
+    if (raced || this.closed) {
       server.close();
-      return raced.port;
+      return raced?.port ?? bound;
     }
     this.listeners.set(key, { server, port: bound });
     return bound;
@@ -140,34 +140,39 @@ export class ChaosProxy {
     let responseChain: Promise<void> | null = null;
 
     const teardown = () => {
-      if (doomed) {
-        clearTimeout(doomed.timer);
-        clearTimeout(doomed.quietTimer);
-      }
+      // A side closing while the connection was doomed: the lost ack still happened, so it is recorded.
+      if (doomed) emitLostAck();
       client.destroy();
       upstream.destroy();
       this.connections.delete(client);
       this.connections.delete(upstream);
     };
 
-    const reset = () => {
+    /** Records the lost ack: the dropped responses, plus requests forwarded and never answered. */
+    const emitLostAck = () => {
       if (!doomed) return;
-      const { pendingAtDoom, dropped } = doomed;
+      const { pendingAtDoom } = doomed;
+      const affected = doomed.dropped + pending.length;
+      clearTimeout(doomed.timer);
+      clearTimeout(doomed.quietTimer);
+      doomed = null;
       const name = apiName(pendingAtDoom.apiKey);
       this.emit({
         action: 'drop-response',
         api: name,
         ordinal: pendingAtDoom.decision.ordinal,
         correlationId: pendingAtDoom.correlationId,
-        affected: dropped,
+        affected,
         detail:
           `${name} #${pendingAtDoom.decision.ordinal}: response dropped after the broker processed the request` +
-          (dropped > 1 ? `, and the responses to the ${dropped - 1} request${dropped > 2 ? 's' : ''} in flight behind it` : '') +
+          (affected > 1 ? `, and the responses to the ${affected - 1} request${affected > 2 ? 's' : ''} in flight behind it` : '') +
           '; connection reset',
       });
-      clearTimeout(doomed.timer);
-      clearTimeout(doomed.quietTimer);
-      doomed = null;
+    };
+
+    const reset = () => {
+      if (!doomed) return;
+      emitLostAck();
       client.resetAndDestroy();
       upstream.destroy();
     };
@@ -194,7 +199,9 @@ export class ChaosProxy {
       const header = readRequestHeader(frame);
       if (doomed) {
         // The response path is dead: requests still reach the broker, their answers never come back.
-        forward(frame, expectsResponse(frame, header) ? { correlationId: header.correlationId, apiKey: header.apiKey, apiVersion: header.apiVersion, decision: { action: 'forward', ordinal: 0 } } : null);
+        const ordinal = this.engine.count(header.apiKey);
+        const entry = { correlationId: header.correlationId, apiKey: header.apiKey, apiVersion: header.apiVersion, decision: { action: 'forward' as const, ordinal } };
+        forward(frame, expectsResponse(frame, header) ? entry : null);
         armQuietTimer();
         return;
       }
@@ -352,8 +359,7 @@ export class ChaosProxy {
   }
 }
 
-function splitHostPort(entry: string): { host: string; port: number } {
-  const trimmed = entry.trim();
-  const colon = trimmed.lastIndexOf(':');
-  return { host: trimmed.slice(0, colon).replace(/^\[|\]$/g, ''), port: Number(trimmed.slice(colon + 1)) };
+/** Listeners are keyed by the upstream broker they forward to. */
+function listenerKey(host: string, port: number): string {
+  return formatHostPort({ host, port });
 }

@@ -52,9 +52,15 @@ export class RuleEngine {
     this.hits = rules.map(() => 0);
   }
 
-  decide(apiKey: number): Decision {
+  /** Counts a frame that no rule may touch (one on a connection about to be reset); returns its ordinal. */
+  count(apiKey: number): number {
     const ordinal = (this.seen.get(apiKey) ?? 0) + 1;
     this.seen.set(apiKey, ordinal);
+    return ordinal;
+  }
+
+  decide(apiKey: number): Decision {
+    const ordinal = this.count(apiKey);
     // Every probabilistic rule of this API draws once per frame, whether or not an earlier rule wins,
     // so adding or removing another rule never shifts the random sequence.
     const draws = this.rules.map((r) => (r.api === apiKey && r.probability !== undefined ? this.rng.next() : 1));

@@ -3,7 +3,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { diagnose, gatherFacts } from './doctor.js';
 import { EXIT } from './process.js';
-import { colorLevel } from './run-command.js';
+import { colorLevel } from './tty.js';
 
 export async function doctorCommand(): Promise<number> {
   const { rows, localWorks, containerWorks } = diagnose(await gatherFacts());

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { renderExplain, renderList } from '../report/explain.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { EXIT } from './process.js';
-import { colorLevel } from './run-command.js';
+import { colorLevel } from './tty.js';
 
 export function listCommand(): number {
   process.stdout.write(renderList(scenarios, colorLevel()));

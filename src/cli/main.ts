@@ -45,7 +45,7 @@ ${EXIT_CODES}`,
     .argument('<scenario>', 'a scenario name (see "list"), or "all"')
     .description("run a scenario's variants against a real broker and print what happened")
     .option('--variant <name>', 'run only this variant (repeatable)', collect)
-    .option('--messages <n>', "messages per variant (default: the scenario's)", positiveInt('--messages', 100_000))
+    .option('--messages <n>', "messages per variant (default: the scenario's)", positiveInt('--messages', 20_000))
     .option('--faults <n>', "faults to inject per variant (default: the scenario's)", nonNegativeInt('--faults', 1000))
     .option('--seed <n>', 'fixes every random choice', parseSeed, 42)
     .addOption(brokerOption())

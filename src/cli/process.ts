@@ -48,6 +48,3 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.environment;
 }
 
-export function wasInterrupted(): boolean {
-  return interrupted;
-}

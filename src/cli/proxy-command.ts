@@ -1,7 +1,7 @@
 // `kafka-dup-lab proxy --target host:port`: the chaos proxy in front of any cluster, for any client.
 import { ChaosProxy, type ProxyEvent } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
-import { ApiKey } from '../chaos/wire.js';
+import { ApiKey, apiName } from '../chaos/wire.js';
 import { parseBootstrap } from '../broker/external.js';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
@@ -85,12 +85,12 @@ export async function proxyCommand(options: ProxyOptions): Promise<number> {
     process.stdout.write(`\nproxy stopped; requests seen: ${frames || 'none'}\n`);
   });
   setInterruptExitCode(EXIT.ok);
-  const apiName = Object.entries(ApiKey).find(([, key]) => key === apiKeyOf(options.api))![0];
+  const name = apiName(apiKeyOf(options.api));
   process.stdout.write(
     [
       `chaos proxy for ${target}`,
       `clients connect to: ${proxy.bootstrap}   (broker addresses in Metadata and FindCoordinator answers point here too)`,
-      ...(rules.length ? rules.map((r) => `fault: ${describeRule(r, apiName)}`) : ['no faults: a pass-through proxy']),
+      ...(rules.length ? rules.map((r) => `fault: ${describeRule(r, name)}`) : ['no faults: a pass-through proxy']),
       'Ctrl-C stops it.',
       '',
     ].join('\n'),

@@ -1,5 +1,6 @@
 // `kafka-dup-lab run <scenario|all>`: start (or reach) a broker, run the variants, print tables, Markdown or JSON.
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { ProviderChoice, RunningBroker } from '../broker/provider.js';
 import { startBroker } from '../broker/select.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
@@ -13,9 +14,10 @@ import { renderMarkdown, renderMarkdownSummary } from '../report/markdown.js';
 import { renderSummaryTable, summaryRows } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import { renderTimeline } from '../report/timeline.js';
-import { prepareResources, redact, type PreparedResources } from '../resources/prepare.js';
+import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { pickVariants } from './parse.js';
+import { colorLevel } from './tty.js';
 import { EXIT } from './process.js';
 
 export interface RunOptions {
@@ -52,24 +54,46 @@ function plan(name: string, options: RunOptions): Plan[] {
   if (!scenario) {
     throw new UsageError(`unknown scenario "${name}"; run "kafka-dup-lab list" to see them (${scenarios.map((s) => s.name).join(', ')}, or all)`);
   }
+  if (options.faults !== undefined && !scenario.faultsAdjustable) {
+    throw new UsageError(
+      `${scenario.name} injects ${scenario.defaultFaults} fault per variant; --faults applies to ${scenarios.filter((s) => s.faultsAdjustable).map((s) => s.name).join(' and ')}`,
+    );
+  }
   return [{ scenario, variants: pickVariants(scenario, options.variant) }];
+}
+
+/** The checks that need the plans: enough messages for every scenario. */
+function checkMessages(plans: Plan[], options: RunOptions): void {
+  if (options.messages === undefined) return;
+  for (const { scenario } of plans) {
+    const min = scenario.minMessages ?? 100;
+    if (options.messages < min) throw new UsageError(`--messages ${options.messages} is too few for ${scenario.name}: it needs at least ${min}`);
+  }
 }
 
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
   const plans = plan(name, options);
+  checkMessages(plans, options);
+  checkOutFile(options.out);
   // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
-  const broker = await startBroker({
-    choice: options.broker,
-    bootstrap: options.bootstrap,
-    kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
-    progress,
-  });
-  const runs: ScenarioResult[] = [];
-  let prepared: PreparedResources | undefined;
+  // Redis and PostgreSQL first: a wrong --redis-url or --pg-url is found before a broker starts.
+  const needs = new Set(plans.flatMap((p) => p.variants.flatMap((v) => v.needs ?? [])));
+  const prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
+  let broker: RunningBroker;
   try {
-    const needs = new Set(plans.flatMap((p) => p.variants.flatMap((v) => v.needs ?? [])));
-    prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
+    broker = await startBroker({
+      choice: options.broker,
+      bootstrap: options.bootstrap,
+      kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
+      progress,
+    });
+  } catch (error) {
+    await prepared.stop();
+    throw error;
+  }
+  const runs: ScenarioResult[] = [];
+  try {
     for (const { scenario, variants } of plans) {
       const run = await runScenario({
         scenario,
@@ -77,8 +101,10 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         bootstrap: broker.bootstrap,
         seed: options.seed,
         messages: options.messages ?? scenario.defaultMessages,
-        faults: options.faults ?? scenario.defaultFaults,
+        // "run all --faults n" changes only the scenarios whose fault count is adjustable.
+        faults: scenario.faultsAdjustable ? (options.faults ?? scenario.defaultFaults) : scenario.defaultFaults,
         keepTopics: options.keepTopics ?? false,
+        deleteOnInterrupt: broker.provider === 'external',
         progress,
         resources: prepared.resources,
       });
@@ -87,7 +113,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       if (!options.json) process.stdout.write(render(scenario, run, broker, options));
     }
   } finally {
-    await prepared?.stop();
+    await prepared.stop();
     await broker.stop();
     await runCleanups();
   }
@@ -111,17 +137,21 @@ function render(scenario: Scenario, run: ScenarioResult, broker: RunningBroker, 
   return options.markdown ? `${body}\n\`\`\`\n${timeline}\n\`\`\`\n\n` : `${body}\n${timeline}\n\n`;
 }
 
+/** An --out file that cannot be written is a usage error, found before a run is spent. */
+function checkOutFile(out: string | undefined): void {
+  if (!out) return;
+  const dir = dirname(resolve(out));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${out}: cannot write to ${dir}; pick a file in an existing, writable folder`);
+  }
+}
+
 /** Header lines that say where the services of this run live, when they are not the defaults. */
 function resourceLines(options: RunOptions): string[] {
   const lines: string[] = [];
   if (options.pgUrl) lines.push(`business database: PostgreSQL at ${redact(options.pgUrl)}`);
   if (options.redisUrl) lines.push(`redis: ${redact(options.redisUrl)}`);
   return lines;
-}
-
-/** Colors only on a terminal, and never with NO_COLOR (https://no-color.org). */
-export function colorLevel(): 0 | 1 | 2 | 3 {
-  if (process.env.NO_COLOR || !process.stdout.isTTY) return 0;
-  const depth = process.stdout.getColorDepth?.() ?? 1;
-  return depth >= 24 ? 3 : depth >= 8 ? 2 : 1;
 }

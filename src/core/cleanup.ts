@@ -35,6 +35,3 @@ export async function runCleanups(timeoutMs = 10_000): Promise<string[]> {
   return failures;
 }
 
-export function pendingCleanups(): string[] {
-  return [...pending.values()].map((p) => p.label);
-}

@@ -43,8 +43,12 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
   const unregister = onCleanup(spec.label, stop);
 
   const ready = new Promise<void>((resolve, reject) => {
+    // A line may arrive in two chunks: the unfinished end of a chunk waits for the next one.
+    let partial = '';
     const onData = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
         if (!line) continue;
         output.push(line);
         if (output.length > 200) output.shift();

@@ -22,15 +22,6 @@ export class SeededRandom {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  /** `count` distinct integers from [min, max], sorted ascending. */
-  distinctInts(count: number, min: number, max: number): number[] {
-    const span = max - min + 1;
-    if (count > span) throw new RangeError(`cannot pick ${count} distinct values from ${span}`);
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(this.int(min, max));
-    return [...picked].sort((a, b) => a - b);
-  }
-
   /** A derived generator, so adding a draw in one place does not shift draws elsewhere. */
   fork(label: string): SeededRandom {
     let h = this.state ^ 0x9e3779b9;

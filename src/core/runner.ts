@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { ChaosProxy } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { judgePromise } from '../check/promise.js';
-import { createTopics, deleteTopics } from '../kafka/client.js';
+import { createTopics, deleteRunGroups, deleteTopics } from '../kafka/client.js';
 import { onCleanup } from './cleanup.js';
 import { errorMessage } from './errors.js';
 import { History } from './history.js';
@@ -27,6 +27,8 @@ export interface RunRequest {
   resources: Omit<Resources, 'workDir'>;
   /** Variants run at once; default: the scenario's parallelVariants. */
   parallel?: number;
+  /** Delete the run's topics and groups even on Ctrl-C (a shared, external cluster). */
+  deleteOnInterrupt?: boolean;
 }
 
 export interface ScenarioResult {
@@ -68,6 +70,12 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
   };
 }
 
+/** The variant's topics, its workers' consumer group, and the read-back groups of its topics. */
+async function removeRunData(request: RunRequest, topics: string[], groupId: string): Promise<void> {
+  await deleteTopics(request.bootstrap, topics).catch(() => undefined);
+  await deleteRunGroups(request.bootstrap, [groupId], topics).catch(() => undefined);
+}
+
 /** A variant's context and the undo list that closes it (proxies, deferred steps, topics, work dir). */
 function openContext(request: RunRequest, variant: Variant, runId: string, history: History) {
   const { scenario } = request;
@@ -78,6 +86,7 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
   const ctx: VariantContext = {
     scenario: scenario.name,
     runId: `${runId}-${variant.name}`,
+    groupId: `dup-lab-${runId}-${variant.name}`,
     bootstrap: request.bootstrap,
     history,
     // Each variant gets the same seeded draws, so variants face the same faults at the same points.
@@ -104,9 +113,12 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     },
     defer: (label, run) => undo.push({ label, run }),
   };
+  // On a shared cluster a Ctrl-C must not leave the run's topics behind either.
+  const unregisterTopics = request.deleteOnInterrupt && !request.keepTopics ? onCleanup('run topics', () => removeRunData(request, topics, ctx.groupId)) : () => undefined;
   const close = async () => {
     for (const step of undo.reverse()) await Promise.resolve().then(step.run).catch(() => undefined);
-    if (!request.keepTopics) await deleteTopics(request.bootstrap, topics).catch(() => undefined);
+    unregisterTopics();
+    if (!request.keepTopics) await removeRunData(request, topics, ctx.groupId);
     rmSync(workDir, { recursive: true, force: true });
     unregisterWorkDir();
   };
@@ -157,21 +169,27 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string):
   };
 }
 
-/** Warm-up round, then MEASURE_ROUNDS rounds over the variants one at a time; each count keeps its best round. */
+/**
+ * Warm-up round, then MEASURE_ROUNDS rounds over the variants one at a time; each measured count keeps
+ * its highest round (measurements are rates, where the best round is the least disturbed one).
+ */
 const MEASURE_ROUNDS = 3;
 
 async function measureAll(request: RunRequest, runId: string, results: VariantResult[]): Promise<void> {
-  const runs: { index: number; pass: () => Promise<Partial<Counts>>; close: () => Promise<void>; topics: string[] }[] = [];
+  const runs: { index: number; pass?: () => Promise<Partial<Counts>>; close: () => Promise<void>; topics: string[] }[] = [];
   try {
     for (const [index, variant] of request.variants.entries()) {
       if (results[index]!.error || results[index]!.skipped) continue;
       const { ctx, topics, close } = openContext(request, variant, `${runId}m`, new History());
-      runs.push({ index, close, topics, pass: await request.scenario.prepareMeasure!(ctx, variant) });
+      // Listed before preparing, so a failed preparation is still closed below.
+      const run: (typeof runs)[number] = { index, close, topics };
+      runs.push(run);
+      run.pass = await request.scenario.prepareMeasure!(ctx, variant);
     }
     const best = new Map<number, Partial<Counts>>();
     for (let round = 0; round <= MEASURE_ROUNDS; round++) {
       for (const run of runs) {
-        const measured = await run.pass();
+        const measured = await run.pass!();
         if (round === 0) continue; // warm-up: connections, metadata, the JIT of client and broker
         const kept = best.get(run.index) ?? {};
         for (const [key, value] of Object.entries(measured) as [keyof Counts, number][]) {

@@ -41,6 +41,8 @@ export interface Column {
 export interface VariantContext {
   scenario: string;
   runId: string;
+  /** The consumer group id for this variant's workers (deleted with its topics after the run). */
+  groupId: string;
   /** The broker, directly: for admin and read-back. */
   bootstrap: string;
   history: History;
@@ -68,8 +70,12 @@ export interface Scenario<S = any> {
   summary: string;
   explain: Explain;
   defaultMessages: number;
-  /** How many faults the scenario injects by default (--faults overrides). */
+  /** How many faults the scenario injects by default. */
   defaultFaults: number;
+  /** Whether --faults changes the number (producer scenarios); consumer scenarios inject one fault each. */
+  faultsAdjustable?: boolean;
+  /** Fewer messages than this and the fault cannot land where the scenario needs it (default 100). */
+  minMessages?: number;
   columns: Column[];
   /**
    * The three numbers `run all` shows for this scenario, when its own duplicates/lost/outOfOrder counts

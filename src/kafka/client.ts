@@ -96,19 +96,26 @@ export async function withAdmin<T>(bootstrap: string, work: (admin: Admin) => Pr
  * offsets topic, and until then groups get GROUP_LOAD_IN_PROGRESS (kafkajs consumers then crash and
  * restart). Asking once, with retries, moves that wait to broker start-up.
  */
-export async function warmGroupCoordinator(bootstrap: string): Promise<void> {
-  await withAdmin(bootstrap, async (admin) => {
-    for (let attempt = 0; attempt < 50; attempt++) {
+export async function warmGroupCoordinator(bootstrap: string, timeoutMs = 30_000): Promise<void> {
+  const admin = createKafka(bootstrap, { clientId: 'kafka-dup-lab-admin', requestTimeout: 5_000, retry: { retries: 0 } }).admin();
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  try {
+    await admin.connect();
+    while (Date.now() < deadline) {
       try {
         // kafkajs throws on a group error code, so an answer means the coordinator is loaded.
         await admin.describeGroups(['kafka-dup-lab-warm-up']);
         return;
-      } catch {
-        /* coordinator not there yet */
+      } catch (error) {
+        last = error; // not loaded yet
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-  });
+    throw new Error(`no group coordinator within ${timeoutMs / 1000} s${last instanceof Error ? ` (${last.message})` : ''}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**
@@ -145,6 +152,17 @@ export async function deleteTopics(bootstrap: string, names: string[]): Promise<
   await withAdmin(bootstrap, (admin) => admin.deleteTopics({ topics: names, timeout: 10_000 }));
 }
 
+/** Deletes consumer groups a run made: these ids, and the read-back groups named after these topics. */
+export async function deleteRunGroups(bootstrap: string, groupIds: string[], topics: string[]): Promise<void> {
+  await withAdmin(bootstrap, async (admin) => {
+    const { groups } = await admin.listGroups();
+    const ours = groups
+      .map((g) => g.groupId)
+      .filter((id) => groupIds.includes(id) || topics.some((t) => id.startsWith(`${READER_GROUP_PREFIX}${t}-`)));
+    if (ours.length > 0) await admin.deleteGroups(ours);
+  });
+}
+
 /** Fails with a clear message when no broker answers at `bootstrap` within `timeoutMs`. */
 export async function probeCluster(bootstrap: string, timeoutMs: number): Promise<{ brokers: number; clusterId: string }> {
   const admin = createKafka(bootstrap, {
@@ -169,6 +187,9 @@ export async function probeCluster(bootstrap: string, timeoutMs: number): Promis
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+/** Read-back consumers use their own group, named after the topic (so a run can delete it afterwards). */
+const READER_GROUP_PREFIX = 'kafka-dup-lab-reader-';
 
 export interface ReadRecord {
   partition: number;
@@ -201,7 +222,7 @@ export async function readTopic(bootstrap: string, topic: string, options: ReadO
 
   const kafka = createKafka(bootstrap, { clientId: 'kafka-dup-lab-reader' });
   const consumer = kafka.consumer({
-    groupId: `kafka-dup-lab-reader-${topic}-${process.pid}-${Date.now()}`,
+    groupId: `${READER_GROUP_PREFIX}${topic}-${process.pid}-${Date.now()}`,
     readUncommitted: options.isolation === 'read_uncommitted',
     maxWaitTimeInMs: 100,
     sessionTimeout: 10_000,

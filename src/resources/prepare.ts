@@ -3,7 +3,10 @@ import { EnvironmentError, errorMessage } from '../core/errors.js';
 import type { Progress } from '../core/progress.js';
 import type { Need, Resources } from '../core/resources.js';
 import { checkPostgres } from './postgres.js';
+import { redact } from './redact.js';
 import { findRedis } from './redis.js';
+
+export { redact } from './redact.js';
 
 export interface ResourceOptions {
   redisUrl?: string;
@@ -37,9 +40,4 @@ export async function prepareResources(needs: Set<Need>, options: ResourceOption
       for (const stop of stops) await stop().catch(() => undefined);
     },
   };
-}
-
-/** A database URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]+):[^@]*@/, '$1:***@');
 }

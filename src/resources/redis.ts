@@ -6,6 +6,7 @@ import { startGuarded } from '../core/guarded-process.js';
 import type { Progress } from '../core/progress.js';
 import { makeTempDir } from '../core/temp.js';
 import { onPath } from './on-path.js';
+import { redact } from './redact.js';
 
 export type RedisFound = { url: string; stop(): Promise<void> } | { missing: string };
 
@@ -26,7 +27,7 @@ export async function findRedis(redisUrl: string | undefined, progress: Progress
     try {
       await pingRedis(redisUrl);
     } catch (error) {
-      throw new EnvironmentError(`Cannot reach Redis at ${redisUrl} (${errorMessage(error)}); check --redis-url, or drop it to let the lab start one.`);
+      throw new EnvironmentError(`Cannot reach Redis at ${redact(redisUrl)} (${errorMessage(error)}); check --redis-url, or drop it to let the lab start one.`);
     }
     return { url: redisUrl, stop: async () => undefined };
   }

@@ -1,4 +1,5 @@
 // Shared steps of the consumer scenarios: the business database per variant, worker settings, reading effects back.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { checkEffects, type EffectCounts } from '../check/effects-checker.js';
 import type { History } from '../core/history.js';
@@ -16,11 +17,19 @@ export const LAB_GROUP_TIMING = { sessionTimeout: 2_000, heartbeatInterval: 300 
 /** About 25 orders per fetch: batches well under the 1000-id dedup window, several per run. */
 export const MAX_BYTES_PER_PARTITION = 3_000;
 
+/** A schema name for the run's variant: lower case, safe, within PostgreSQL's 63-character limit. */
+export function postgresSchema(runId: string): string {
+  const name = `dup_lab_${runId}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (name.length <= 63) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
+  return `${name.slice(0, 52)}_${hash}`;
+}
+
 /** A fresh business database for the variant: a SQLite file in its work dir, or a schema in --pg-url's database. */
 export async function variantSink(ctx: VariantContext, variant: string): Promise<SinkLocation> {
   const pg = ctx.resources.postgres;
   const location: SinkLocation = pg
-    ? { kind: 'postgres', url: pg.url, schema: `dup_lab_${ctx.runId}_${variant}`.toLowerCase().replace(/[^a-z0-9_]/g, '_') }
+    ? { kind: 'postgres', url: pg.url, schema: postgresSchema(ctx.runId) }
     : { kind: 'sqlite', file: join(ctx.resources.workDir, `${variant}.db`) };
   await initSink(location);
   ctx.defer('business database', () => dropSink(location));
@@ -97,7 +106,7 @@ export async function orderTopic(ctx: VariantContext, suffix = 'orders', partiti
   const topic = await ctx.createTopic(suffix, partitions);
   const orders = makeOrders(ctx.runId, ctx.messages, ORDER_KEYS, ctx.rng.fork('amounts'));
   await prefillOrders(ctx.bootstrap, topic, orders, ctx.history, partitions);
-  return { topic, groupId: `dup-lab-${ctx.runId}`, expectedBalance: orders.reduce((sum, o) => sum + o.amount, 0) };
+  return { topic, groupId: ctx.groupId, expectedBalance: orders.reduce((sum, o) => sum + o.amount, 0) };
 }
 
 /**
@@ -119,4 +128,12 @@ export function seededStop(
 export async function effectCounts(ctx: VariantContext, sink: SinkLocation, expectedBalance: number): Promise<EffectCounts> {
   await readEffectsInto(ctx.history, sink, expectedBalance);
   return checkEffects(ctx.history.all());
+}
+
+/**
+ * How long one step of a consumer scenario may take (a worker reaching its stop point, a group
+ * committing to the end): 30 s, plus time for big runs. Every wait is bounded by it.
+ */
+export function stepTimeoutMs(ctx: VariantContext): number {
+  return 30_000 + ctx.messages * 20;
 }

@@ -18,7 +18,9 @@ let sink: Sink | undefined;
 
 /** The highest outbox id among the committed events: everything up to it is published. */
 async function publishedUpTo(): Promise<number> {
-  const { records } = await readTopic(config.bootstrap, config.outputTopic, { isolation: 'read_committed', timeoutMs: 15_000 });
+  const { records, complete } = await readTopic(config.bootstrap, config.outputTopic, { isolation: 'read_committed', timeoutMs: 15_000 });
+  // Resuming from half the topic would publish events again.
+  if (!complete) throw new Error('could not read the event topic to its end to find where to resume');
   return records.reduce((max, r) => Math.max(max, Number(decodeMessage(r.value)?.payload.outboxId ?? 0)), 0);
 }
 
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   await producer.connect();
   let position = await publishedUpTo();
   let transactions = 0;
+  let crashed = false;
   for (;;) {
     const rows = await sink.readOutbox(position, BATCH);
     if (rows.length === 0) {
@@ -46,8 +49,10 @@ async function main(): Promise<void> {
     for (const [i, row] of rows.entries()) {
       const event = { ...(JSON.parse(row.event) as Record<string, unknown>), outboxId: row.outboxId };
       await tx.send({ topic: config.outputTopic, messages: [{ value: JSON.stringify(event) }] });
-      if (config.crashAt && config.crashAt.transaction === transactions && config.crashAt.after === i + 1) {
-        send({ type: 'stop-point', action: 'crash', point: { applied: i + 1, appliedNotCommitted: i + 1, committedNotApplied: 0, remainingInBatch: rows.length - i - 1, committed: {} } });
+      // In the crash transaction, after `after` events (or all of them, in a smaller transaction).
+      if (config.crashAt && !crashed && transactions >= config.crashAt.transaction && i + 1 >= Math.min(config.crashAt.after, rows.length)) {
+        crashed = true;
+        send({ type: 'stop-point', action: 'crash', point: { applied: i + 1, appliedNotCommitted: i + 1, committedNotApplied: 0, remainingInBatch: rows.length - i - 1 } });
         await new Promise<never>(() => undefined); // the lab SIGKILLs the relay here, its transaction open
       }
     }

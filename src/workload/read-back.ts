@@ -1,4 +1,4 @@
-// Reads a topic back directly from the broker and records every lab message found as an observation.
+// Reads a topic back directly from the broker, to its end, and records every lab message found as an observation.
 import type { History } from '../core/history.js';
 import { readTopic, type ReadOptions } from '../kafka/client.js';
 import { decodeMessage } from './messages.js';
@@ -7,7 +7,6 @@ export interface ReadBackSummary {
   records: number;
   /** Records that are not lab messages (should be 0 on the lab's own topics). */
   foreign: number;
-  complete: boolean;
 }
 
 export async function readBack(
@@ -18,6 +17,8 @@ export async function readBack(
   options: ReadOptions = { isolation: 'read_uncommitted', timeoutMs: 15_000 },
 ): Promise<ReadBackSummary> {
   const { records, complete } = await readTopic(bootstrap, topic, options);
+  // Counts from half a topic would look like loss: better no verdict than a wrong one.
+  if (!complete) throw new Error(`reading ${topic} back timed out after ${options.timeoutMs / 1000} s, before its end; no counts`);
   let foreign = 0;
   for (const r of records) {
     const m = decodeMessage(r.value);
@@ -27,5 +28,5 @@ export async function readBack(
     }
     history.add({ type: 'observe', where, partition: r.partition, offset: r.offset, id: m.id, key: m.key, seq: m.seq, globalSeq: m.globalSeq });
   }
-  return { records: records.length, foreign, complete };
+  return { records: records.length, foreign };
 }

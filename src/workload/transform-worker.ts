@@ -67,7 +67,7 @@ async function fencedGuard(work: () => Promise<void>): Promise<void> {
   } catch (error) {
     const type = protocolErrorType(error);
     if (type && FENCED.has(type)) {
-      runtime.send({ type: 'fenced', error: describeError(error) });
+      runtime.send({ type: 'fenced', error: describeError(error), code: type });
       await new Promise<never>(() => undefined);
     }
     throw error;

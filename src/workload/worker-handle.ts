@@ -34,6 +34,8 @@ export class WorkerHandle {
       this.stderr = (this.stderr + d.toString()).slice(-2_000);
     });
     this.child.on('message', (r: FromWorker) => this.onReport(r));
+    // A send to a worker that just died fails here instead of as an uncaught exception.
+    this.child.on('error', () => undefined);
     this.exited = new Promise((resolve) =>
       this.child.on('exit', (code, signal) => {
         this.unregister();
@@ -118,13 +120,23 @@ export class WorkerHandle {
     });
   }
 
+  private get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Sends a message if the worker can still take it (it may have died, say from a Ctrl-C to the group). */
+  private tell(message: ToWorker): void {
+    if (this.child.connected) this.child.send(message, () => undefined);
+  }
+
   /** Tells a worker waiting at its stall point to go on. */
   go(): void {
-    this.child.send({ type: 'go' } satisfies ToWorker);
+    this.tell({ type: 'go' });
   }
 
   /** SIGKILL: the crash. No commit, no leave-group; the broker notices when the session times out. */
   async kill(): Promise<void> {
+    if (!this.alive) return; // already gone: nothing to kill, nothing to record
     this.history.add({ type: 'worker', worker: this.id, event: 'killed', detail: 'SIGKILL' });
     this.child.kill('SIGKILL');
     await this.exited;
@@ -143,8 +155,9 @@ export class WorkerHandle {
 
   /** A graceful stop (kafkajs commits resolved offsets and leaves the group); SIGKILL if it hangs. */
   async stop(timeoutMs = 10_000): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.send({ type: 'stop' } satisfies ToWorker);
+    if (!this.alive) return;
+    if (this.child.connected) this.tell({ type: 'stop' });
+    else this.child.kill('SIGKILL'); // no channel left to ask it nicely
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     await this.exited;
     clearTimeout(timer);

@@ -59,7 +59,6 @@ export class Ledger {
       appliedNotCommitted,
       committedNotApplied,
       remainingInBatch: Math.max(0, messagesSeen - this.handledCount),
-      committed: Object.fromEntries([...this.committed].map(([p, o]) => [p, o.toString()])),
     };
   }
 }

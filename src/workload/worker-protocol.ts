@@ -118,20 +118,20 @@ export interface CrashPoint {
   committedNotApplied: number;
   /** Messages of the batches started so far that are not handled yet (the rest of the current batch). */
   remainingInBatch: number;
-  committed: Record<number, string>;
 }
 
 export type FromWorker =
   | { type: 'joined'; memberId: string; partitions: number[] }
   | { type: 'committed'; offsets: { partition: number; offset: string }[] }
-  | { type: 'commit-failed'; error: string }
+  /** `code`: the Kafka error code name, when the broker gave one (UNKNOWN_MEMBER_ID, ...). */
+  | { type: 'commit-failed'; error: string; code?: string }
   | { type: 'stop-point'; action: StopSpec['action']; point: CrashPoint }
   /** kafkajs signalled a rebalance (heartbeat or fetch said REBALANCE_IN_PROGRESS); it rejoins. */
   | { type: 'rebalancing'; point: CrashPoint }
   /** The worker's own heartbeat() was refused: the group no longer knows it (evicted). */
-  | { type: 'heartbeat-refused'; error: string }
+  | { type: 'heartbeat-refused'; error: string; code?: string }
   /** The producer's transactional id was taken over by a newer instance (PRODUCER_FENCED / INVALID_PRODUCER_EPOCH). */
-  | { type: 'fenced'; error: string }
+  | { type: 'fenced'; error: string; code?: string }
   /** The relay published every outbox row up to this id. */
   | { type: 'relayed'; upTo: number }
   | { type: 'stopped'; applied: number; skipped: number }

@@ -1,5 +1,5 @@
 // What every worker process shares: IPC with the lab, the stop point, consumer events, reported commits, a graceful stop.
-import { describeError } from '../kafka/errors.js';
+import { describeError, protocolErrorType } from '../kafka/errors.js';
 import type { Consumer } from '../kafka/client.js';
 import { Ledger } from './worker-ledger.js';
 import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from './worker-protocol.js';
@@ -80,7 +80,7 @@ export class WorkerRuntime {
     try {
       await work();
     } catch (error) {
-      this.send({ type, error: describeError(error) });
+      this.send({ type, error: describeError(error), code: protocolErrorType(error) });
       throw error;
     }
   }

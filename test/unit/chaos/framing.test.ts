@@ -4,7 +4,6 @@ import {
   FrameSplitter,
   MAX_FRAME_BYTES,
   expectsResponse,
-  readClientId,
   readRequestHeader,
   readResponseCorrelationId,
   replaceBody,
@@ -124,7 +123,6 @@ describe('readRequestHeader', () => {
 
   it('skips tagged fields in a header v2', () => {
     const header = readRequestHeader(METADATA_V9_TAGGED);
-    expect(readClientId(METADATA_V9_TAGGED)).toBe('kafkajs');
     expect(header.bodyOffset).toBe(26);
     expect(METADATA_V9_TAGGED.subarray(header.bodyOffset).toString('hex')).toBe('01000000');
   });
@@ -145,12 +143,6 @@ describe('readRequestHeader', () => {
       correlationId: 1,
       bodyOffset: 12,
     });
-  });
-
-  it('readClientId decodes the client id, null included', () => {
-    expect(readClientId(PRODUCE_V7)).toBe('kafkajs');
-    expect(readClientId(METADATA_V9)).toBe('kafkajs');
-    expect(readClientId(FETCH_V4_NULL_CLIENT)).toBeNull();
   });
 
   it('throws WireError on a truncated header', () => {

@@ -79,40 +79,6 @@ describe('SeededRandom.int', () => {
   });
 });
 
-describe('SeededRandom.distinctInts', () => {
-  it('gives sorted, distinct values within the range', () => {
-    fc.assert(
-      fc.property(fc.nat(), fc.integer({ min: -50, max: 50 }), fc.nat(40), fc.nat(40), (seed, min, width, rawCount) => {
-        const count = Math.min(rawCount, width + 1);
-        const picked = new SeededRandom(seed).distinctInts(count, min, min + width);
-        expect(picked).toHaveLength(count);
-        expect(new Set(picked).size).toBe(count);
-        expect([...picked].sort((a, b) => a - b)).toEqual(picked);
-        for (const v of picked) {
-          expect(v).toBeGreaterThanOrEqual(min);
-          expect(v).toBeLessThanOrEqual(min + width);
-        }
-      }),
-    );
-  });
-
-  it('returns the whole range when asked for all of it', () => {
-    expect(new SeededRandom(1).distinctInts(6, 10, 15)).toEqual([10, 11, 12, 13, 14, 15]);
-  });
-
-  it('returns [] for a count of 0', () => {
-    expect(new SeededRandom(1).distinctInts(0, 0, 9)).toEqual([]);
-  });
-
-  it('throws RangeError when asked for more values than the range holds', () => {
-    expect(() => new SeededRandom(1).distinctInts(7, 10, 15)).toThrow(RangeError);
-  });
-
-  it('is deterministic per seed', () => {
-    expect(new SeededRandom(77).distinctInts(5, 0, 100)).toEqual(new SeededRandom(77).distinctInts(5, 0, 100));
-  });
-});
-
 describe('SeededRandom.fork', () => {
   it('does not change the parent\'s next draws', () => {
     const parent = new SeededRandom(42);

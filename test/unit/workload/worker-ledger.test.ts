@@ -14,7 +14,7 @@ describe('Ledger', () => {
   it('reports nothing for a fresh ledger', () => {
     const ledger = new Ledger();
     expect(ledger.handledCount).toBe(0);
-    expect(ledger.crashPoint(0)).toEqual({ applied: 0, appliedNotCommitted: 0, committedNotApplied: 0, remainingInBatch: 0, committed: {} });
+    expect(ledger.crashPoint(0)).toEqual({ applied: 0, appliedNotCommitted: 0, committedNotApplied: 0, remainingInBatch: 0 });
   });
 
   it('counts applied and skipped messages as handled', () => {
@@ -31,7 +31,7 @@ describe('Ledger', () => {
     const ledger = new Ledger();
     receiveRange(ledger, 0, 0, 5);
     for (let o = 0; o < 3; o++) ledger.apply(at(0, o));
-    expect(ledger.crashPoint(5)).toEqual({ applied: 3, appliedNotCommitted: 3, committedNotApplied: 0, remainingInBatch: 2, committed: {} });
+    expect(ledger.crashPoint(5)).toEqual({ applied: 3, appliedNotCommitted: 3, committedNotApplied: 0, remainingInBatch: 2 });
   });
 
   it('counts applied offsets at or after the committed offset (the next to read) as not committed', () => {
@@ -40,7 +40,7 @@ describe('Ledger', () => {
     for (let o = 0; o < 7; o++) ledger.apply(at(0, o));
     // Committed 5: offsets 0-4 are behind the group; 5 and 6 would be read (and applied) again.
     ledger.commit(0, '5');
-    expect(ledger.crashPoint(10)).toEqual({ applied: 7, appliedNotCommitted: 2, committedNotApplied: 0, remainingInBatch: 3, committed: { 0: '5' } });
+    expect(ledger.crashPoint(10)).toEqual({ applied: 7, appliedNotCommitted: 2, committedNotApplied: 0, remainingInBatch: 3 });
   });
 
   it('counts nothing as not committed once the commit passes every applied offset', () => {
@@ -64,7 +64,6 @@ describe('Ledger', () => {
       appliedNotCommitted: 0,
       committedNotApplied: 7, // 13..19
       remainingInBatch: 7,
-      committed: { 0: '20' },
     });
   });
 
@@ -83,7 +82,6 @@ describe('Ledger', () => {
     ledger.commit(0, '8');
     ledger.commit(0, '4');
     expect(ledger.committed.get(0)).toBe(4n);
-    expect(ledger.crashPoint(0).committed).toEqual({ 0: '4' });
   });
 
   it('never reports a negative remainder', () => {
@@ -112,7 +110,6 @@ describe('Ledger', () => {
       appliedNotCommitted: 2 + 0 + 1,
       committedNotApplied: 0 + 3 + 0,
       remainingInBatch: 7,
-      committed: { 0: '3', 1: '5' },
     });
   });
 
@@ -122,7 +119,7 @@ describe('Ledger', () => {
     ledger.receive({ partition: 0, offset: big });
     ledger.apply({ partition: 0, offset: big });
     ledger.commit(0, '9007199254740993');
-    expect(ledger.crashPoint(1)).toMatchObject({ appliedNotCommitted: 1, committed: { 0: big } });
+    expect(ledger.crashPoint(1)).toMatchObject({ appliedNotCommitted: 1 });
     ledger.commit(0, '9007199254740994');
     expect(ledger.crashPoint(1).appliedNotCommitted).toBe(0);
   });
