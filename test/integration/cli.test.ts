@@ -44,6 +44,8 @@ describe('usage errors exit 2 with one clear line', () => {
     [['--bootstrap', 'localhost'], /--bootstrap "localhost" is not host:port/],
     [['--broker', 'local', '--bootstrap', 'localhost:9092'], /--bootstrap goes with --broker external/],
     [['--kafka-version', '2.8.0'], /--kafka-version 2.8.0 is not supported/],
+    [['--messages', '50'], /--messages 50 is too few for producer-retry: it needs at least 100/],
+    [['--out', '/no/such/dir/out.json'], /--out \/no\/such\/dir\/out.json: cannot write to \/no\/such\/dir/],
   ])('bad option %j', async (args, pattern) => {
     const r = await runCli(['run', 'producer-retry', ...args]);
     expect(r.code).toBe(2);
@@ -151,6 +153,7 @@ describe('workshop commands', () => {
   it.each([
     [['run', 'all', '--variant', 'retries'], /--variant goes with one scenario/],
     [['run', 'producer-retry', '--json', '--markdown'], /--json and --markdown are two outputs/],
+    [['run', 'consumer-crash', '--faults', '3'], /consumer-crash injects 1 fault per variant; --faults applies to producer-retry and reorder/],
   ])('%j is a usage error', async (args, pattern) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
