@@ -12,8 +12,8 @@ import { missingReason, type Resources } from './resources.js';
 import { SeededRandom } from './rng.js';
 import { makeTempDir } from './temp.js';
 import { inWindows } from './windows.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from './scenario.js';
-import type { Counts, VariantResult } from './types.js';
+import type { Scenario, Variant, VariantContext, VariantOutcome, MeasuredRates } from './scenario.js';
+import type { VariantResult } from './types.js';
 
 export interface RunRequest {
   scenario: Scenario;
@@ -170,13 +170,13 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string):
 }
 
 /**
- * Warm-up round, then MEASURE_ROUNDS rounds over the variants one at a time; each measured count keeps
- * its highest round (measurements are rates, where the best round is the least disturbed one).
+ * Warm-up round, then MEASURE_ROUNDS rounds over the variants one at a time; each variant keeps its
+ * highest throughput (the best round is the least disturbed one).
  */
 const MEASURE_ROUNDS = 3;
 
 async function measureAll(request: RunRequest, runId: string, results: VariantResult[]): Promise<void> {
-  const runs: { index: number; pass?: () => Promise<Partial<Counts>>; close: () => Promise<void>; topics: string[] }[] = [];
+  const runs: { index: number; pass?: () => Promise<MeasuredRates>; close: () => Promise<void>; topics: string[] }[] = [];
   try {
     for (const [index, variant] of request.variants.entries()) {
       if (results[index]!.error || results[index]!.skipped) continue;
@@ -186,16 +186,13 @@ async function measureAll(request: RunRequest, runId: string, results: VariantRe
       runs.push(run);
       run.pass = await request.scenario.prepareMeasure!(ctx, variant);
     }
-    const best = new Map<number, Partial<Counts>>();
+    const best = new Map<number, MeasuredRates>();
     for (let round = 0; round <= MEASURE_ROUNDS; round++) {
       for (const run of runs) {
         const measured = await run.pass!();
         if (round === 0) continue; // warm-up: connections, metadata, the JIT of client and broker
-        const kept = best.get(run.index) ?? {};
-        for (const [key, value] of Object.entries(measured) as [keyof Counts, number][]) {
-          kept[key] = Math.max(kept[key] ?? Number.NEGATIVE_INFINITY, value);
-        }
-        best.set(run.index, kept);
+        const kept = best.get(run.index);
+        best.set(run.index, { throughput: Math.max(kept?.throughput ?? 0, measured.throughput) });
       }
     }
     for (const run of runs) {

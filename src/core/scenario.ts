@@ -59,6 +59,9 @@ export interface VariantContext {
   defer(label: string, undo: () => Promise<void> | void): void;
 }
 
+/** What a fault-free measurement pass yields: rates only, so the runner may keep each variant's best round. */
+export type MeasuredRates = Pick<Counts, 'throughput'>;
+
 export interface VariantOutcome {
   counts: Partial<Counts>;
   predicted?: Partial<Counts>;
@@ -92,5 +95,5 @@ export interface Scenario<S = any> {
    * a time, round-robin over the variants (a warm-up round first), and keeps each variant's best
    * round: so no variant is measured while another loads the machine, or on a colder broker.
    */
-  prepareMeasure?(ctx: VariantContext, variant: Variant<S>): Promise<() => Promise<Partial<Counts>>>;
+  prepareMeasure?(ctx: VariantContext, variant: Variant<S>): Promise<() => Promise<MeasuredRates>>;
 }

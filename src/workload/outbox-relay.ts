@@ -1,15 +1,14 @@
 // The outbox relay process: publishes outbox rows in order, each batch in one Kafka transaction, and
 // finds where to resume from the topic itself, so a crash between publish and bookkeeping cannot repeat an event.
 import { createKafka, createProducer, readTopic, type Producer } from '../kafka/client.js';
-import { describeError } from '../kafka/errors.js';
+import { exitWithLab, reportToLab as send, runReportingFailure } from './lab-link.js';
 import { decodeMessage } from './messages.js';
 import { openSink } from './sinks/index.js';
 import type { Sink } from './sinks/sink.js';
-import type { FromWorker, RelayConfig, ToWorker } from './worker-protocol.js';
+import type { RelayConfig, ToWorker } from './worker-protocol.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RelayConfig;
-const send = (message: FromWorker) => process.send?.(message);
-process.on('disconnect', () => process.exit(1));
+exitWithLab();
 
 const BATCH = 20;
 let stopping = false;
@@ -67,14 +66,10 @@ process.on('message', (message: ToWorker) => {
   if (message.type === 'stop') stopping = true;
 });
 
-main()
-  .then(async () => {
-    await producer?.disconnect().catch(() => undefined);
-    await sink?.close().catch(() => undefined);
-    send({ type: 'stopped', applied: 0, skipped: 0 });
-    process.exit(0);
-  })
-  .catch((error: unknown) => {
-    send({ type: 'failed', error: describeError(error) });
-    process.exit(1);
-  });
+runReportingFailure(async () => {
+  await main();
+  await producer?.disconnect().catch(() => undefined);
+  await sink?.close().catch(() => undefined);
+  send({ type: 'stopped', applied: 0, skipped: 0 });
+  process.exit(0);
+});

@@ -1,6 +1,7 @@
 // What every worker process shares: IPC with the lab, the stop point, consumer events, reported commits, a graceful stop.
 import { describeError, protocolErrorType } from '../kafka/errors.js';
 import type { Consumer } from '../kafka/client.js';
+import { exitWithLab, reportToLab, runReportingFailure } from './lab-link.js';
 import { Ledger } from './worker-ledger.js';
 import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from './worker-protocol.js';
 
@@ -17,12 +18,11 @@ export class WorkerRuntime {
   private readonly goSignal = new Promise<void>((resolve) => (this.go = resolve));
 
   constructor(private readonly config: BaseWorkerConfig) {
-    // The lab holds the IPC channel; if the lab dies, so does the worker.
-    process.on('disconnect', () => process.exit(1));
+    exitWithLab();
   }
 
   send(message: FromWorker): void {
-    process.send?.(message);
+    reportToLab(message);
   }
 
   /** Reports the consumer's joins, commits, crashes, rebalances, and counts its batches. */
@@ -101,9 +101,6 @@ export class WorkerRuntime {
 
   /** Starts `main`; a failure is reported and ends the process. */
   run(main: () => Promise<void>): void {
-    main().catch((error: unknown) => {
-      this.send({ type: 'failed', error: describeError(error) });
-      process.exit(1);
-    });
+    runReportingFailure(main);
   }
 }

@@ -17,7 +17,6 @@ let consumer: Consumer;
 
 /** Dedup check, the business write, and the dedup bookkeeping, for one message. */
 async function process1(order: Order): Promise<void> {
-  ledger.receive(order);
   if (!(await dedup.claim(order))) {
     ledger.skip(order);
     return;
@@ -32,9 +31,11 @@ async function process1(order: Order): Promise<void> {
   await runtime.stopPointIfDue('after-apply');
 }
 
-function orderOf(message: KafkaMessage, partition: number): Order {
+/** Decodes a fetched message and records its receipt in the ledger (once, when it is handed to us). */
+function take(message: KafkaMessage, partition: number): Order {
   const order = decodeOrder(message.value?.toString() ?? null, partition, message.offset);
   if (!order) throw new Error(`offset ${message.offset} is not a lab order`);
+  ledger.receive(order);
   return order;
 }
 
@@ -45,8 +46,7 @@ function commit(partition: number, nextOffset: string): Promise<void> {
 
 async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
   runtime.heartbeatNow = heartbeat;
-  const orders = batch.messages.map((m) => orderOf(m, batch.partition));
-  for (const order of orders) ledger.receive(order);
+  const orders = batch.messages.map((m) => take(m, batch.partition));
   const next = (BigInt(batch.lastOffset()) + 1n).toString();
   if (config.commit === 'before-process') await commit(batch.partition, next);
   for (const order of orders) {
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       autoCommit: true,
       eachMessage: async ({ message, partition, heartbeat }) => {
         runtime.heartbeatNow = heartbeat;
-        await process1(orderOf(message, partition));
+        await process1(take(message, partition));
         await runtime.stopPointIfDue('between-messages');
       },
     });
@@ -114,9 +114,7 @@ async function main(): Promise<void> {
     await consumer.run({
       autoCommit: true,
       eachMessage: async ({ message, partition }) => {
-        const order = orderOf(message, partition);
-        ledger.receive(order);
-        handoffQueue.push(order);
+        handoffQueue.push(take(message, partition));
       },
     });
   } else if (config.commit === 'per-message') {
@@ -124,7 +122,7 @@ async function main(): Promise<void> {
       autoCommit: false,
       eachMessage: async ({ message, partition, heartbeat }) => {
         runtime.heartbeatNow = heartbeat;
-        const order = orderOf(message, partition);
+        const order = take(message, partition);
         await process1(order);
         await commit(partition, (BigInt(message.offset) + 1n).toString());
         await dedup.committed([order]);
