@@ -14,24 +14,46 @@ export function onCleanup(label: string, run: Cleanup): () => void {
   };
 }
 
-/** Runs every registered cleanup, newest first, each bounded by `timeoutMs`; never throws. */
+/**
+ * Runs every registered cleanup, newest first, each bounded by `timeoutMs`; never throws. Work still in
+ * flight when it starts (a variant creating topics, a worker being forked) may register more while it
+ * runs: those are run too, in later rounds, so nothing started during a Ctrl-C is left behind.
+ */
 export async function runCleanups(timeoutMs = 10_000): Promise<string[]> {
+  closing = true;
   const failures: string[] = [];
-  const entries = [...pending.entries()].reverse();
-  pending.clear();
-  for (const [, { label, run }] of entries) {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        Promise.resolve().then(run),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
-      ]);
-    } catch (error) {
-      failures.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      clearTimeout(timer);
+  for (let round = 0; round < MAX_ROUNDS && pending.size > 0; round++) {
+    const entries = [...pending.entries()].reverse();
+    pending.clear();
+    for (const [, { label, run }] of entries) {
+      const failure = await runBounded(run, timeoutMs);
+      if (failure) failures.push(`${label}: ${failure}`);
     }
   }
+  closing = false;
   return failures;
 }
 
+/** True while cleanups run (on Ctrl-C, or as a command ends): nothing new should be started then. */
+export function cleanupsRunning(): boolean {
+  return closing;
+}
+
+/** Late registrations are bounded too: a cleanup that keeps registering cleanups cannot loop forever. */
+const MAX_ROUNDS = 5;
+let closing = false;
+
+async function runBounded(run: Cleanup, timeoutMs: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(run),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timed out')), timeoutMs))),
+    ]);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}

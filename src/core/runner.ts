@@ -4,7 +4,7 @@ import { ChaosProxy } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { judgePromise } from '../check/promise.js';
 import { createTopics, deleteRunGroups, deleteTopics } from '../kafka/client.js';
-import { onCleanup } from './cleanup.js';
+import { cleanupsRunning, onCleanup } from './cleanup.js';
 import { errorMessage } from './errors.js';
 import { History } from './history.js';
 import type { Progress } from './progress.js';
@@ -97,8 +97,14 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     resources: { ...request.resources, workDir },
     createTopic: async (suffix, partitions, configs) => {
       const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
-      await createTopics(request.bootstrap, [{ name, partitions, configs }]);
-      topics.push(name);
+      const creation = createTopics(request.bootstrap, [{ name, partitions, configs }]);
+      // A Ctrl-C while the topic is being created: wait for it, then delete it, or it would outlive the run.
+      const unregister = request.deleteOnInterrupt && !request.keepTopics
+        ? onCleanup(`topic ${name}`, () => creation.then(() => deleteTopics(request.bootstrap, [name])).catch(() => undefined))
+        : () => undefined;
+      await creation;
+      topics.push(name); // from here on the run's topic cleanup covers it
+      unregister();
       return name;
     },
     startProxy: async (rules: ProxyRule[]) => {
@@ -143,6 +149,10 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string):
     return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', skipped: missing.join('; '), durationMs: 0, history: [] };
   }
 
+  // Interrupted while earlier variants ran: start nothing more (the cleanups are already running).
+  if (cleanupsRunning()) {
+    return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', error: 'interrupted', durationMs: 0, history: [] };
+  }
   const { ctx, topics, close } = openContext(request, variant, runId, history);
   let outcome: VariantOutcome | undefined;
   let error: string | undefined;

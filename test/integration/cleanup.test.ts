@@ -1,6 +1,9 @@
 // Ctrl-C, SIGTERM or a killed lab in any phase leaves no JVM, child process or temp dir behind.
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { withAdmin } from '../../src/kafka/client.js';
+import { startTestBroker } from './support/broker.js';
 import { CLI, runCli } from './support/cli.js';
 import { labTempDirs, processesMatching, waitFor } from './support/processes.js';
 
@@ -96,4 +99,33 @@ describe('no orphans', () => {
     expect(await waitFor(() => processesMatching('kafka-dup-lab-redis-').length === 0, 10_000)).toBe(true);
     await expectNothingLeft(dirsBefore);
   });
+});
+
+describe('Ctrl-C on a shared broker (--bootstrap)', () => {
+  let broker: RunningBroker;
+  beforeAll(async () => {
+    broker = await startTestBroker();
+  }, 120_000);
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  const labTopics = () => withAdmin(broker.bootstrap, (admin) => admin.listTopics()).then((names) => names.filter((n) => n.startsWith('dup-lab-')));
+
+  // Several moments, so that some fall while variants are still starting: creating topics, forking workers.
+  it.each([800, 1_500, 2_200, 3_000])('SIGINT %i ms in: exit 130, no worker, no run dir, no topic left on the broker', async (afterMs) => {
+    const dirsBefore = labTempDirs();
+    const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--bootstrap', broker.bootstrap, '--variant', 'auto-commit', '--variant', 'commit-after-batch', '--variant', 'commit-before-process', '--variant', 'processed-table'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, afterMs));
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(await waitFor(() => processesMatching('workload/worker.js').length === 0, 10_000)).toBe(true);
+    expect(labTempDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
+    expect(await labTopics()).toEqual([]);
+  }, 60_000);
 });
