@@ -124,6 +124,7 @@ function noteFor(variant: Variant<CrashSettings>, c: EffectCounts, point: CrashP
 export const consumerCrash: Scenario<CrashSettings> = {
   name: 'consumer-crash',
   summary: 'A consumer dies after its side effect and before its offset commit; the next one does the work again',
+  businessDatabase: true,
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 4,

@@ -118,6 +118,7 @@ function noteFor(variant: Variant<DualWriteSettings>, c: DualWriteCounts, point:
 export const dualWrite: Scenario<DualWriteSettings> = {
   name: 'dual-write',
   summary: 'A consumer writes a database row and publishes an event; a crash between the two makes them disagree',
+  businessDatabase: true,
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 3,

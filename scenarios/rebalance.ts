@@ -88,6 +88,7 @@ function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: Cra
 export const rebalance: Scenario<RebalanceSettings> = {
   name: 'rebalance',
   summary: 'A second consumer joins; the partitions\' new owners start at the last commit and redo uncommitted work',
+  businessDatabase: true,
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 4,

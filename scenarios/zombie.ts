@@ -100,6 +100,7 @@ function noteFor(variant: Variant<ZombieSettings>, c: EffectCounts, point: Crash
 export const zombie: Scenario<ZombieSettings> = {
   name: 'zombie',
   summary: 'A stalled consumer is evicted, its partition moves, and it wakes up to finish the batch anyway',
+  businessDatabase: true,
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 3,

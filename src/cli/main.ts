@@ -5,8 +5,8 @@ import { sweepStaleTempDirs } from '../core/temp.js';
 import { brokerCommand } from './broker-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
-import { collect, nonNegativeInt, parsePercent, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
-import { EXIT, exitCodeFor, installSignalHandlers } from './process.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
+import { EXIT, commanderErrorLine, exitCodeFor, installSignalHandlers } from './process.js';
 import { proxyCommand } from './proxy-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
@@ -23,7 +23,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('kafka-dup-lab')
     .description('Reproduce Kafka duplication, loss and reordering against a real broker, and count them per mitigation.')
     .version(version(), '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (text, write) => write(commanderErrorLine(text)) })
     .exitOverride()
     .addHelpText(
       'after',
@@ -58,7 +58,7 @@ ${EXIT_CODES}`,
     .option('--out <file>', "also write the results with every variant's full history as JSON")
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)
     .option('--redis-url <url>', 'Redis for the Redis variants (default: a local redis-server, else a container)')
-    .option('--pg-url <url>', 'PostgreSQL for the business database (default: SQLite files)')
+    .option('--pg-url <url>', 'PostgreSQL for the business database (default: SQLite files)', parsePgUrl)
     .addHelpText(
       'after',
       `

@@ -50,13 +50,22 @@ export function parseProvider(raw: string): ProviderChoice {
   return raw as ProviderChoice;
 }
 
+/** A PostgreSQL connection URL; anything else would reach pg as a database name and fail obscurely. */
+export function parsePgUrl(raw: string): string {
+  if (!/^postgres(ql)?:\/\/./.test(raw)) {
+    throw new UsageError(`--pg-url must be a postgres:// or postgresql:// URL, like postgres://user@localhost:5432/lab, not "${raw}"`);
+  }
+  return raw;
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 export function pickVariants(scenario: Scenario, names: string[] | undefined): Variant[] {
   if (!names || names.length === 0) return scenario.variants;
-  return names.map((name) => {
+  // A variant named twice runs once: two copies would share the run's topics and count each other's messages.
+  return [...new Set(names)].map((name) => {
     const found = scenario.variants.find((v) => v.name === name);
     if (!found) {
       throw new UsageError(

@@ -48,3 +48,18 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.environment;
 }
 
+
+/**
+ * Commander's own usage errors ("error: unknown option '--x'", a suggestion on the next line) as the
+ * lab's one line: the same prefix as every other error, the suggestion kept, a pointer to --help.
+ */
+export function commanderErrorLine(text: string): string {
+  const [first = '', ...rest] = text.trim().split('\n');
+  const message = first.replace(/^error: /, '');
+  const hint = rest
+    .map((line) => line.trim().replace(/^\((.*)\)$/, '$1'))
+    .filter(Boolean)
+    .map((line) => line.charAt(0).toLowerCase() + line.slice(1))
+    .join(' ');
+  return `kafka-dup-lab: ${message}${hint ? ` (${hint})` : ''}; see --help\n`;
+}

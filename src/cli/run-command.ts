@@ -62,8 +62,12 @@ function plan(name: string, options: RunOptions): Plan[] {
   return [{ scenario, variants: pickVariants(scenario, options.variant) }];
 }
 
-/** The checks that need the plans: enough messages for every scenario. */
-function checkMessages(plans: Plan[], options: RunOptions): void {
+/** The checks that need the plans: a database for --pg-url, enough messages for every scenario. */
+function checkPlans(plans: Plan[], options: RunOptions): void {
+  if (options.pgUrl && !plans.some((p) => p.scenario.businessDatabase)) {
+    const users = scenarios.filter((s) => s.businessDatabase).map((s) => s.name);
+    throw new UsageError(`--pg-url goes with a scenario that writes to a business database: ${users.join(', ')}`);
+  }
   if (options.messages === undefined) return;
   for (const { scenario } of plans) {
     const min = scenario.minMessages ?? 100;
@@ -73,7 +77,7 @@ function checkMessages(plans: Plan[], options: RunOptions): void {
 
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
   const plans = plan(name, options);
-  checkMessages(plans, options);
+  checkPlans(plans, options);
   checkOutFile(options.out);
   // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });

@@ -85,6 +85,8 @@ export interface Scenario<S = any> {
    * are not the ones to show (dual-write: rows and events).
    */
   summaryCounts?(counts: Partial<Counts>): Pick<Partial<Counts>, 'duplicates' | 'lost' | 'outOfOrder'>;
+  /** Whether its workers write to a business database (SQLite, or PostgreSQL with --pg-url). */
+  businessDatabase?: boolean;
   /** How many variants may run at the same time on one broker (default 1). */
   parallelVariants?: number;
   variants: Variant<S>[];

@@ -14,9 +14,17 @@ const START_TIMEOUT_MS = 15_000;
 
 export async function pingRedis(url: string, timeoutMs = 3_000): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Without a listener ioredis prints each connection error with its stack; the first one is the cause.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => (cause ??= error));
   try {
     await redis.connect();
     await redis.ping();
+  } catch (error) {
+    const first = cause ?? (error as Error);
+    // ioredis' words when something other than Redis answers: say that instead.
+    if (/^Protocol error/.test(first.message)) throw new Error('something other than Redis answers there');
+    throw first;
   } finally {
     redis.disconnect();
   }

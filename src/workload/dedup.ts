@@ -46,6 +46,8 @@ export async function openDedup(config: WorkerConfig, sink: Sink): Promise<Dedup
 async function redisSetNx(config: WorkerConfig): Promise<Dedup> {
   if (!config.redisUrl) throw new Error('redis-setnx needs a Redis URL');
   const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 2 });
+  // Failed commands reject on their own; without a listener ioredis would also print every connection error.
+  redis.on('error', () => undefined);
   await redis.connect();
   const key = (order: Order) => `${config.redisPrefix}:order:${order.orderId}`;
   return {

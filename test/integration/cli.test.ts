@@ -1,4 +1,5 @@
 // The CLI as a user meets it: exit codes, one-line errors, --json, --keep-topics, against a real broker.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { withAdmin } from '../../src/kafka/client.js';
@@ -52,10 +53,17 @@ describe('usage errors exit 2 with one clear line', () => {
     expectOneLine(r.stderr, pattern);
   });
 
-  it('an unknown option is rejected by the parser with exit 2', async () => {
-    const r = await runCli(['run', 'producer-retry', '--frobnicate']);
+  it.each([
+    [['run', 'producer-retry', '--frobnicate'], /^kafka-dup-lab: unknown option '--frobnicate'; see --help$/],
+    [['runn'], /^kafka-dup-lab: unknown command 'runn' \(did you mean run\?\); see --help$/],
+    [['run'], /^kafka-dup-lab: missing required argument 'scenario'; see --help$/],
+    [['proxy'], /^kafka-dup-lab: required option '--target <host:port>' not specified; see --help$/],
+    [['run', 'producer-retry', '--pg-url', 'garbage'], /--pg-url must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [['run', 'producer-retry', '--pg-url', 'postgres://lab@localhost/lab'], /--pg-url goes with a scenario that writes to a business database: consumer-crash/],
+  ])('%j: one line from the parser, exit 2', async (args, pattern) => {
+    const r = await runCli(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+    expectOneLine(r.stderr, pattern);
   });
 });
 
@@ -65,6 +73,25 @@ describe('environment errors exit 1', () => {
     expect(r.code).toBe(1);
     expectOneLine(r.stderr, /Cannot reach Kafka at 127\.0\.0\.1:1/);
     expect(r.ms).toBeLessThan(20_000);
+  });
+
+  it('a --redis-url where nothing listens fails with one line, before any broker starts', async () => {
+    const r = await runCli(['run', 'consumer-crash', '--variant', 'redis-setnx', '--redis-url', 'redis://127.0.0.1:1'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /^kafka-dup-lab: Cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(connect ECONNREFUSED 127\.0\.0\.1:1\); check --redis-url/);
+  });
+
+  it('a --redis-url where something other than Redis answers says so', async () => {
+    const server = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const r = await runCli(['run', 'consumer-crash', '--variant', 'redis-setnx', '--redis-url', `redis://127.0.0.1:${port}`], { timeoutMs: 30_000 });
+      expect(r.code).toBe(1);
+      expectOneLine(r.stderr, /Cannot reach Redis at .* \(something other than Redis answers there\)/);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 // Unit tests for the command-line value parsers: what each accepts, and the one-line error for the rest.
 import { describe, it, expect } from 'vitest';
-import { collect, nonNegativeInt, parsePercent, parsePort, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Scenario, Variant } from '../../../src/core/scenario.js';
 
@@ -181,5 +181,21 @@ describe('pickVariants', () => {
 
   it('matches names exactly', () => {
     expect(() => pickVariants(scenario, ['Baseline'])).toThrow(UsageError);
+  });
+
+  it('runs a variant named twice once (two copies would share topics)', () => {
+    expect(pickVariants(scenario, ['idempotent', 'baseline', 'idempotent']).map((v) => v.name)).toEqual(['idempotent', 'baseline']);
+  });
+});
+
+describe('parsePgUrl', () => {
+  it.each(['postgres://lab@localhost/lab', 'postgresql://u:p@db:5432/x'])('accepts %s', (url) => {
+    expect(parsePgUrl(url)).toBe(url);
+  });
+
+  it.each(['garbage', 'localhost:5432', 'mysql://x@y/z', 'postgres://'])('rejects %j with an example of a good one', (url) => {
+    expect(usageError(() => parsePgUrl(url)).message).toBe(
+      `--pg-url must be a postgres:// or postgresql:// URL, like postgres://user@localhost:5432/lab, not "${url}"`,
+    );
   });
 });
