@@ -6,6 +6,7 @@ import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTi
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
+import { plural } from '../src/report/plural.js';
 
 
 interface CrashSettings {
@@ -118,7 +119,7 @@ function noteFor(variant: Variant<CrashSettings>, c: EffectCounts, point: CrashP
     'processed-table':
       'The redone messages hit the unique processed_messages row written in the same transaction as the first apply, so their transactions did nothing.',
   };
-  return `${killed} ${why[variant.name] ?? ''} ${c.duplicateEffects} duplicate effects, ${c.neverApplied} never applied. ${balance}`;
+  return `${killed} ${why[variant.name] ?? ''} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied. ${balance}`;
 }
 
 export const consumerCrash: Scenario<CrashSettings> = {

@@ -13,8 +13,13 @@ const KEYS = 8;
 const CONCURRENCY = 5;
 /** Produce requests between faults, so one fault's retries are done before the next fault. */
 const FAULT_GAP = 100;
+/** A lost request waits for kafkajs' request timeout (30 s by default); the lab waits 1 s. */
+const LOST_REQUEST_TIMEOUT_MS = 1_000;
 
-const variants: Variant<ProducerSettings>[] = [
+/** Producer settings, plus which way the network fails: the ack (default) or the request itself. */
+type RetrySettings = ProducerSettings & { fault?: 'lost-ack' | 'lost-request' };
+
+const variants: Variant<RetrySettings>[] = [
   {
     name: 'retries',
     title: 'retries on (baseline)',
@@ -27,6 +32,13 @@ const variants: Variant<ProducerSettings>[] = [
     title: 'retries off',
     why: 'No retry, no second copy: the sends whose ack was lost end as errors the service must handle.',
     settings: { idempotent: false, retries: 0, concurrency: CONCURRENCY },
+    expect: { duplicates: 0 },
+  },
+  {
+    name: 'no-retries-lost-request',
+    title: 'retries off, request lost',
+    why: 'The other half of the trade: when the request itself is lost, nothing resends it, and the message is gone.',
+    settings: { idempotent: false, retries: 0, concurrency: CONCURRENCY, requestTimeout: LOST_REQUEST_TIMEOUT_MS, fault: 'lost-request' },
     expect: { duplicates: 0 },
   },
   {
@@ -45,12 +57,13 @@ const variants: Variant<ProducerSettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<ProducerSettings>): Promise<VariantOutcome> {
+async function runVariant(ctx: VariantContext, variant: Variant<RetrySettings>): Promise<VariantOutcome> {
   const topic = await ctx.createTopic('log', 1);
   const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
   // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
-  const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action: 'drop-response', ordinals }]);
+  const action = variant.settings.fault === 'lost-request' ? 'drop-request' : 'drop-response';
+  const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action, ordinals }]);
   await runProducer({
     via: proxy.bootstrap,
     topic,
@@ -63,8 +76,22 @@ async function runVariant(ctx: VariantContext, variant: Variant<ProducerSettings
   const ops = ctx.history.all();
   const counts = checkLog(ops);
   const droppedAcks = droppedResponses(ops);
+  const droppedRequests = ops.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
+  if (variant.settings.fault === 'lost-request') {
+    // One message per send, so one message per request: each lost request is a message never written.
+    return { counts, predicted: { unknownMissing: droppedRequests }, note: lostRequestNote(counts, droppedRequests) };
+  }
   const predicted = variant.settings.retries > 0 && !variant.settings.idempotent ? { duplicates: droppedAcks } : {};
   return { counts, predicted, note: noteFor(variant, counts, droppedAcks, ops.filter((o) => o.type === 'fault' && o.action === 'drop-response').length) };
+}
+
+function lostRequestNote(c: ReturnType<typeof checkLog>, droppedRequests: number): string {
+  return (
+    `${droppedRequests} Produce request${droppedRequests === 1 ? '' : 's'} never reached the broker; with retries off kafkajs ` +
+    `reported ${c.unknown} send${c.unknown === 1 ? '' : 's'} as failed after ${LOST_REQUEST_TIMEOUT_MS} ms and sent nothing again: ` +
+    `${c.unknownMissing} message${c.unknownMissing === 1 ? ' is' : 's are'} not in the log. No duplicates, but a service that logs ` +
+    'the error and moves on has lost them; one that resends them has written its own retries, and their duplicates.'
+  );
 }
 
 /** Responses the proxy dropped after the broker had written the request: each one a stored message with a lost ack. */
@@ -72,7 +99,7 @@ export function droppedResponses(ops: readonly Op[]): number {
   return ops.reduce((sum, op) => sum + (op.type === 'fault' && op.action === 'drop-response' ? (op.affected ?? 0) : 0), 0);
 }
 
-function noteFor(variant: Variant<ProducerSettings>, c: ReturnType<typeof checkLog>, dropped: number, faults: number): string {
+function noteFor(variant: Variant<RetrySettings>, c: ReturnType<typeof checkLog>, dropped: number, faults: number): string {
   const lost = `${faults} connection reset${faults === 1 ? '' : 's'} dropped ${dropped} acks of stored messages.`;
   switch (variant.name) {
     case 'retries':
@@ -84,7 +111,7 @@ function noteFor(variant: Variant<ProducerSettings>, c: ReturnType<typeof checkL
   }
 }
 
-function idempotentNote(variant: Variant<ProducerSettings>, c: ReturnType<typeof checkLog>, lost: string): string {
+function idempotentNote(variant: Variant<RetrySettings>, c: ReturnType<typeof checkLog>, lost: string): string {
   if (c.duplicates === 0 && c.lost === 0) {
     return `${lost} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}.`;
   }
@@ -105,25 +132,28 @@ function outOfOrderNote(outOfOrder: number, retried: boolean): string {
   return ` ${outOfOrder} out of order: concurrent sends overtake each other inside kafkajs${retried ? ', and retries land after later sends' : ''}.`;
 }
 
-export const producerRetry: Scenario<ProducerSettings> = {
+export const producerRetry: Scenario<RetrySettings> = {
   name: 'producer-retry',
   summary: 'A lost produce ack makes a retrying producer store the message twice',
   defaultMessages: 1000,
   faultsAdjustable: true,
   defaultFaults: 5,
   // The variants wait on kafkajs retry timers most of the time: side by side they finish together.
-  parallelVariants: 4,
+  parallelVariants: 6,
   columns: [
     { key: 'sent', label: 'sent' },
     { key: 'acked', label: 'acked' },
     { key: 'unknown', label: 'unknown' },
     { key: 'observed', label: 'in log' },
+    { key: 'unknownMissing', label: 'unknown, missing', predicted: true },
     { key: 'duplicates', label: 'duplicates', predicted: true },
     { key: 'lost', label: 'lost' },
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
   runVariant,
+  // In the summary a failed send whose message never reached the log is lost to the service: counted there.
+  summaryCounts: (c) => ({ duplicates: c.duplicates, lost: (c.lost ?? 0) + (c.unknownMissing ?? 0), outOfOrder: c.outOfOrder }),
   explain: {
     story: [
       'A producer sends a batch; the broker writes it and answers, but the answer is lost on the way back',
@@ -135,12 +165,14 @@ export const producerRetry: Scenario<ProducerSettings> = {
       'batch, and resets the connection. Every send that was in flight on that connection loses its ack.',
       '',
       'Turning retries off removes the copies but not the problem: the send fails although the message is',
-      'in the log, and a service that gives up on failed sends loses the ones that really failed.',
+      'in the log (no-retries), and when it was the request that got lost, the message really is not there',
+      '(no-retries-lost-request: the lab drops those requests before the broker sees them). A service that',
+      'gives up on failed sends loses those messages; one that resends them has built its own retries.',
       'The idempotent producer is the broker-side fix: a producer id and a per-partition sequence number',
       'let the broker recognise a retried batch and acknowledge it without writing it again.',
     ].join('\n'),
     kafkajs: [
-      "kafka.producer({ idempotent: true })   // requires acks: -1 (the default); maxInFlightRequests <= 5",
+      "kafka.producer({ idempotent: true })   // requires acks: -1 (the default) and retries > 0; kafkajs warns below MAX_SAFE_INTEGER",
       "producer.send({ topic, acks: -1, messages })",
       "retry: { retries: 5 }                   // kafkajs default; 0 turns retries off",
     ],

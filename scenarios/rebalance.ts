@@ -6,6 +6,7 @@ import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTi
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
+import { plural } from '../src/report/plural.js';
 
 const PARTITIONS = 4;
 
@@ -70,17 +71,21 @@ async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSetting
 
 function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: CrashPoint, revoke: CrashPoint, ops: readonly Op[]): string {
   const events = ops.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker');
-  const assigned = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
+  // Sorted by worker: the two joins are reported in whatever order the workers' messages arrive.
+  const assigned = events
+    .filter((e) => e.event === 'assigned')
+    .map((e) => `${e.worker} ${e.detail}`)
+    .sort();
   const extra = revoke.applied - held.applied;
   const story =
     `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; w1's next heartbeat reported the rebalance` +
     (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '') +
-    `, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned.join(', ')}.`;
+    `, with ${revoke.appliedNotCommitted} uncommitted; partitions assigned: ${assigned.join(', ')}.`;
   const why: Record<string, string> = {
-    'commit-after-batch': `The new owner of that partition started at the last commit and applied them again: ${c.duplicateEffects} duplicate effects.`,
-    'commit-per-message': `Each message was committed before the next began, so nothing applied was left uncommitted: ${c.duplicateEffects} duplicate effects. A crash between an apply and its commit would still redo one.`,
-    'commit-on-revoke': `kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): ${c.duplicateEffects} duplicate effects. This is kafkajs' stand-in for Java's onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.`,
-    'processed-table': `Messages came again, and the processed_messages row turned each second apply into a no-op: ${c.duplicateEffects} duplicate effects.`,
+    'commit-after-batch': `The new owners of w1's partitions started at its last commits and applied those messages again: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
+    'commit-per-message': `Each message was committed before the next began, so nothing applied was left uncommitted: ${plural(c.duplicateEffects, 'duplicate effect')}. A crash between an apply and its commit would still redo one.`,
+    'commit-on-revoke': `kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): ${plural(c.duplicateEffects, 'duplicate effect')}. This is kafkajs' stand-in for Java's onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.`,
+    'processed-table': `Messages came again, and the processed_messages row turned each second apply into a no-op: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
   };
   return `${story} ${why[variant.name] ?? ''}`;
 }

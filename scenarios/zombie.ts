@@ -6,6 +6,7 @@ import { effectCounts, LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, wo
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import type { CrashPoint, DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
+import { plural } from '../src/report/plural.js';
 
 /** How long the zombie waits, after waking, to hit its rejected commit (or its fenced heartbeat). */
 const WAKE_TIMEOUT_MS = 15_000;
@@ -94,7 +95,7 @@ function noteFor(variant: Variant<ZombieSettings>, c: EffectCounts, point: Crash
       ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${rejected}).`
       : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${rejected}): a rejected commit does not undo side effects.`;
   const end = deduped ? ' Every second apply, by either worker, met the processed_messages row and did nothing.' : '';
-  return `${stalled}${wake}${end} ${c.duplicateEffects} duplicate effects.`;
+  return `${stalled}${wake}${end} ${plural(c.duplicateEffects, 'duplicate effect')}.`;
 }
 
 export const zombie: Scenario<ZombieSettings> = {

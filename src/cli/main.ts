@@ -116,7 +116,12 @@ Examples:
       `
 Examples:
   $ kafka-dup-lab proxy --target 127.0.0.1:9092 --drop-acks-every 10
-  $ kcat -P -b 127.0.0.1:<printed port> -t orders -X enable.idempotence=false < lines.txt`,
+      then point your service, or any Java producer, at the printed address
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --api fetch --delay-ms 300
+  $ kcat -C -b 127.0.0.1:<printed port> -t orders -e
+
+kcat -P (librdkafka) gives up when the only broker connection resets ("All broker connections are
+down"), so it cannot show a retry here; the Java producer reconnects and retries.`,
     )
     .action(async (options) => setExit(await proxyCommand(options)));
 

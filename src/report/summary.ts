@@ -37,7 +37,7 @@ export function summaryRows(runs: ScenarioResult[], scenarios: Scenario[]): Summ
 }
 
 export const SUMMARY_LEGEND =
-  'duplicates and lost count records in the log for producer scenarios, side effects for consumer scenarios, rows plus events and missing events for dual-write; out-of-order is per key.';
+  'duplicates and lost count records in the log for producer scenarios (lost includes failed sends missing from the log), side effects for consumer scenarios, rows plus events and missing events for dual-write; out-of-order is per key.';
 
 export function renderSummaryTable(rows: SummaryRow[], colorLevel: 0 | 1 | 2 | 3): string {
   const chalk = new Chalk({ level: colorLevel });

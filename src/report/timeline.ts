@@ -1,5 +1,6 @@
 // Renders a variant's history as a timeline: faults, failed sends, worker events, commits, read-backs. Pure.
 import type { Op, VariantResult } from '../core/types.js';
+import { plural } from './plural.js';
 
 /** Past this many lines a variant's timeline says how many it left out. */
 const MAX_LINES = 60;
@@ -46,10 +47,6 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
     default:
       return undefined;
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function renderTimeline(results: VariantResult[]): string {

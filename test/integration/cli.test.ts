@@ -34,7 +34,7 @@ describe('usage errors exit 2 with one clear line', () => {
   it('unknown variant names the variants there are', async () => {
     const r = await runCli(['run', 'producer-retry', '--variant', 'nope']);
     expect(r.code).toBe(2);
-    expectOneLine(r.stderr, /no variant "nope".*retries, no-retries, idempotent/);
+    expectOneLine(r.stderr, /no variant "nope".*retries, no-retries, no-retries-lost-request, idempotent/);
   });
 
   it.each([

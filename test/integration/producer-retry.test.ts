@@ -34,7 +34,7 @@ function story(r: VariantResult): string {
 describe('producer-retry against a real broker', () => {
   let first: ScenarioResult;
   beforeAll(async () => {
-    first = await run(['retries', 'no-retries', 'idempotent', 'idempotent-sync'], 42, true);
+    first = await run(['retries', 'no-retries', 'no-retries-lost-request', 'idempotent', 'idempotent-sync'], 42, true);
   });
 
   it('retries: every dropped ack of a stored message becomes exactly one duplicate', () => {
@@ -60,11 +60,24 @@ describe('producer-retry against a real broker', () => {
     expect(r.promise).toBe('kept');
   });
 
+  it('no-retries-lost-request: the requests that never reached the broker are messages missing from the log, and nothing is duplicated', () => {
+    const r = rowOf(first, 'no-retries-lost-request');
+    const lostRequests = r.history.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
+    expect(lostRequests).toBe(FAULTS);
+    expect(r.counts, story(r)).toMatchObject({ duplicates: 0, unknown: FAULTS, unknownMissing: FAULTS, unknownInLog: 0, observed: 1000 - FAULTS });
+    expect(r.predicted.unknownMissing).toBe(FAULTS);
+    expect(r.promise).toBe('kept');
+  });
+
   it('idempotent with concurrent sends: kafkajs reuses a rolled-back sequence number, losing and duplicating one message per lost ack', () => {
     const r = rowOf(first, 'idempotent');
     // What kafkajs 2.2.4 really does (see the scenario's explain text); the Java client does neither.
-    expect(r.counts.lost, story(r)).toBe(FAULTS);
-    expect(r.counts.duplicates, story(r)).toBe(FAULTS);
+    // One lost and one duplicate per lost ack when a send is queued behind the failed one, which is
+    // nearly always (5 of 5 in most runs; about one run in fifteen has a fault with none queued).
+    expect(droppedResponses(r.history)).toBe(FAULTS);
+    expect(r.counts.lost, story(r)).toBeGreaterThan(0);
+    expect(r.counts.lost, story(r)).toBeLessThanOrEqual(FAULTS);
+    expect(r.counts.duplicates, story(r)).toBe(r.counts.lost);
     expect(r.promise).toBe('broken');
   });
 
@@ -87,10 +100,12 @@ describe('producer-retry against a real broker', () => {
   });
 
   it('the same seed gives the same counts', async () => {
-    const again = await run(['retries', 'no-retries', 'idempotent', 'idempotent-sync'], 42);
+    const again = await run(['retries', 'no-retries', 'no-retries-lost-request', 'idempotent', 'idempotent-sync'], 42);
     const stable = (r: VariantResult) => {
-      const { sent, acked, unknown, observed, duplicates, lost, outOfOrder } = r.counts;
-      return { variant: r.variant, sent, acked, unknown, observed, duplicates, lost, outOfOrder };
+      const { sent, acked, unknown, unknownMissing, observed, duplicates, lost, outOfOrder } = r.counts;
+      // The idempotent row depends on a send being queued at each reset (see above): compared by its relation.
+      if (r.variant === 'idempotent') return { variant: r.variant, sent, acked, unknown, lostEqualsDuplicates: lost === duplicates, outOfOrder };
+      return { variant: r.variant, sent, acked, unknown, unknownMissing, observed, duplicates, lost, outOfOrder };
     };
     expect(again.results.map(stable), again.results.map(story).join('\n')).toEqual(first.results.map(stable));
   });

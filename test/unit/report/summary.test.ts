@@ -78,7 +78,7 @@ describe('renderSummaryTable', () => {
       ├──────────┼──────────────┼────────────┼──────┼──────────────┼───────────────────────────┤
       │ mapped   │ outbox-redis │            │      │              │ skipped                   │
       └──────────┴──────────────┴────────────┴──────┴──────────────┴───────────────────────────┘
-      duplicates and lost count records in the log for producer scenarios, side effects for consumer scenarios, rows plus events and missing events for dual-write; out-of-order is per key.
+      duplicates and lost count records in the log for producer scenarios (lost includes failed sends missing from the log), side effects for consumer scenarios, rows plus events and missing events for dual-write; out-of-order is per key.
       "
     `);
   });
