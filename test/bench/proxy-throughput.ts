@@ -1,12 +1,15 @@
 // Benchmark: produce throughput through the chaos proxy (no fault) versus straight to the broker, in one run.
 // Usage: npm run bench [-- --bootstrap host:port]   (default: starts a local broker)
+import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { ChaosProxy } from '../../src/chaos/proxy.js';
 import { startLocalBroker } from '../../src/broker/local.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { connectExternal } from '../../src/broker/external.js';
 import { DEFAULT_KAFKA_VERSION } from '../../src/broker/versions.js';
-import { runCleanups } from '../../src/core/cleanup.js';
+import { onCleanup, runCleanups } from '../../src/core/cleanup.js';
+import { packageRoot } from '../../src/core/paths.js';
 import { createProgress } from '../../src/core/progress.js';
 import { createKafka, createProducer, createTopics, deleteTopics, LAB_RETRY } from '../../src/kafka/client.js';
 import { encodeMessage, makeMessages } from '../../src/workload/messages.js';
@@ -47,9 +50,56 @@ async function produce(via: string, topic: string, w: Workload): Promise<number>
   return (w.batch * w.sends) / seconds;
 }
 
+/**
+ * `kafka-dup-lab proxy` in its own process, as it runs in front of a user's own service: the proxy then
+ * has a core of its own instead of sharing the client's event loop, as it does inside the lab.
+ */
+async function startStandaloneProxy(target: string): Promise<string> {
+  const cli = join(packageRoot(), 'bin', 'kafka-dup-lab.js');
+  const child = spawn(process.execPath, [cli, 'proxy', '--target', target], { stdio: ['ignore', 'pipe', 'ignore'] });
+  onCleanup('standalone proxy', async () => {
+    child.kill('SIGINT');
+  });
+  const bootstrap = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the standalone proxy did not start within 15 s')), 15_000);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /clients connect to: (\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the standalone proxy exited with code ${code}`)));
+  });
+  return bootstrap;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Direct versus proxied rounds of one workload, after a warm-up; prints the medians and returns the ratio. */
+async function compare(direct: string, proxied: string, topic: string, w: Workload, label: string): Promise<number> {
+  // Warm-up, not counted: the broker's JIT needs tens of thousands of requests before its speed settles.
+  for (let i = 0; i < WARMUP_ROUNDS; i++) {
+    await produce(direct, topic, w);
+    await produce(proxied, topic, w);
+  }
+  const rates = { direct: [] as number[], proxied: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order so a drift in broker speed does not favour one side.
+    const order = round % 2 === 0 ? (['direct', 'proxied'] as const) : (['proxied', 'direct'] as const);
+    for (const side of order) rates[side].push(await produce(side === 'direct' ? direct : proxied, topic, w));
+  }
+  const ratio = median(rates.proxied) / median(rates.direct);
+  console.log(`${w.name}`);
+  console.log(
+    `  direct: ${median(rates.direct).toFixed(0)} msg/s   ${label}: ${median(rates.proxied).toFixed(0)} msg/s   ratio ${ratio.toFixed(3)}   (median of ${ROUNDS})`,
+  );
+  return ratio;
 }
 
 async function main(): Promise<void> {
@@ -64,26 +114,12 @@ async function main(): Promise<void> {
   const ratios = new Map<Workload, number>();
   try {
     for (const w of WORKLOADS) {
-      // Warm-up, not counted: the broker's JIT needs tens of thousands of requests before its speed settles.
-      for (let i = 0; i < WARMUP_ROUNDS; i++) {
-        await produce(broker.bootstrap, topic, w);
-        await produce(proxy.bootstrap, topic, w);
-      }
-      const direct: number[] = [];
-      const proxied: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        // Alternate the order so a drift in broker speed does not favour one side.
-        const order = round % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct'];
-        for (const side of order) {
-          const rate = await produce(side === 'direct' ? broker.bootstrap : proxy.bootstrap, topic, w);
-          (side === 'direct' ? direct : proxied).push(rate);
-        }
-      }
-      const ratio = median(proxied) / median(direct);
+      const ratio = await compare(broker.bootstrap, proxy.bootstrap, topic, w, 'proxy');
       ratios.set(w, ratio);
-      console.log(`${w.name}`);
-      console.log(`  direct: ${median(direct).toFixed(0)} msg/s   proxy: ${median(proxied).toFixed(0)} msg/s   ratio ${ratio.toFixed(3)}   (median of ${ROUNDS})`);
     }
+    const standalone = await startStandaloneProxy(broker.bootstrap);
+    console.log('the same, through `kafka-dup-lab proxy` in a process of its own (not the headline: the lab runs the proxy in-process)');
+    await compare(broker.bootstrap, standalone, topic, THROUGHPUT, 'standalone proxy');
   } finally {
     await deleteTopics(broker.bootstrap, [topic]).catch(() => undefined);
     await proxy.close();
