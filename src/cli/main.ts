@@ -53,7 +53,7 @@ ${EXIT_CODES}`,
     .option('--kafka-version <version>', 'Apache Kafka version for local/container brokers', DEFAULT_KAFKA_VERSION)
     .option('--json', 'print results as JSON on stdout (schema kafka-dup-lab/run/v1; progress stays on stderr)')
     .option('--markdown', 'print results as Markdown tables, to paste into slides')
-    .option('--timeline', "also print each variant's faults, failed sends, crashes and commits in order")
+    .option('--timeline', "also print each variant's faults, retries, failed sends, crashes and commits in order")
     .option('--keep-topics', "leave the run's topics on the broker and name them")
     .option('--out <file>', "also write the results with every variant's full history as JSON")
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)

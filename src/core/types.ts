@@ -41,6 +41,8 @@ export type Op =
   | { type: 'effect'; at: number; id: string; copies: number; workers?: string[] }
   | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string }
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
+  /** The client retries a send: `attempt` is the retry's number (1 for the first retry). */
+  | { type: 'retry'; at: number; attempt: number; delayMs: number; error: string }
   | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string }
   | { type: 'balance'; at: number; expected: number; actual: number }
   | { type: 'phase'; at: number; name: string; ms?: number };

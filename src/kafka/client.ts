@@ -32,11 +32,26 @@ export const LAB_RETRY: RetryOptions = {
   retries: 5,
 };
 
+/** A failed attempt of one send() call, as kafkajs' producer logs it before its retrier decides. */
+export interface SendAttemptFailure {
+  /** The attempt that failed, from 0; kafkajs retries it when attempt < retries. */
+  attempt: number;
+  /** How long kafkajs waits before the next attempt. */
+  delayMs: number;
+  error: string;
+}
+
 export interface ClientOptions {
   clientId: string;
   requestTimeout?: number;
   connectionTimeout?: number;
   retry?: RetryOptions;
+  /**
+   * Called for each failed send attempt. kafkajs has no retry event; its producer logs every failed
+   * attempt with retryCount and retryTime (at ERROR, or DEBUG when the cluster connection was lost),
+   * so the client's log is read for them.
+   */
+  onSendAttemptFailed?: (failure: SendAttemptFailure) => void;
 }
 
 /** kafkajs logs go to stderr only when asked for (KAFKA_DUP_LAB_CLIENT_LOG=debug|info|warn|error). */
@@ -51,10 +66,27 @@ function clientLogLevel(): number {
   return levels[wanted] ?? logLevel.NOTHING;
 }
 
-const stderrLogCreator = () => (entry: LogEntry) => {
-  const { message, ...rest } = entry.log;
-  process.stderr.write(`[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(rest)}\n`);
-};
+/** The prefixes kafkajs' sendMessages puts before the error in its failed-attempt log lines. */
+const ATTEMPT_LOG_PREFIXES = /^(Failed to send messages|Cluster has disconnected, reconnecting): /;
+
+/** The failed send attempt a kafkajs log entry reports, if it reports one (pure, so it is unit-tested). */
+export function sendAttemptFailure(namespace: string, log: { message: string; [key: string]: unknown }): SendAttemptFailure | undefined {
+  const { retryCount, retryTime } = log;
+  if (namespace !== 'Producer' || typeof retryCount !== 'number' || typeof retryTime !== 'number') return undefined;
+  return { attempt: retryCount, delayMs: retryTime, error: log.message.replace(ATTEMPT_LOG_PREFIXES, '') };
+}
+
+/** Prints what KAFKA_DUP_LAB_CLIENT_LOG asks for, and hands failed send attempts to `onSendAttemptFailed`. */
+function logCreator(printLevel: number, onSendAttemptFailed: ClientOptions['onSendAttemptFailed']) {
+  return () => (entry: LogEntry) => {
+    const failure = onSendAttemptFailed && sendAttemptFailure(entry.namespace, entry.log);
+    if (failure) onSendAttemptFailed(failure);
+    if (entry.level <= printLevel) {
+      const { message, ...rest } = entry.log;
+      process.stderr.write(`[kafkajs ${entry.namespace}] ${message} ${JSON.stringify(rest)}\n`);
+    }
+  };
+}
 
 export function createKafka(bootstrap: string, options: ClientOptions): KafkaClient {
   const config: KafkaConfig = {
@@ -63,8 +95,9 @@ export function createKafka(bootstrap: string, options: ClientOptions): KafkaCli
     connectionTimeout: options.connectionTimeout ?? 3_000,
     requestTimeout: options.requestTimeout ?? 30_000,
     retry: options.retry ?? LAB_RETRY,
-    logLevel: clientLogLevel(),
-    logCreator: stderrLogCreator,
+    // The DEBUG level lets the failed attempts logged after a lost connection through; only what was asked for is printed.
+    logLevel: options.onSendAttemptFailed ? logLevel.DEBUG : clientLogLevel(),
+    logCreator: logCreator(clientLogLevel(), options.onSendAttemptFailed),
   };
   return new Kafka(config);
 }

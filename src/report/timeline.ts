@@ -1,14 +1,18 @@
-// Renders a variant's history as a timeline: faults, failed sends, worker events, commits, read-backs. Pure.
+// Renders a variant's history as a timeline: faults, retries, failed sends, worker events, commits, read-backs. Pure.
 import type { Op, VariantResult } from '../core/types.js';
 import { plural } from './plural.js';
 
 /** Past this many lines a variant's timeline says how many it left out. */
 const MAX_LINES = 60;
 
+/** Retries of sends that failed together (one reset fails every send in flight) within this many ms: one line. */
+const RETRY_GROUP_MS = 50;
+
 export function timelineLines(result: VariantResult): string[] {
   const lines: string[] = [];
   const summarized = new Set<string>();
-  for (const op of result.history) {
+  const ops = groupRetries(result.history);
+  for (const op of ops) {
     const line = describe(op, result.history, summarized);
     if (line) lines.push(`${String(op.at).padStart(7)} ms  ${line}`);
   }
@@ -20,6 +24,10 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
   switch (op.type) {
     case 'fault':
       return `fault   ${op.detail}`;
+    case 'retry': {
+      const sends = (op as RetryGroup).sends ?? 1;
+      return `retry   kafkajs retries ${sends === 1 ? 'a send' : `${sends} sends`} (retry ${op.attempt}) in ${op.delayMs} ms after: ${op.error}`;
+    }
     case 'send':
       return op.outcome === 'ok' ? undefined : `send    ${op.id} ${op.outcome}${op.error ? `: ${op.error}` : ''}`;
     case 'worker':
@@ -54,4 +62,28 @@ export function renderTimeline(results: VariantResult[]): string {
     .filter((r) => !r.skipped)
     .map((r) => [`${r.scenario} / ${r.variant}`, ...timelineLines(r)].join('\n'))
     .join('\n\n');
+}
+
+type RetryGroup = Extract<Op, { type: 'retry' }> & { sends?: number };
+
+/** Consecutive retries with the same attempt, delay and error, close together, as one entry with a count. */
+function groupRetries(history: readonly Op[]): Op[] {
+  const out: Op[] = [];
+  for (const op of history) {
+    const last = out.at(-1) as RetryGroup | undefined;
+    if (
+      op.type === 'retry' &&
+      last?.type === 'retry' &&
+      last.attempt === op.attempt &&
+      last.delayMs === op.delayMs &&
+      last.error === op.error &&
+      op.at - last.at <= RETRY_GROUP_MS
+    ) {
+      const grouped: RetryGroup = { ...last, sends: (last.sends ?? 1) + 1 };
+      out[out.length - 1] = grouped;
+      continue;
+    }
+    out.push(op);
+  }
+  return out;
 }

@@ -40,10 +40,17 @@ export function producerConfig(settings: ProducerSettings): ProducerConfig {
 
 /** Sends every message with at most `concurrency` sends open; returns the wall time in ms. */
 export async function runProducer(run: ProduceRun): Promise<number> {
+  const history = run.history;
   const kafka = createKafka(run.via, {
     clientId: run.clientId,
     requestTimeout: run.settings.requestTimeout,
     retry: producerConfig(run.settings).retry,
+    // Only the attempts kafkajs will retry: the last failed one ends the send, which records it.
+    onSendAttemptFailed: history
+      ? (f) => {
+          if (f.attempt < run.settings.retries) history.add({ type: 'retry', attempt: f.attempt + 1, delayMs: f.delayMs, error: f.error });
+        }
+      : undefined,
   });
   const producer = createProducer(kafka, producerConfig(run.settings));
   await producer.connect();

@@ -51,6 +51,14 @@ describe('producer-retry against a real broker', () => {
     expect(r.counts.acked).toBe(1000);
   });
 
+  it("the history records kafkajs' retries: one first retry per dropped ack with retries on, none with retries off", () => {
+    const retries = (variant: string) => rowOf(first, variant).history.filter((o) => o.type === 'retry');
+    expect(retries('retries').length).toBe(droppedResponses(rowOf(first, 'retries').history));
+    expect(retries('retries').every((o) => o.type === 'retry' && o.attempt === 1 && o.delayMs === 300)).toBe(true);
+    expect(retries('no-retries')).toEqual([]);
+    expect(retries('no-retries-lost-request')).toEqual([]);
+  });
+
   it('no-retries: no duplicates, and the failed sends are in the log anyway', () => {
     const r = rowOf(first, 'no-retries');
     expect(r.counts.duplicates).toBe(0);

@@ -53,6 +53,30 @@ describe('timelineLines', () => {
     ]);
   });
 
+  it('shows the retries of sends that failed together as one line with a count, and apart ones apart', () => {
+    const retry = (at: number, attempt = 1, error = 'Connection error: read ECONNRESET'): Op => ({ type: 'retry', at, attempt, delayMs: 300, error });
+    const lines = timelineLines(
+      variant({
+        history: [
+          { type: 'fault', at: 10, action: 'drop-response', detail: 'Produce #5: response dropped', affected: 3 },
+          retry(11),
+          retry(11),
+          retry(12),
+          retry(400, 2),
+          retry(900),
+          retry(950, 1, 'Request Produce(key: 0, version: 7) timed out'),
+        ],
+      }),
+    );
+    expect(lines).toEqual([
+      '     10 ms  fault   Produce #5: response dropped',
+      '     11 ms  retry   kafkajs retries 3 sends (retry 1) in 300 ms after: Connection error: read ECONNRESET',
+      '    400 ms  retry   kafkajs retries a send (retry 2) in 300 ms after: Connection error: read ECONNRESET',
+      '    900 ms  retry   kafkajs retries a send (retry 1) in 300 ms after: Connection error: read ECONNRESET',
+      '    950 ms  retry   kafkajs retries a send (retry 1) in 300 ms after: Request Produce(key: 0, version: 7) timed out',
+    ]);
+  });
+
   it('summarizes each read-back once, at its first record, and the database rows once', () => {
     const lines = timelineLines(variant());
     expect(lines.filter((l) => l.includes('records from log'))).toHaveLength(1);
