@@ -17,7 +17,7 @@ interface CrashSettings {
 const variants: Variant<CrashSettings>[] = [
   {
     name: 'auto-commit',
-    title: 'kafkajs defaults',
+    title: 'kafkajs defaults (baseline)',
     why: 'autoCommit: kafkajs commits after each batch; a crash inside a batch redoes the part already applied.',
     settings: { commit: 'auto', dedup: 'none' },
     expect: {},

@@ -20,7 +20,7 @@ interface DualWriteSettings {
 const variants: Variant<DualWriteSettings>[] = [
   {
     name: 'naive',
-    title: 'row, then event if the row is new',
+    title: 'row, then event if the row is new (baseline)',
     why: 'Two writes, no common transaction: a crash between them leaves a row whose event never comes.',
     settings: { output: 'plain', database: 'row-if-new-then-event', crashPlace: 'after-db-write' },
     expect: {},

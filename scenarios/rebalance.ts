@@ -18,7 +18,7 @@ interface RebalanceSettings {
 const variants: Variant<RebalanceSettings>[] = [
   {
     name: 'commit-after-batch',
-    title: 'manual commit after each batch',
+    title: 'manual commit after each batch (baseline)',
     why: 'The batch in progress is not committed when the rebalance comes: its applied part is redone.',
     settings: { commit: 'after-batch', dedup: 'none' },
     expect: {},

@@ -20,7 +20,7 @@ interface TransactionSettings {
 const variants: Variant<TransactionSettings>[] = [
   {
     name: 'no-transactions',
-    title: 'idempotent producer, commit after batch',
+    title: 'idempotent producer, commit after batch (baseline)',
     why: 'Outputs are acknowledged before the input offsets are committed: a crash between the two redoes them.',
     settings: { output: 'plain', isolation: 'read_committed', fault: 'crash' },
     expect: {},
