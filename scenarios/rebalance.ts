@@ -71,18 +71,16 @@ async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSetting
 
 function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: CrashPoint, revoke: CrashPoint, ops: readonly Op[]): string {
   const events = ops.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker');
-  // Sorted by worker: the two joins are reported in whatever order the workers' messages arrive.
-  const assigned = events
-    .filter((e) => e.event === 'assigned')
-    .map((e) => `${e.worker} ${e.detail}`)
-    .sort();
+  // w1's first assignment, then the ones after the rebalance, sorted by worker (their reports race).
+  const [before, ...after] = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
+  const assigned = `${before ?? 'none'} before, ${after.sort().join(' and ') || 'none'} after`;
   const extra = revoke.applied - held.applied;
   const story =
     `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; w1's next heartbeat reported the rebalance` +
     (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '') +
-    `, with ${revoke.appliedNotCommitted} uncommitted; partitions assigned: ${assigned.join(', ')}.`;
+    `, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
   const why: Record<string, string> = {
-    'commit-after-batch': `The new owners of w1's partitions started at its last commits and applied those messages again: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
+    'commit-after-batch': `After the rebalance every partition's owner, w1 included, started at the partition's last commit and applied those messages again: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
     'commit-per-message': `Each message was committed before the next began, so nothing applied was left uncommitted: ${plural(c.duplicateEffects, 'duplicate effect')}. A crash between an apply and its commit would still redo one.`,
     'commit-on-revoke': `kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): ${plural(c.duplicateEffects, 'duplicate effect')}. This is kafkajs' stand-in for Java's onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.`,
     'processed-table': `Messages came again, and the processed_messages row turned each second apply into a no-op: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
