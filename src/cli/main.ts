@@ -6,7 +6,7 @@ import { brokerCommand } from './broker-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
 import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
-import { EXIT, commanderErrorLine, exitCodeFor, installSignalHandlers } from './process.js';
+import { EXIT, commanderErrorLine, exitCodeFor, finalExitCode, installSignalHandlers, interruptedNow } from './process.js';
 import { proxyCommand } from './proxy-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
@@ -141,12 +141,11 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => (code = c));
   try {
     await program.parseAsync(argv);
-    return code;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and --version end with exit code 0; anything commander rejects is a usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    return exitCodeFor(error);
+    // Help and --version end with exit code 0; anything commander rejects is a usage error.
+    if (error instanceof CommanderError) code = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // After Ctrl-C an error is most likely the interruption itself (a killed worker): no line for it.
+    else code = interruptedNow() ? EXIT.interrupted : exitCodeFor(error);
   }
+  return finalExitCode(code);
 }

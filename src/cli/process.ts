@@ -13,6 +13,8 @@ export const EXIT = {
 
 let interrupted = false;
 let interruptExitCode: number = EXIT.interrupted;
+/** The cleanups a signal started; once they are done the process exits with `interruptExitCode`. */
+let interruptCleanups: Promise<unknown> | undefined;
 
 /** For commands whose normal end is Ctrl-C (the foreground broker): exit with this code instead of 130. */
 export function setInterruptExitCode(code: number): void {
@@ -25,11 +27,30 @@ export function installSignalHandlers(): void {
     if (interrupted) process.exit(interruptExitCode);
     interrupted = true;
     process.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : signal}: stopping what the lab started…\n`);
-    void runCleanups(8_000).then(() => process.exit(interruptExitCode));
+    interruptCleanups = runCleanups(8_000).then((failures) => {
+      for (const failure of failures) process.stderr.write(`could not stop ${failure}\n`);
+    });
+    void interruptCleanups.then(() => process.exit(interruptExitCode));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+}
+
+/** True once Ctrl-C or SIGTERM arrived: what runs after it is not a result and its errors are not news. */
+export function interruptedNow(): boolean {
+  return interrupted;
+}
+
+/**
+ * The code the process ends with. After a signal the command may finish on its own while the
+ * signal's cleanups still run (its variants end early once cleanups start): it must neither exit
+ * before them nor report 0 for an interrupted run.
+ */
+export async function finalExitCode(code: number): Promise<number> {
+  if (!interruptCleanups) return code;
+  await interruptCleanups;
+  return interruptExitCode;
 }
 
 /** One line on stderr and the exit code that goes with the kind of error. */

@@ -18,7 +18,7 @@ import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { pickVariants } from './parse.js';
 import { colorLevel } from './tty.js';
-import { EXIT } from './process.js';
+import { EXIT, interruptedNow } from './process.js';
 
 export interface RunOptions {
   variant?: string[];
@@ -112,6 +112,8 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         progress,
         resources: prepared.resources,
       });
+      // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
+      if (interruptedNow()) return EXIT.interrupted;
       runs.push(run);
       // Each scenario's table as soon as it is done: a workshop room does not wait for all of them.
       if (!options.json) process.stdout.write(render(scenario, run, broker, options));

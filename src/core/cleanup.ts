@@ -15,6 +15,19 @@ export function onCleanup(label: string, run: Cleanup): () => void {
 }
 
 /**
+ * Registers a slow, independent cleanup that overlaps with the others: when its turn comes it starts
+ * `work` and returns at once, registering the wait for it as a cleanup of its own, which runCleanups
+ * awaits in its next round. Several such removals (one per variant, each waiting out a group's
+ * sessions) then take as long as the slowest, not as long as all of them together.
+ */
+export function onCleanupInBackground(label: string, work: () => Promise<void>): () => void {
+  return onCleanup(label, () => {
+    const running = work();
+    onCleanup(`${label} (finishing)`, () => running);
+  });
+}
+
+/**
  * Runs every registered cleanup, newest first, each bounded by `timeoutMs`; never throws. Work still in
  * flight when it starts (a variant creating topics, a worker being forked) may register more while it
  * runs: those are run too, in later rounds, so nothing started during a Ctrl-C is left behind.
@@ -26,7 +39,9 @@ export async function runCleanups(timeoutMs = 10_000): Promise<string[]> {
     const entries = [...pending.entries()].reverse();
     pending.clear();
     for (const [, { label, run }] of entries) {
+      const started = performance.now();
       const failure = await runBounded(run, timeoutMs);
+      if (process.env.KAFKA_DUP_LAB_DEBUG) process.stderr.write(`cleanup ${label}: ${Math.round(performance.now() - started)} ms\n`);
       if (failure) failures.push(`${label}: ${failure}`);
     }
   }

@@ -4,7 +4,7 @@ import { ChaosProxy } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { judgePromise } from '../check/promise.js';
 import { createTopics, deleteRunGroups, deleteTopics } from '../kafka/client.js';
-import { cleanupsRunning, onCleanup } from './cleanup.js';
+import { cleanupsRunning, onCleanup, onCleanupInBackground } from './cleanup.js';
 import { errorMessage } from './errors.js';
 import { History } from './history.js';
 import type { Progress } from './progress.js';
@@ -71,10 +71,13 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
 }
 
 /** The variant's topics, its workers' consumer group, and the read-back groups of its topics. */
-async function removeRunData(request: RunRequest, topics: string[], groupId: string): Promise<void> {
+async function removeRunData(request: RunRequest, topics: string[], groupId: string, waitForEmptyGroupMs = 0): Promise<void> {
   await deleteTopics(request.bootstrap, topics).catch(() => undefined);
-  await deleteRunGroups(request.bootstrap, [groupId], topics).catch(() => undefined);
+  await deleteRunGroups(request.bootstrap, [groupId], topics, waitForEmptyGroupMs).catch(() => undefined);
 }
+
+/** After a Ctrl-C killed the workers, their group empties once their sessions time out (2 s in the lab). */
+const INTERRUPTED_GROUP_WAIT_MS = 5_000;
 
 /** A variant's context and the undo list that closes it (proxies, deferred steps, topics, work dir). */
 function openContext(request: RunRequest, variant: Variant, runId: string, history: History) {
@@ -99,9 +102,10 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
       const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
       const creation = createTopics(request.bootstrap, [{ name, partitions, configs }]);
       // A Ctrl-C while the topic is being created: wait for it, then delete it, or it would outlive the run.
-      const unregister = request.deleteOnInterrupt && !request.keepTopics
-        ? onCleanup(`topic ${name}`, () => creation.then(() => deleteTopics(request.bootstrap, [name])).catch(() => undefined))
-        : () => undefined;
+      const unregister =
+        request.deleteOnInterrupt && !request.keepTopics
+          ? onCleanupInBackground(`topic ${name}`, () => creation.then(() => deleteTopics(request.bootstrap, [name])).catch(() => undefined))
+          : () => undefined;
       await creation;
       topics.push(name); // from here on the run's topic cleanup covers it
       unregister();
@@ -119,8 +123,12 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     },
     defer: (label, run) => undo.push({ label, run }),
   };
-  // On a shared cluster a Ctrl-C must not leave the run's topics behind either.
-  const unregisterTopics = request.deleteOnInterrupt && !request.keepTopics ? onCleanup('run topics', () => removeRunData(request, topics, ctx.groupId)) : () => undefined;
+  // On a shared cluster a Ctrl-C must not leave the run's topics behind either; the variants' removals
+  // overlap (each waits for its killed workers' sessions to end before the group can go).
+  const unregisterTopics =
+    request.deleteOnInterrupt && !request.keepTopics
+      ? onCleanupInBackground('variant topics and group', () => removeRunData(request, topics, ctx.groupId, INTERRUPTED_GROUP_WAIT_MS))
+      : () => undefined;
   const close = async () => {
     for (const step of undo.reverse()) await Promise.resolve().then(step.run).catch(() => undefined);
     unregisterTopics();

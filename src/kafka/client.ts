@@ -186,13 +186,25 @@ export async function deleteTopics(bootstrap: string, names: string[]): Promise<
 }
 
 /** Deletes consumer groups a run made: these ids, and the read-back groups named after these topics. */
-export async function deleteRunGroups(bootstrap: string, groupIds: string[], topics: string[]): Promise<void> {
+export async function deleteRunGroups(bootstrap: string, groupIds: string[], topics: string[], waitForEmptyMs = 0): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
-    const { groups } = await admin.listGroups();
-    const ours = groups
-      .map((g) => g.groupId)
-      .filter((id) => groupIds.includes(id) || topics.some((t) => id.startsWith(`${READER_GROUP_PREFIX}${t}-`)));
-    if (ours.length > 0) await admin.deleteGroups(ours);
+    const deadline = Date.now() + waitForEmptyMs;
+    for (;;) {
+      const { groups } = await admin.listGroups();
+      const ours = groups
+        .map((g) => g.groupId)
+        .filter((id) => groupIds.includes(id) || topics.some((t) => id.startsWith(`${READER_GROUP_PREFIX}${t}-`)));
+      if (ours.length === 0) return;
+      try {
+        await admin.deleteGroups(ours);
+        return;
+      } catch (error) {
+        // A killed worker stays a member until its session times out, and a group with members
+        // cannot be deleted (NON_EMPTY_GROUP): after a Ctrl-C, wait that out, boundedly.
+        if (Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   });
 }
 

@@ -111,9 +111,11 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
   });
 
   const labTopics = () => withAdmin(broker.bootstrap, (admin) => admin.listTopics()).then((names) => names.filter((n) => n.startsWith('dup-lab-')));
+  const labGroups = () =>
+    withAdmin(broker.bootstrap, (admin) => admin.listGroups()).then(({ groups }) => groups.map((g) => g.groupId).filter((id) => id.includes('dup-lab-')));
 
   // Several moments, so that some fall while variants are still starting: creating topics, forking workers.
-  it.each([800, 1_500, 2_200, 3_000])('SIGINT %i ms in: exit 130, no worker, no run dir, no topic left on the broker', async (afterMs) => {
+  it.each([800, 1_500, 2_200, 3_000])('SIGINT %i ms in: exit 130, no worker, no run dir, no topic or group left on the broker', async (afterMs) => {
     const dirsBefore = labTempDirs();
     const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--bootstrap', broker.bootstrap, '--variant', 'auto-commit', '--variant', 'commit-after-batch', '--variant', 'commit-before-process', '--variant', 'processed-table'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,5 +129,7 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
     expect(await waitFor(() => processesMatching('workload/worker.js').length === 0, 10_000)).toBe(true);
     expect(labTempDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
     expect(await labTopics()).toEqual([]);
+    // The killed workers' groups too, once their sessions ran out.
+    expect(await labGroups()).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 // Unit tests for the cleanup registry: order, failures, and cleanups registered while cleanups run.
 import { describe, it, expect } from 'vitest';
-import { cleanupsRunning, onCleanup, runCleanups } from '../../../src/core/cleanup.js';
+import { cleanupsRunning, onCleanup, onCleanupInBackground, runCleanups } from '../../../src/core/cleanup.js';
 
 describe('runCleanups', () => {
   it('runs the newest first and forgets what it ran', async () => {
@@ -45,6 +45,21 @@ describe('runCleanups', () => {
     expect(ran).toEqual(['slow', 'late']);
     expect(runningSeen).toBe(true);
     expect(cleanupsRunning()).toBe(false);
+  });
+
+  it('overlaps background cleanups with each other and the rest, and still awaits them', async () => {
+    const events: string[] = [];
+    const slow = (name: string) => async () => {
+      events.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, 20));
+      events.push(`end ${name}`);
+    };
+    onCleanup('first registered', () => void events.push('first registered'));
+    onCleanupInBackground('a', slow('a'));
+    onCleanupInBackground('b', slow('b'));
+    await runCleanups();
+    // Newest first; neither waited for the other, nor held up the older cleanup; both were awaited.
+    expect(events).toEqual(['start b', 'start a', 'first registered', 'end b', 'end a']);
   });
 
   it('gives up on a cleanup that keeps registering more, after a bounded number of rounds', async () => {
