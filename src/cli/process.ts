@@ -69,7 +69,6 @@ export function exitCodeFor(error: unknown): number {
   return EXIT.environment;
 }
 
-
 /**
  * Commander's own usage errors ("error: unknown option '--x'", a suggestion on the next line) as the
  * lab's one line: the same prefix as every other error, the suggestion kept, a pointer to --help.
