@@ -27,20 +27,29 @@ export interface KraftListeners {
   advertised: string;
   /** The controller's own listener (host:port). */
   controller: string;
+  /**
+   * A second broker listener for inter-broker traffic (host:port, advertised as is), for brokers whose
+   * client address is not reachable from inside (a container behind a port mapping). Without it the
+   * transaction coordinator, which writes markers to the partition leaders through the inter-broker
+   * listener, would dial the host's mapped port from inside the container and fail.
+   */
+  internal?: string;
   logDir: string;
 }
 
 /** A complete server.properties for a single-node KRaft broker+controller. */
 export function kraftServerProperties(l: KraftListeners): Record<string, string> {
+  const client = l.internal ? 'CLIENT' : 'PLAINTEXT';
+  const internal = l.internal ? `,INTERNAL://${l.internal}` : '';
   return {
     'process.roles': 'broker,controller',
     'node.id': String(l.nodeId),
     'controller.quorum.voters': `${l.nodeId}@${l.controller}`,
-    listeners: `PLAINTEXT://${l.listener},CONTROLLER://${l.controller}`,
-    'advertised.listeners': `PLAINTEXT://${l.advertised}`,
+    listeners: `${client}://${l.listener}${internal},CONTROLLER://${l.controller}`,
+    'advertised.listeners': `${client}://${l.advertised}${internal}`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': l.internal ? 'INTERNAL' : client,
+    'listener.security.protocol.map': `${client}:PLAINTEXT,${l.internal ? 'INTERNAL:PLAINTEXT,' : ''}CONTROLLER:PLAINTEXT`,
     'log.dirs': l.logDir,
     ...LAB_BROKER_SETTINGS,
   };
@@ -50,19 +59,6 @@ export function toPropertiesFile(props: Record<string, string>): string {
   return `${Object.entries(props)
     .map(([k, v]) => `${k}=${v}`)
     .join('\n')}\n`;
-}
-
-/**
- * The apache/kafka image reads settings from environment variables: KAFKA_ + the property name in
- * upper case, with '.' -> '_', '_' -> '__' and '-' -> '___' (the image's documented convention).
- */
-export function toKafkaImageEnv(props: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(props)) {
-    const key = name.replace(/_/g, '__').replace(/-/g, '___').replace(/\./g, '_').toUpperCase();
-    env[`KAFKA_${key}`] = value;
-  }
-  return env;
 }
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */

@@ -1,9 +1,11 @@
-// What the container provider asks Docker for, as plain data, so it can be unit-tested without Docker.
-import { kraftServerProperties, toKafkaImageEnv } from './broker-settings.js';
-import { kafkaImage } from './versions.js';
+// What the container provider asks the engine for, as plain data, so it can be unit-tested without an engine.
+import { kraftServerProperties, toPropertiesFile } from './broker-settings.js';
 
+/** The client listener inside the container; the engine maps it to a free host port. */
 export const CONTAINER_KAFKA_PORT = 9092;
 export const CONTAINER_CONTROLLER_PORT = 9093;
+/** Inter-broker traffic (the transaction coordinator's markers) stays inside the container, on this port. */
+export const CONTAINER_INTERNAL_PORT = 19092;
 export const START_SCRIPT = '/tmp/kafka-dup-lab-start.sh';
 /**
  * Printed by the container before it waits for the start script. testcontainers' start() returns when
@@ -11,37 +13,57 @@ export const START_SCRIPT = '/tmp/kafka-dup-lab-start.sh';
  * the script (which needs the mapped port) is copied in.
  */
 export const WAITING_LINE = 'kafka-dup-lab: waiting for the start script';
-
-export interface ContainerSpec {
-  image: string;
-  exposedPort: number;
-  /** Waits for the start script: the advertised address is only known once Docker has mapped the port. */
-  command: string[];
-}
-
-export function containerSpec(version: string): ContainerSpec {
-  return {
-    image: kafkaImage(version),
-    exposedPort: CONTAINER_KAFKA_PORT,
-    command: ['-c', `echo '${WAITING_LINE}'; while [ ! -f ${START_SCRIPT} ]; do sleep 0.1; done; exec sh ${START_SCRIPT}`],
-  };
-}
+/** Printed by the start script, with the missing path, when the image lacks what the lab relies on. */
+export const LAYOUT_MARKER = 'kafka-dup-lab: missing:';
+/** Printed by the start script with the Kafka version it found in the image's libs/. */
+export const VERSION_MARKER = 'kafka-dup-lab: version:';
 
 /**
- * The script that starts the broker once the mapped address is known: it exports the image's
- * KAFKA_* settings (advertising host:mappedPort to clients) and hands over to the image's own launcher.
+ * The only parts of the image the lab relies on: a POSIX shell, and the distribution's two launch
+ * scripts under /opt/kafka/bin (which find Java themselves). Not the image's own launcher or its
+ * KAFKA_* environment conventions, which have changed between releases.
  */
-export function containerStartScript(advertisedHost: string, mappedPort: number): string {
+export const KAFKA_BIN = '/opt/kafka/bin';
+const REQUIRED_SCRIPTS = ['kafka-storage.sh', 'kafka-server-start.sh'];
+
+/** The container waits for the start script: the advertised address is only known once the engine has mapped the port. */
+export const WAIT_FOR_START_SCRIPT = ['-c', `echo '${WAITING_LINE}'; while [ ! -f ${START_SCRIPT} ]; do sleep 0.1; done; exec sh ${START_SCRIPT}`];
+
+/**
+ * The script that starts the broker once the mapped address is known: it checks the layout, writes
+ * server.properties (clients get host:mappedPort; inter-broker traffic a listener inside the
+ * container), formats the storage, reports the image's Kafka version and hands over to Kafka.
+ */
+export function containerStartScript(advertised: string, mappedPort: number, clusterId: string): string {
+  // Both end up inside a quoted heredoc and a quoted word: only plain host and id characters may.
+  if (!/^[A-Za-z0-9.:_\[\]-]+$/.test(advertised)) throw new Error(`not a host name or address: ${JSON.stringify(advertised)}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(clusterId)) throw new Error(`not a cluster id: ${JSON.stringify(clusterId)}`);
+  const dir = '/tmp/kafka-dup-lab';
   const props = kraftServerProperties({
     nodeId: 1,
     listener: `0.0.0.0:${CONTAINER_KAFKA_PORT}`,
-    advertised: `${advertisedHost}:${mappedPort}`,
+    advertised: `${advertised}:${mappedPort}`,
+    internal: `localhost:${CONTAINER_INTERNAL_PORT}`,
     controller: `localhost:${CONTAINER_CONTROLLER_PORT}`,
-    logDir: '/tmp/kraft-combined-logs',
+    logDir: `${dir}/data`,
   });
-  const env = toKafkaImageEnv(props);
-  const exports = Object.entries(env)
-    .map(([k, v]) => `export ${k}='${v.replace(/'/g, "'\\''")}'`)
-    .join('\n');
-  return `#!/bin/sh\n${exports}\nexec /etc/kafka/docker/run\n`;
+  const checks = REQUIRED_SCRIPTS.map(
+    (s) => `[ -x ${KAFKA_BIN}/${s} ] || { echo '${LAYOUT_MARKER} ${KAFKA_BIN}/${s}'; exit 64; }`,
+  );
+  return [
+    '#!/bin/sh',
+    ...checks,
+    `mkdir -p ${dir}/data`,
+    // A quoted heredoc: nothing in the properties is expanded by the shell.
+    `cat > ${dir}/server.properties <<'KAFKA_DUP_LAB_EOF'`,
+    toPropertiesFile(props).trimEnd(),
+    'KAFKA_DUP_LAB_EOF',
+    `jar=$(ls ${KAFKA_BIN}/../libs/ 2>/dev/null | grep -E '^kafka_[0-9.]+-[0-9][^-]*\\.jar$' | head -1)`,
+    `echo "${VERSION_MARKER} $(echo "$jar" | sed -E 's/^kafka_[0-9.]+-(.*)\\.jar$/\\1/')"`,
+    // The same heap as the local provider; the distribution's default is a fixed 1 GB.
+    `export KAFKA_HEAP_OPTS="\${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"`,
+    `${KAFKA_BIN}/kafka-storage.sh format -t '${clusterId}' -c ${dir}/server.properties || { echo 'kafka-dup-lab: storage format failed'; exit 65; }`,
+    `exec ${KAFKA_BIN}/kafka-server-start.sh ${dir}/server.properties`,
+    '',
+  ].join('\n');
 }

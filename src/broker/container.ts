@@ -1,92 +1,124 @@
-// The `container` provider: the same one-node broker in the apache/kafka image, through testcontainers.
+// The `container` provider: the same one-node broker in an apache/kafka image, through the lab's container starter.
+import { randomBytes } from 'node:crypto';
 import { EnvironmentError, errorMessage } from '../core/errors.js';
-import { onCleanup } from '../core/cleanup.js';
+import { lastLines } from '../core/guarded-process.js';
 import type { Progress } from '../core/progress.js';
-import { containerSpec, containerStartScript, START_SCRIPT, WAITING_LINE } from './container-spec.js';
+import { startLabContainer } from '../containers/lab-container.js';
+import { probeContainerRuntime } from '../containers/runtime.js';
+import { newClusterId } from './broker-settings.js';
+import {
+  CONTAINER_KAFKA_PORT,
+  LAYOUT_MARKER,
+  START_SCRIPT,
+  VERSION_MARKER,
+  WAITING_LINE,
+  WAIT_FOR_START_SCRIPT,
+  containerStartScript,
+} from './container-spec.js';
 import type { RunningBroker } from './provider.js';
 
 const READY_LINE = 'Kafka Server started';
+const WRONG_IMAGE_HINT = 'it is not an apache/kafka-style image: pick one with --kafka-image, or use --broker local';
 const START_TIMEOUT_MS = 120_000;
+/** testcontainers' start() only waits for the shell's first line; anything slower is a broken image. */
+const SHELL_TIMEOUT_MS = 30_000;
 
-/** True when testcontainers finds a working container runtime (Docker, Podman, ...). */
-export async function containerRuntimeAvailable(): Promise<boolean> {
-  // Cheap checks first: without a socket or DOCKER_HOST there is nothing for testcontainers to find.
-  const { existsSync } = await import('node:fs');
-  const candidates = ['/var/run/docker.sock', `${process.env.HOME}/.docker/run/docker.sock`, `${process.env.XDG_RUNTIME_DIR}/podman/podman.sock`];
-  if (!process.env.DOCKER_HOST && !candidates.some((c) => existsSync(c))) return false;
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
+export interface ContainerRequest {
+  image: string;
+  /** A fixed host port for clients (the `broker --port` option); a free one when left out. */
+  port?: number;
+  progress: Progress;
 }
 
-export async function startContainerBroker(version: string, progress: Progress): Promise<RunningBroker> {
-  const { GenericContainer, Wait } = await loadTestcontainers();
-  const spec = containerSpec(version);
-  progress.step(`Starting ${spec.image} (container)`);
-  let container;
-  try {
-    container = await new GenericContainer(spec.image)
-      .withExposedPorts(spec.exposedPort)
-      .withEntrypoint(['sh'])
-      .withCommand(spec.command)
-      .withWaitStrategy(Wait.forLogMessage(WAITING_LINE).withStartupTimeout(START_TIMEOUT_MS))
-      .start();
-  } catch (error) {
-    throw new EnvironmentError(`Could not start ${spec.image}: ${errorMessage(error)}`);
-  }
+export async function startContainerBroker(request: ContainerRequest): Promise<RunningBroker> {
+  const { image, progress } = request;
+  const runtime = await probeContainerRuntime();
+  if (!runtime.ok) throw new EnvironmentError(`--broker container: ${runtime.reason}; start the engine, or use --broker local or --bootstrap.`);
+  const container = await startLabContainer({
+    image,
+    role: 'broker',
+    port: CONTAINER_KAFKA_PORT,
+    hostPort: request.port,
+    entrypoint: ['sh'],
+    command: WAIT_FOR_START_SCRIPT,
+    readyLine: WAITING_LINE,
+    readyTimeoutMs: SHELL_TIMEOUT_MS,
+    wrongImageHint: WRONG_IMAGE_HINT,
+    progress,
+  });
+  progress.step(`Starting Kafka in ${image} (container)`);
+  let logs: NodeJS.ReadableStream | undefined;
+  let stopping = false;
   const stop = async () => {
-    unregister();
-    await container.stop({ timeout: 0 }).catch(() => undefined);
+    stopping = true;
+    (logs as { destroy?: () => void } | undefined)?.destroy?.();
+    await container.stop();
   };
-  const unregister = onCleanup('kafka container', stop);
   try {
-    const host = container.getHost();
-    const port = container.getMappedPort(spec.exposedPort);
-    await container.copyContentToContainer([{ content: containerStartScript(host, port), target: START_SCRIPT }]);
-    await waitForLogLine(container, READY_LINE, START_TIMEOUT_MS);
+    const { host, mappedPort } = container;
+    await container.copyFile(containerStartScript(host, mappedPort, newClusterId(randomBytes(16))), START_SCRIPT);
+    logs = await container.logs();
+    const { version, exited } = await waitUntilReady(logs, image, () => stopping);
     progress.done();
     return {
-      bootstrap: `${host}:${port}`,
+      bootstrap: `${host}:${mappedPort}`,
       provider: 'container',
       kafkaVersion: version,
-      description: `Apache Kafka ${version}, container ${spec.image} (KRaft, one node)`,
+      description: `Apache Kafka ${version}, container ${image} (KRaft, one node)`,
       stop,
+      exited,
     };
   } catch (error) {
     await stop();
-    throw new EnvironmentError(`${spec.image} did not become ready: ${errorMessage(error)}`);
+    throw error instanceof EnvironmentError ? error : new EnvironmentError(`${image} did not become ready: ${errorMessage(error)}`);
   }
 }
 
-async function loadTestcontainers() {
-  return import('testcontainers');
-}
-
-async function waitForLogLine(
-  container: { logs(): Promise<NodeJS.ReadableStream> },
-  line: string,
-  timeoutMs: number,
-): Promise<void> {
-  const stream = await container.logs();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${line}" in the log after ${timeoutMs / 1000} s`)), timeoutMs);
-    // Kept across chunks: the line may arrive split in two.
-    let tail = '';
-    stream.on('data', (chunk: Buffer | string) => {
-      tail = (tail + chunk.toString()).slice(-4_096);
-      if (tail.includes(line)) {
-        clearTimeout(timer);
-        resolve();
+/**
+ * Follows the container's output until Kafka says it started. A container that exits first (a broken
+ * image, a broker that dies in its first second) is reported at once, with its last lines.
+ */
+function waitUntilReady(logs: NodeJS.ReadableStream, image: string, stopping: () => boolean): Promise<{ version: string; exited: Promise<string> }> {
+  const lines: string[] = [];
+  let version = 'unknown';
+  let onExit: (why: string) => void = () => undefined;
+  const exited = new Promise<string>((resolve) => (onExit = resolve));
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      reject(new EnvironmentError(message));
+    };
+    const timer = setTimeout(() => fail(`${image}: Kafka was not ready after ${START_TIMEOUT_MS / 1000} s: ${lastLines(lines, 3)}`), START_TIMEOUT_MS);
+    let ready = false;
+    let partial = '';
+    logs.on('data', (chunk: Buffer | string) => {
+      const parts = (partial + chunk.toString()).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        // The lab's own marker lines are not news in an error message; Kafka's are.
+        if (!line.startsWith('kafka-dup-lab:')) lines.push(line);
+        if (lines.length > 200) lines.shift();
+        if (line.includes(VERSION_MARKER)) version = after(line, VERSION_MARKER) || 'unknown';
+        if (line.includes(LAYOUT_MARKER)) {
+          fail(`${image} has no ${after(line, LAYOUT_MARKER)}; ${WRONG_IMAGE_HINT}`);
+        }
+        if (!ready && line.includes(READY_LINE)) {
+          ready = true;
+          clearTimeout(timer);
+          resolve({ version, exited });
+        }
       }
     });
-    stream.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
+    logs.on('end', () => {
+      if (ready && !stopping()) onExit(`the broker container stopped: ${lastLines(lines, 3)}`);
+      else fail(`${image}: the container exited while Kafka was starting: ${lastLines(lines, 5)}`);
+    });
+    logs.on('error', (error) => {
+      if (!ready) fail(`${image}: lost the container's output: ${errorMessage(error)}`);
     });
   });
-  (stream as unknown as { destroy?: () => void }).destroy?.();
+}
+
+function after(line: string, marker: string): string {
+  return line.slice(line.indexOf(marker) + marker.length).trim();
 }

@@ -4,13 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from '../core/cleanup.js';
-import { EnvironmentError } from '../core/errors.js';
+import { EnvironmentError, UsageError } from '../core/errors.js';
 import { lastLines, startGuarded } from '../core/guarded-process.js';
 import { makeTempDir } from '../core/temp.js';
 import type { Progress } from '../core/progress.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
-import { freePort } from './ports.js';
+import { freePort, portFree } from './ports.js';
 import type { RunningBroker } from './provider.js';
 import { parseKafkaVersion } from './versions.js';
 
@@ -25,25 +25,16 @@ export function javaCommand(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export async function startLocalBroker(version: string, progress: Progress): Promise<RunningBroker> {
+export async function startLocalBroker(version: string, progress: Progress, options: { port?: number } = {}): Promise<RunningBroker> {
+  if (options.port !== undefined && !(await portFree(options.port))) {
+    throw new UsageError(`port ${options.port} is already in use on this machine; pick another with --port, or leave --port out for a free one`);
+  }
   const { classpath, source } = await findKafkaClasspath(version, progress);
   const dataDir = makeTempDir('broker');
   const unregisterDir = onCleanup('broker data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   try {
-    const [port, controllerPort] = [await freePort(), await freePort()];
-    const logDir = join(dataDir, 'data');
-    mkdirSync(logDir);
-    const props = kraftServerProperties({
-      nodeId: NODE_ID,
-      listener: `127.0.0.1:${port}`,
-      advertised: `127.0.0.1:${port}`,
-      controller: `127.0.0.1:${controllerPort}`,
-      logDir,
-    });
-    writeFileSync(join(dataDir, 'server.properties'), toPropertiesFile(props));
-    const logging = writeLoggingConfig(dataDir, version);
-    progress.step(`Starting Apache Kafka ${version} (local JVM)`);
-    await formatStorage(classpath, dataDir, logDir, logging, version, !process.env.KAFKA_HOME);
+    const port = options.port ?? (await freePort());
+    const { logging } = await writeConfigAndFormat(classpath, dataDir, port, version, progress);
     const javaArgs = [...JVM_OPTIONS, ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
     const broker = await startGuarded({
       label: 'The Kafka broker',
@@ -61,12 +52,49 @@ export async function startLocalBroker(version: string, progress: Progress): Pro
       kafkaVersion: version,
       description: `Apache Kafka ${version}, local JVM (KRaft, one node${process.env.KAFKA_HOME ? `, from ${source}` : ''})`,
       stop: broker.stop,
+      exited: broker.exited,
     };
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     unregisterDir();
     throw error;
   }
+}
+
+/**
+ * Everything a local broker needs before its first start, fetched and made once: the jars (Maven
+ * Central) and the formatted-storage template. Afterwards a start needs no network.
+ */
+export async function prepareLocalBroker(version: string, progress: Progress): Promise<string> {
+  const { classpath, source } = await findKafkaClasspath(version, progress);
+  const dataDir = makeTempDir('prepare');
+  const unregisterDir = onCleanup('prepare dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  try {
+    await writeConfigAndFormat(classpath, dataDir, await freePort(), version, progress);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    unregisterDir();
+  }
+  progress.done();
+  return source;
+}
+
+/** Writes server.properties and the logging settings into dataDir and formats its storage. */
+async function writeConfigAndFormat(classpath: string, dataDir: string, port: number, version: string, progress: Progress) {
+  const logDir = join(dataDir, 'data');
+  mkdirSync(logDir);
+  const props = kraftServerProperties({
+    nodeId: NODE_ID,
+    listener: `127.0.0.1:${port}`,
+    advertised: `127.0.0.1:${port}`,
+    controller: `127.0.0.1:${await freePort()}`,
+    logDir,
+  });
+  writeFileSync(join(dataDir, 'server.properties'), toPropertiesFile(props));
+  const logging = writeLoggingConfig(dataDir, version);
+  progress.step(`Starting Apache Kafka ${version} (local JVM)`);
+  await formatStorage(classpath, dataDir, logDir, logging, version, !process.env.KAFKA_HOME);
+  return { logging };
 }
 
 /** JVM flags that point the broker at its logging settings (an array: paths may hold spaces). */

@@ -12,4 +12,6 @@ export interface RunningBroker {
   description: string;
   /** Stops what the provider started (nothing, for external) and removes its files. Idempotent. */
   stop(): Promise<void>;
+  /** Settles, with a line saying why, if the broker the provider started dies on its own. */
+  exited?: Promise<string>;
 }

@@ -3,16 +3,21 @@ import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
 import { warmGroupCoordinator } from '../kafka/client.js';
 import { onPath } from '../resources/on-path.js';
 import type { Progress } from '../core/progress.js';
-import { containerRuntimeAvailable, startContainerBroker } from './container.js';
+import { startContainerBroker } from './container.js';
+import { ImageUnavailable, probeContainerRuntime } from '../containers/runtime.js';
 import { connectExternal } from './external.js';
 import { javaCommand, startLocalBroker } from './local.js';
 import type { ProviderChoice, RunningBroker } from './provider.js';
-import { isSupportedKafkaVersion } from './versions.js';
+import { isSupportedKafkaVersion, kafkaImage } from './versions.js';
 
 export interface BrokerRequest {
   choice: ProviderChoice;
   bootstrap?: string;
   kafkaVersion: string;
+  /** The container image (--kafka-image); default: apache/kafka:<kafkaVersion>. */
+  kafkaImage?: string;
+  /** A fixed client port for the broker the lab starts (`broker --port`); a free one when left out. */
+  port?: number;
   progress: Progress;
 }
 
@@ -33,27 +38,42 @@ export async function startBroker(request: BrokerRequest): Promise<RunningBroker
   return broker;
 }
 
-async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
-  const { choice, bootstrap, kafkaVersion, progress } = request;
+/** The checks that need no broker, engine or JVM: conflicting options, an unsupported version. */
+export function checkBrokerRequest(request: Omit<BrokerRequest, 'progress'>): void {
+  const { choice, bootstrap, kafkaVersion } = request;
   if (bootstrap && choice !== 'auto' && choice !== 'external') {
     throw new UsageError(`--bootstrap goes with --broker external (or auto), not --broker ${choice}`);
   }
-  if (choice === 'external' && !bootstrap) {
-    throw new UsageError('--broker external needs --bootstrap host:port');
+  if (choice === 'external' && !bootstrap) throw new UsageError('--broker external needs --bootstrap host:port');
+  if (request.kafkaImage && (bootstrap || choice === 'local' || choice === 'external')) {
+    throw new UsageError('--kafka-image picks the image of a container broker: use it with --broker container (or auto), without --bootstrap');
   }
-  if (bootstrap) return connectExternal(bootstrap);
-  if (!isSupportedKafkaVersion(kafkaVersion)) {
+  if (!bootstrap && !request.kafkaImage && !isSupportedKafkaVersion(kafkaVersion)) {
     throw new UsageError(`--kafka-version ${kafkaVersion} is not supported: use a release such as 4.1.1 or 3.9.1 (3.9 or newer).`);
   }
-  if (choice === 'local') return startLocalBroker(kafkaVersion, progress);
-  if (choice === 'container') {
-    if (!(await containerRuntimeAvailable())) {
-      throw new EnvironmentError('--broker container: no container runtime answers here (Docker or Podman); use --broker local or --bootstrap.');
+}
+
+async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
+  checkBrokerRequest(request);
+  const { choice, bootstrap, kafkaVersion, progress, port } = request;
+  if (bootstrap) return connectExternal(bootstrap);
+  const image = request.kafkaImage ?? kafkaImage(kafkaVersion);
+  if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port });
+  if (choice === 'container') return startContainerBroker({ image, port, progress });
+  // auto: a container where an engine answers, else the local JVM.
+  const runtime = await probeContainerRuntime();
+  if (runtime.ok) {
+    try {
+      return await startContainerBroker({ image, port, progress });
+    } catch (error) {
+      // Offline with an engine but no image: a room with Java still gets a broker.
+      if (!(error instanceof ImageUnavailable) || request.kafkaImage || !javaAvailable()) throw error;
+      progress.info(`could not pull ${error.image} (${error.reason}); using the local JVM instead (--broker container insists on the container).`);
+      return startLocalBroker(kafkaVersion, progress, { port });
     }
-    return startContainerBroker(kafkaVersion, progress);
   }
-  if (await containerRuntimeAvailable()) return startContainerBroker(kafkaVersion, progress);
-  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress);
+  if (request.kafkaImage) throw new EnvironmentError(`--kafka-image needs a container engine: ${runtime.reason}`);
+  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress, { port });
   throw new EnvironmentError(
     'No way to get a Kafka broker here: pass --bootstrap host:port for a running cluster, or start Docker (container), or install Java 17+ (local).',
   );

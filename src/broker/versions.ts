@@ -3,9 +3,12 @@
 /** A current Apache Kafka 4.x release; override with --kafka-version. */
 export const DEFAULT_KAFKA_VERSION = '4.1.1';
 
-/** The container image for a Kafka version (the official Apache image, KRaft by default). */
-export function kafkaImage(version: string): string {
-  return `apache/kafka:${version}`;
+/**
+ * The container image for a Kafka version: the official Apache image (KRaft by default), unless
+ * KAFKA_DUP_LAB_KAFKA_IMAGE names another (a mirror, a private registry) for every run on this machine.
+ */
+export function kafkaImage(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.KAFKA_DUP_LAB_KAFKA_IMAGE || `apache/kafka:${version}`;
 }
 
 export interface KafkaLine {

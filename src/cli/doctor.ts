@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheRoot, cachedClasspath } from '../broker/artifacts.js';
-import { containerRuntimeAvailable } from '../broker/container.js';
+import { imagePresent, labContainers, probeContainerRuntime, reaperSettings } from '../containers/runtime.js';
 import { javaCommand } from '../broker/local.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { onPath } from '../resources/on-path.js';
@@ -18,6 +18,14 @@ export interface DoctorFacts {
   cachedVersions: string[];
   defaultVersionCached: boolean;
   containerRuntime: boolean;
+  /** Why no container engine answers, when none does. */
+  containerReason?: string;
+  /** With an engine: the broker image a container run would use, and whether the engine has it. */
+  kafkaImage?: { ref: string; present: boolean };
+  /** With an engine: testcontainers' reaper, and whether its image is here. */
+  reaper?: { enabled: boolean; image: string; present: boolean };
+  /** With an engine: the lab's containers on it. */
+  labContainers?: { id: string; role: string; state: string; ownerPid: number; orphaned: boolean }[];
   redisServer: boolean;
   kcat: boolean;
 }
@@ -38,8 +46,19 @@ export function javaMajor(line: string | undefined): number | undefined {
   return Number.isNaN(major) ? undefined : major;
 }
 
-export async function gatherFacts(): Promise<DoctorFacts> {
+/** What the engine holds for the lab: the image a run would use, the reaper's, and the lab's containers. */
+async function containerFacts(image: string): Promise<Pick<DoctorFacts, 'kafkaImage' | 'reaper' | 'labContainers'>> {
+  const reaper = await reaperSettings();
+  return {
+    kafkaImage: { ref: image, present: await imagePresent(image) },
+    reaper: { ...reaper, present: reaper.enabled && (await imagePresent(reaper.image)) },
+    labContainers: await labContainers().catch(() => []),
+  };
+}
+
+export async function gatherFacts(kafkaImageRef: string): Promise<DoctorFacts> {
   const java = firstLine(javaCommand(), ['-version'], /version "/);
+  const runtime = await probeContainerRuntime();
   const root = cacheRoot();
   const cachedVersions = existsSync(root)
     ? readdirSync(root)
@@ -54,7 +73,9 @@ export async function gatherFacts(): Promise<DoctorFacts> {
     kafkaHome: process.env.KAFKA_HOME,
     cachedVersions,
     defaultVersionCached: cachedClasspath(DEFAULT_KAFKA_VERSION) !== null,
-    containerRuntime: await containerRuntimeAvailable(),
+    containerRuntime: runtime.ok,
+    containerReason: runtime.ok ? undefined : runtime.reason,
+    ...(runtime.ok ? await containerFacts(kafkaImageRef) : {}),
     redisServer: onPath('redis-server'),
     kcat: onPath('kcat'),
   };
@@ -87,12 +108,52 @@ export function diagnose(f: DoctorFacts): { rows: DoctorRow[]; localWorks: boole
       status: f.defaultVersionCached ? 'ok' : 'note',
       detail: f.cachedVersions.length ? `cached: ${f.cachedVersions.join(', ')}${f.defaultVersionCached ? '' : ` (default ${DEFAULT_KAFKA_VERSION} not yet)`}` : `empty: the first run fetches Kafka ${DEFAULT_KAFKA_VERSION}`,
     },
-    { check: 'container runtime', status: f.containerRuntime ? 'ok' : 'missing', detail: f.containerRuntime ? 'Docker/Podman answers' : 'none answers' },
+    { check: 'container runtime', status: f.containerRuntime ? 'ok' : 'missing', detail: f.containerRuntime ? 'Docker/Podman answers' : (f.containerReason ?? 'none answers') },
     { check: 'redis-server', status: f.redisServer ? 'ok' : 'note', detail: f.redisServer ? 'found' : 'not found: Redis variants need --redis-url, redis-server or Docker' },
     { check: 'kcat', status: f.kcat ? 'ok' : 'note', detail: f.kcat ? 'found (an independent client to check topics)' : 'not found (optional)' },
     { check: 'provider local', status: localWorks ? 'ok' : 'missing', detail: localWorks ? 'works: --broker local' : 'needs Java 17+ and Maven (or a cached Kafka, or KAFKA_HOME)' },
     { check: 'provider container', status: f.containerRuntime ? 'ok' : 'missing', detail: f.containerRuntime ? 'works: --broker container' : 'needs Docker or Podman' },
     { check: 'provider external', status: 'note', detail: 'always: --bootstrap host:port' },
+    ...containerRows(f),
   ];
   return { rows, localWorks, containerWorks: f.containerRuntime };
+}
+
+/** With an engine: is the image here (else the first run pulls it), the reaper, and stale lab containers. */
+function containerRows(f: DoctorFacts): DoctorRow[] {
+  if (!f.containerRuntime) return [];
+  const rows: DoctorRow[] = [];
+  if (f.kafkaImage) {
+    rows.push({
+      check: 'kafka image',
+      status: f.kafkaImage.present ? 'ok' : 'note',
+      detail: f.kafkaImage.present ? `${f.kafkaImage.ref} is here` : `${f.kafkaImage.ref} not pulled yet: the first container run pulls it, or "kafka-dup-lab prepare" now`,
+    });
+  }
+  if (f.reaper) {
+    rows.push({
+      check: 'reaper',
+      status: !f.reaper.enabled || f.reaper.present ? 'ok' : 'note',
+      detail: !f.reaper.enabled
+        ? 'disabled (TESTCONTAINERS_RYUK_DISABLED=true): the lab removes its containers itself'
+        : f.reaper.present
+          ? `${f.reaper.image} is here`
+          : `${f.reaper.image} not pulled yet: testcontainers pulls it on the first container run ("kafka-dup-lab prepare" now)`,
+    });
+  }
+  const stale = (f.labContainers ?? []).filter((c) => c.orphaned);
+  const live = (f.labContainers ?? []).filter((c) => !c.orphaned);
+  rows.push({
+    check: 'lab containers',
+    status: stale.length ? 'missing' : 'ok',
+    detail: [
+      live.length ? `${live.length} in use by a running lab` : '',
+      stale.length
+        ? `${stale.length} left by a lab that died (${stale.map((c) => `${c.role} ${c.id}`).join(', ')}): docker rm -f ${stale.map((c) => c.id).join(' ')}`
+        : 'none left behind',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  });
+  return rows;
 }

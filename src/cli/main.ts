@@ -7,6 +7,7 @@ import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
 import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
 import { EXIT, commanderErrorLine, exitCodeFor, finalExitCode, installSignalHandlers, interruptedNow } from './process.js';
+import { prepareCommand } from './prepare-command.js';
 import { proxyCommand } from './proxy-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
@@ -34,11 +35,17 @@ Examples:
   $ kafka-dup-lab run producer-retry
   $ kafka-dup-lab run all --markdown > results.md
   $ kafka-dup-lab broker                      # one warm broker for a room
+  $ kafka-dup-lab prepare                     # before a workshop: fetch Kafka / the image once
   $ kafka-dup-lab doctor
 ${EXIT_CODES}`,
     );
 
   const brokerOption = () => new Option('--broker <provider>', 'auto | local | container | external').default('auto').argParser(parseProvider);
+  const imageOption = () =>
+    new Option(
+      '--kafka-image <ref>',
+      "the container broker's image: a mirror, a private registry, one pulled earlier (default: $KAFKA_DUP_LAB_KAFKA_IMAGE, else apache/kafka:<version>)",
+    );
 
   program
     .command('run')
@@ -51,6 +58,7 @@ ${EXIT_CODES}`,
     .addOption(brokerOption())
     .option('--bootstrap <host:port>', 'use a running cluster (implies --broker external)')
     .option('--kafka-version <version>', 'Apache Kafka version for local/container brokers', DEFAULT_KAFKA_VERSION)
+    .addOption(imageOption())
     .option('--json', 'print results as JSON on stdout (schema kafka-dup-lab/run/v1; progress stays on stderr)')
     .option('--markdown', 'print results as Markdown tables, to paste into slides')
     .option('--timeline', "also print each variant's faults, retries, failed sends, crashes and commits in order")
@@ -89,14 +97,32 @@ ${EXIT_CODES}`,
     .description('start a lab broker in the foreground and print its address; Ctrl-C stops it')
     .addOption(brokerOption())
     .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
+    .addOption(imageOption())
+    .option('--port <n>', 'the port clients connect to (default: a free one)', parsePort)
     .addHelpText(
       'after',
       `
 Examples:
   $ kafka-dup-lab broker                       # then, in other terminals:
-  $ kafka-dup-lab run producer-retry --bootstrap 127.0.0.1:<port>`,
+  $ kafka-dup-lab run producer-retry --bootstrap 127.0.0.1:<port>
+  $ kafka-dup-lab broker --broker container --port 9092`,
     )
     .action(async (options) => setExit(await brokerCommand(options)));
+
+  program
+    .command('prepare')
+    .description('fetch what a run needs ahead of time (Kafka jars, the broker image), so a room with bad Wi-Fi works offline')
+    .addOption(brokerOption())
+    .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
+    .addOption(imageOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab prepare                      # whatever works here: local JVM, container, or both
+  $ kafka-dup-lab prepare --broker container --kafka-image registry.example.com/apache/kafka:4.1.1`,
+    )
+    .action(async (options) => setExit(await prepareCommand(options)));
 
   program
     .command('proxy')
@@ -127,9 +153,11 @@ down"), so it cannot show a retry here; the Java producer reconnects and retries
 
   program
     .command('doctor')
-    .description('which broker providers work here; Java, Maven, Docker, Redis and the Kafka cache')
+    .description('which broker providers work here; Java, Maven, the container engine and image, Redis, the Kafka cache, stale lab containers')
+    .option('--kafka-version <version>', 'the Kafka version whose image and cache to check', DEFAULT_KAFKA_VERSION)
+    .addOption(imageOption())
     .addHelpText('after', '\nExample:\n  $ kafka-dup-lab doctor')
-    .action(async () => setExit(await doctorCommand()));
+    .action(async (options) => setExit(await doctorCommand(options)));
 
   return program;
 }

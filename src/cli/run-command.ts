@@ -2,7 +2,7 @@
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderChoice, RunningBroker } from '../broker/provider.js';
-import { startBroker } from '../broker/select.js';
+import { checkBrokerRequest, startBroker } from '../broker/select.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
@@ -28,6 +28,7 @@ export interface RunOptions {
   broker: ProviderChoice;
   bootstrap?: string;
   kafkaVersion: string;
+  kafkaImage?: string;
   json?: boolean;
   markdown?: boolean;
   timeline?: boolean;
@@ -78,6 +79,13 @@ function checkPlans(plans: Plan[], options: RunOptions): void {
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
   const plans = plan(name, options);
   checkPlans(plans, options);
+  const brokerRequest = {
+    choice: options.broker,
+    bootstrap: options.bootstrap,
+    kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
+    kafkaImage: options.kafkaImage,
+  };
+  checkBrokerRequest(brokerRequest);
   checkOutFile(options.out);
   // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
@@ -86,12 +94,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   const prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
   let broker: RunningBroker;
   try {
-    broker = await startBroker({
-      choice: options.broker,
-      bootstrap: options.bootstrap,
-      kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
-      progress,
-    });
+    broker = await startBroker({ ...brokerRequest, progress });
   } catch (error) {
     await prepared.stop();
     throw error;

@@ -8,6 +8,8 @@ import { compiledScript } from './paths.js';
 export interface GuardedServer {
   /** Kills the server, waits for it, removes its data dir. Idempotent. */
   stop(): Promise<void>;
+  /** Settles, with its last lines, if the server exits without stop(). */
+  exited: Promise<string>;
 }
 
 export interface GuardedStart {
@@ -30,7 +32,9 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
 
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     unregister();
     if (!exited) {
       child.stdin.end(); // the guardian kills the server and removes the data dir
@@ -77,7 +81,12 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
   // Keep draining the pipes so a chatty server never blocks on a full pipe.
   child.stdout.resume();
   child.stderr.resume();
-  return { stop };
+  const diedOnItsOwn = new Promise<string>((resolve) =>
+    child.on('exit', (code) => {
+      if (!stopping) resolve(`${spec.label} exited (code ${code}): ${lastLines(output, 3)}`);
+    }),
+  );
+  return { stop, exited: diedOnItsOwn };
 }
 
 export function lastLines(lines: string[] | string, n: number): string {

@@ -1,6 +1,6 @@
-// Redis in a container (testcontainers), for machines with Docker but no redis-server.
-import { onCleanup } from '../core/cleanup.js';
-import { EnvironmentError, errorMessage } from '../core/errors.js';
+// Redis in a container, for machines with a container engine but no redis-server.
+import { ImageUnavailable } from '../containers/runtime.js';
+import { startLabContainer } from '../containers/lab-container.js';
 import type { Progress } from '../core/progress.js';
 import type { RedisFound } from './redis.js';
 
@@ -8,21 +8,22 @@ import type { RedisFound } from './redis.js';
 export const REDIS_IMAGE = 'redis:7.4-alpine';
 
 export async function startRedisContainer(progress: Progress): Promise<RedisFound> {
-  const { GenericContainer, Wait } = await import('testcontainers');
-  progress.step(`Starting ${REDIS_IMAGE} (container)`);
   try {
-    const container = await new GenericContainer(REDIS_IMAGE)
-      .withExposedPorts(6379)
-      .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
-      .start();
-    const stop = async () => {
-      unregister();
-      await container.stop({ timeout: 0 }).catch(() => undefined);
-    };
-    const unregister = onCleanup('redis container', stop);
+    progress.step(`Starting ${REDIS_IMAGE} (container)`);
+    const container = await startLabContainer({
+      image: REDIS_IMAGE,
+      role: 'redis',
+      port: 6379,
+      readyLine: /Ready to accept connections/,
+      readyTimeoutMs: 30_000,
+      wrongImageHint: 'it is not a Redis image',
+      progress,
+    });
     progress.done();
-    return { url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`, stop };
+    return { url: `redis://${container.host}:${container.mappedPort}`, stop: container.stop };
   } catch (error) {
-    throw new EnvironmentError(`Could not start ${REDIS_IMAGE}: ${errorMessage(error)}`);
+    // Offline with no Redis image: the Redis variants are skipped, saying so; the rest of the run goes on.
+    if (error instanceof ImageUnavailable) return { missing: `no Redis here: could not pull ${error.image} (${error.reason}); pass --redis-url or install redis-server` };
+    throw error;
   }
 }

@@ -40,7 +40,7 @@ export async function findRedis(redisUrl: string | undefined, progress: Progress
     return { url: redisUrl, stop: async () => undefined };
   }
   if (onPath('redis-server')) return startLocalRedis(progress);
-  const { containerRuntimeAvailable } = await import('../broker/container.js');
+  const { containerRuntimeAvailable } = await import('../containers/runtime.js');
   if (await containerRuntimeAvailable()) {
     const { startRedisContainer } = await import('./redis-container.js');
     return startRedisContainer(progress);

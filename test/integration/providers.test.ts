@@ -1,6 +1,6 @@
 // Broker providers beyond the default: Kafka 3.9 on the local JVM, and the container provider where Docker runs.
 import { describe, expect, it } from 'vitest';
-import { containerRuntimeAvailable } from '../../src/broker/container.js';
+import { containerRuntimeAvailable } from '../../src/containers/runtime.js';
 import { runCli } from './support/cli.js';
 
 describe('local provider, Kafka 3.9', () => {

@@ -1,10 +1,9 @@
-// Unit tests for the shared broker settings: server.properties, the apache/kafka env convention, cluster ids.
+// Unit tests for the shared broker settings: server.properties with one or two broker listeners, cluster ids.
 import { describe, it, expect } from 'vitest';
 import {
   LAB_BROKER_SETTINGS,
   kraftServerProperties,
   newClusterId,
-  toKafkaImageEnv,
   toPropertiesFile,
 } from '../../../src/broker/broker-settings.js';
 
@@ -75,30 +74,21 @@ describe('toPropertiesFile', () => {
   });
 });
 
-describe('toKafkaImageEnv', () => {
-  it.each([
-    ['log.dirs', 'KAFKA_LOG_DIRS'],
-    ['offsets.topic.replication.factor', 'KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR'],
-    ['node.id', 'KAFKA_NODE_ID'],
-    ['listeners', 'KAFKA_LISTENERS'],
-    // '_' -> '__', '-' -> '___', '.' -> '_'
-    ['my_prop', 'KAFKA_MY__PROP'],
-    ['my-prop', 'KAFKA_MY___PROP'],
-    ['a.b_c-d', 'KAFKA_A_B__C___D'],
-    ['listener.name.internal.ssl.key_store-type', 'KAFKA_LISTENER_NAME_INTERNAL_SSL_KEY__STORE___TYPE'],
-  ])('maps %s to %s', (name, env) => {
-    expect(toKafkaImageEnv({ [name]: 'v' })).toEqual({ [env]: 'v' });
+describe('kraftServerProperties with an internal listener', () => {
+  const props = kraftServerProperties({ ...listeners, internal: 'localhost:19092' });
+
+  it('gives clients their listener and keeps inter-broker traffic on the internal one', () => {
+    expect(props.listeners).toBe(`CLIENT://${listeners.listener},INTERNAL://localhost:19092,CONTROLLER://${listeners.controller}`);
+    expect(props['advertised.listeners']).toBe(`CLIENT://${listeners.advertised},INTERNAL://localhost:19092`);
+    expect(props['inter.broker.listener.name']).toBe('INTERNAL');
+    expect(props['listener.security.protocol.map']).toBe('CLIENT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT');
   });
 
-  it('keeps values as they are', () => {
-    expect(toKafkaImageEnv({ 'advertised.listeners': 'PLAINTEXT://h:1,X://y:2' })).toEqual({
-      KAFKA_ADVERTISED_LISTENERS: 'PLAINTEXT://h:1,X://y:2',
-    });
-  });
-
-  it('maps every property of a server.properties to a distinct variable', () => {
-    const props = kraftServerProperties(listeners);
-    expect(Object.keys(toKafkaImageEnv(props))).toHaveLength(Object.keys(props).length);
+  it('keeps the lab settings and the controller as they are', () => {
+    const plain = kraftServerProperties(listeners);
+    for (const key of ['controller.quorum.voters', 'controller.listener.names', 'node.id', 'log.dirs', 'transaction.state.log.min.isr']) {
+      expect(props[key]).toBe(plain[key]);
+    }
   });
 });
 

@@ -1,100 +1,78 @@
-// Unit tests for what the container provider asks Docker for, and the broker start script it writes.
+// Unit tests for what the container provider asks the engine for, and the broker start script it writes.
+import { spawnSync } from 'node:child_process';
 import { describe, it, expect } from 'vitest';
 import {
   CONTAINER_CONTROLLER_PORT,
+  CONTAINER_INTERNAL_PORT,
   CONTAINER_KAFKA_PORT,
+  LAYOUT_MARKER,
   START_SCRIPT,
+  VERSION_MARKER,
   WAITING_LINE,
-  containerSpec,
+  WAIT_FOR_START_SCRIPT,
   containerStartScript,
 } from '../../../src/broker/container-spec.js';
 
-/**
- * Parses `export NAME='...'` lines as POSIX sh would: single-quoted runs joined by \' escapes, nothing
- * unquoted in between. Returns null for a line sh would read differently.
- */
-function parseExport(line: string): [string, string] | null {
-  const match = /^export ([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-  if (!match) return null;
-  let rest = match[2]!;
-  let value = '';
-  while (rest.length > 0) {
-    if (rest.startsWith("\\'")) {
-      value += "'";
-      rest = rest.slice(2);
-      continue;
-    }
-    if (!rest.startsWith("'")) return null;
-    const end = rest.indexOf("'", 1);
-    if (end < 0) return null;
-    value += rest.slice(1, end);
-    rest = rest.slice(end + 1);
-  }
-  return [match[1]!, value];
+/** The server.properties the script writes: the lines of its quoted heredoc. */
+function propertiesOf(script: string): Record<string, string> {
+  const body = script.split("<<'KAFKA_DUP_LAB_EOF'\n")[1]!.split('\nKAFKA_DUP_LAB_EOF\n')[0]!;
+  return Object.fromEntries(body.split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
 }
 
-function exportsOf(script: string): Record<string, string> {
-  const lines = script.trimEnd().split('\n');
-  const env: Record<string, string> = {};
-  for (const line of lines.slice(1, -1)) {
-    const parsed = parseExport(line);
-    if (!parsed) throw new Error(`not a safely quoted export: ${line}`);
-    env[parsed[0]] = parsed[1];
-  }
-  return env;
-}
-
-describe('containerSpec', () => {
-  it('pins the apache/kafka image for the version and exposes the client port', () => {
-    const spec = containerSpec('4.1.1');
-    expect(spec.image).toBe('apache/kafka:4.1.1');
-    expect(spec.exposedPort).toBe(9092);
-    expect(CONTAINER_KAFKA_PORT).toBe(9092);
-  });
-
+describe('the container command', () => {
   it('says it is waiting (what testcontainers waits for), waits for the start script, then runs it', () => {
-    const [flag, command] = containerSpec('3.9.1').command;
+    const [flag, command] = WAIT_FOR_START_SCRIPT;
     expect(flag).toBe('-c');
     expect(command).toBe(`echo '${WAITING_LINE}'; while [ ! -f ${START_SCRIPT} ]; do sleep 0.1; done; exec sh ${START_SCRIPT}`);
   });
 });
 
 describe('containerStartScript', () => {
-  const script = containerStartScript('localhost', 32768);
-  const env = exportsOf(script);
+  const script = containerStartScript('127.0.0.1', 32768, 'ABEiM0RVZneImaq7zN3u_w');
+  const props = propertiesOf(script);
 
-  it('is a sh script that ends by handing over to the image\'s launcher', () => {
-    expect(script.startsWith('#!/bin/sh\n')).toBe(true);
-    expect(script.endsWith('\nexec /etc/kafka/docker/run\n')).toBe(true);
+  it('is valid sh', () => {
+    const check = spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
   });
 
-  it('advertises the mapped host:port to clients', () => {
-    expect(env.KAFKA_ADVERTISED_LISTENERS).toBe('PLAINTEXT://localhost:32768');
-    expect(script).toContain("export KAFKA_ADVERTISED_LISTENERS='PLAINTEXT://localhost:32768'\n");
-  });
-
-  it('listens on the container ports', () => {
-    expect(env.KAFKA_LISTENERS).toBe(`PLAINTEXT://0.0.0.0:${CONTAINER_KAFKA_PORT},CONTROLLER://localhost:${CONTAINER_CONTROLLER_PORT}`);
-    expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@localhost:9093');
-    expect(env.KAFKA_NODE_ID).toBe('1');
-    expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+  it('advertises the mapped host:port to clients, and an address inside the container for inter-broker traffic', () => {
+    expect(props['advertised.listeners']).toBe(`CLIENT://127.0.0.1:32768,INTERNAL://localhost:${CONTAINER_INTERNAL_PORT}`);
+    expect(props['inter.broker.listener.name']).toBe('INTERNAL');
+    expect(props.listeners).toBe(
+      `CLIENT://0.0.0.0:${CONTAINER_KAFKA_PORT},INTERNAL://localhost:${CONTAINER_INTERNAL_PORT},CONTROLLER://localhost:${CONTAINER_CONTROLLER_PORT}`,
+    );
+    expect(props['controller.quorum.voters']).toBe(`1@localhost:${CONTAINER_CONTROLLER_PORT}`);
   });
 
   it('sets the transaction log to replication factor 1 and min ISR 1', () => {
-    expect(env.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe('1');
-    expect(env.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR).toBe('1');
-    expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
+    expect(props).toMatchObject({
+      'transaction.state.log.replication.factor': '1',
+      'transaction.state.log.min.isr': '1',
+      'offsets.topic.replication.factor': '1',
+    });
   });
 
-  it('contains only the shebang, safely quoted exports and the exec line', () => {
-    expect(Object.keys(env).length).toBeGreaterThan(10);
-    for (const key of Object.keys(env)) expect(key).toMatch(/^KAFKA_/);
+  it('relies only on the two launch scripts of /opt/kafka/bin, checked before use', () => {
+    expect(script).toContain(`[ -x /opt/kafka/bin/kafka-storage.sh ] || { echo '${LAYOUT_MARKER} /opt/kafka/bin/kafka-storage.sh'; exit 64; }`);
+    expect(script).toContain(`[ -x /opt/kafka/bin/kafka-server-start.sh ] || { echo '${LAYOUT_MARKER}`);
+    expect(script).toContain("/opt/kafka/bin/kafka-storage.sh format -t 'ABEiM0RVZneImaq7zN3u_w' -c /tmp/kafka-dup-lab/server.properties");
+    expect(script.trimEnd().split('\n').at(-1)).toBe('exec /opt/kafka/bin/kafka-server-start.sh /tmp/kafka-dup-lab/server.properties');
+    expect(script).not.toContain('/etc/kafka/docker');
   });
 
-  it('quotes values so that quotes and shell syntax in the host stay literal', () => {
-    const host = `evil'$(touch /tmp/x)\`id\`;"x"`;
-    const hostile = exportsOf(containerStartScript(host, 1));
-    expect(hostile.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://${host}:1`);
-    expect(containerStartScript(host, 1)).toContain(`'PLAINTEXT://evil'\\''$(touch /tmp/x)\`id\`;"x":1'`);
+  it('reports the Kafka version it finds in libs/', () => {
+    expect(script).toContain(VERSION_MARKER);
+    const jarName = script.split('\n').find((l) => l.startsWith('echo "' + VERSION_MARKER))!;
+    const version = spawnSync('sh', ['-c', `jar=kafka_2.13-4.1.1.jar; ${jarName}`], { encoding: 'utf8' }).stdout.trim();
+    expect(version).toBe(`${VERSION_MARKER} 4.1.1`);
+  });
+
+  it.each([`evil'$(touch /tmp/x)`, 'a\nKAFKA_DUP_LAB_EOF\nrm -rf /', 'host name', ''])('refuses a host that is not a plain name or address: %j', (host) => {
+    expect(() => containerStartScript(host, 1, 'abc')).toThrow(/not a host name or address/);
+  });
+
+  it('refuses a cluster id with quotes or spaces', () => {
+    expect(() => containerStartScript('127.0.0.1', 1, "x' y")).toThrow(/not a cluster id/);
   });
 });

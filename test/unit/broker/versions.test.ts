@@ -15,7 +15,12 @@ describe('versions', () => {
   });
 
   it('names the official Apache image', () => {
-    expect(kafkaImage('4.1.1')).toBe('apache/kafka:4.1.1');
+    expect(kafkaImage('4.1.1', {})).toBe('apache/kafka:4.1.1');
+    expect(kafkaImage('3.9.1', { KAFKA_DUP_LAB_KAFKA_IMAGE: '' })).toBe('apache/kafka:3.9.1');
+  });
+
+  it('takes the image from KAFKA_DUP_LAB_KAFKA_IMAGE when set (a mirror for every run here)', () => {
+    expect(kafkaImage('4.1.1', { KAFKA_DUP_LAB_KAFKA_IMAGE: 'mirror.example.com/apache/kafka:4.1.1' })).toBe('mirror.example.com/apache/kafka:4.1.1');
   });
 
   it.each([

@@ -161,10 +161,55 @@ describe('diagnose', () => {
     expect(detail(rows, 'kcat')).toBe('found (an independent client to check topics)');
   });
 
-  it('always returns the same eleven checks, in the same order', () => {
+  it('always returns the same eleven checks, in the same order, and the container checks where an engine answers', () => {
     const checks = ['node', 'java', 'maven', 'KAFKA_HOME', 'kafka cache', 'container runtime', 'redis-server', 'kcat', 'provider local', 'provider container', 'provider external'];
-    for (const facts of [NOTHING, { ...NOTHING, ...JAVA_17, maven: MAVEN, containerRuntime: true }]) {
-      expect(diagnose(facts).rows.map((r) => r.check)).toEqual(checks);
-    }
+    expect(diagnose(NOTHING).rows.map((r) => r.check)).toEqual(checks);
+    expect(diagnose({ ...NOTHING, ...JAVA_17, maven: MAVEN }).rows.map((r) => r.check)).toEqual(checks);
+    expect(diagnose({ ...NOTHING, ...ENGINE }).rows.map((r) => r.check)).toEqual([...checks, 'kafka image', 'reaper', 'lab containers']);
+  });
+});
+
+const ENGINE: Partial<DoctorFacts> = {
+  containerRuntime: true,
+  kafkaImage: { ref: 'apache/kafka:4.1.1', present: true },
+  reaper: { enabled: false, image: 'testcontainers/ryuk:0.14.0', present: false },
+  labContainers: [],
+};
+
+describe('diagnose, container checks', () => {
+  it('says why no engine answers', () => {
+    const reason = 'the container engine at /var/run/docker.sock does not answer (is it stopped?): connect ECONNREFUSED';
+    expect(detail(diagnose({ ...NOTHING, containerReason: reason }).rows, 'container runtime')).toBe(reason);
+  });
+
+  it('says when the image is not pulled yet, and how to pull it now', () => {
+    const rows = diagnose({ ...NOTHING, ...ENGINE, kafkaImage: { ref: 'apache/kafka:4.1.1', present: false } }).rows;
+    expect(statuses(rows)['kafka image']).toBe('note');
+    expect(detail(rows, 'kafka image')).toBe('apache/kafka:4.1.1 not pulled yet: the first container run pulls it, or "kafka-dup-lab prepare" now');
+    expect(detail(diagnose({ ...NOTHING, ...ENGINE }).rows, 'kafka image')).toBe('apache/kafka:4.1.1 is here');
+  });
+
+  it('reports the reaper: disabled, here, or still to pull', () => {
+    expect(detail(diagnose({ ...NOTHING, ...ENGINE }).rows, 'reaper')).toMatch(/^disabled \(TESTCONTAINERS_RYUK_DISABLED=true\)/);
+    const toPull = diagnose({ ...NOTHING, ...ENGINE, reaper: { enabled: true, image: 'testcontainers/ryuk:0.14.0', present: false } }).rows;
+    expect(statuses(toPull).reaper).toBe('note');
+    expect(detail(toPull, 'reaper')).toMatch(/^testcontainers\/ryuk:0.14.0 not pulled yet/);
+  });
+
+  it('lists containers left by a lab that died, with the command that removes them', () => {
+    const rows = diagnose({
+      ...NOTHING,
+      ...ENGINE,
+      labContainers: [
+        { id: 'aaaaaaaaaaaa', role: 'broker', state: 'running', ownerPid: 999999, orphaned: true },
+        { id: 'bbbbbbbbbbbb', role: 'redis', state: 'exited', ownerPid: 999998, orphaned: true },
+        { id: 'cccccccccccc', role: 'broker', state: 'running', ownerPid: 1, orphaned: false },
+      ],
+    }).rows;
+    expect(statuses(rows)['lab containers']).toBe('missing');
+    expect(detail(rows, 'lab containers')).toBe(
+      '1 in use by a running lab; 2 left by a lab that died (broker aaaaaaaaaaaa, redis bbbbbbbbbbbb): docker rm -f aaaaaaaaaaaa bbbbbbbbbbbb',
+    );
+    expect(detail(diagnose({ ...NOTHING, ...ENGINE }).rows, 'lab containers')).toBe('none left behind');
   });
 });

@@ -1,0 +1,31 @@
+// Removes the lab's broker container if the lab dies without doing so (SIGKILL, a crash, a closed terminal).
+//
+// Usage: node container-guardian.js <container-id>
+// The lab holds this process's stdin open; when the lab goes, for any reason, stdin closes and the
+// guardian removes the container (a container already removed is fine) and exits. It runs in its own
+// process group, so a signal to the lab's group does not reach it before it has done its job.
+import { removeContainer } from './runtime.js';
+
+const [id] = process.argv.slice(2);
+if (!id) {
+  process.stderr.write('usage: container-guardian <container-id>\n');
+  process.exit(2);
+}
+
+let done = false;
+async function removeAndExit(): Promise<void> {
+  if (done) return;
+  done = true;
+  await removeContainer(id!).catch(() => undefined);
+  process.exit(0);
+}
+
+// The lab writes this when it has removed the container itself: nothing left to do.
+process.stdin.on('data', (chunk: Buffer) => {
+  if (chunk.toString().includes('released')) process.exit(0);
+});
+process.stdin.on('end', removeAndExit);
+process.stdin.on('close', removeAndExit);
+process.stdin.on('error', removeAndExit);
+process.stdin.resume();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, removeAndExit);
