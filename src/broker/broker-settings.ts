@@ -63,5 +63,7 @@ export function toPropertiesFile(props: Record<string, string>): string {
 
 /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints). */
 export function newClusterId(randomBytes: Buffer): string {
-  return randomBytes.toString('base64url').slice(0, 22);
+  // One id in 64 would start with "-", which kafka-storage's argument parser takes for an option
+  // ("argument --cluster-id/-t: expected one argument"); Kafka's own Uuid.randomUuid() redraws those.
+  return randomBytes.toString('base64url').slice(0, 22).replace(/^-/, 'A');
 }

@@ -60,9 +60,13 @@ export function containerStartScript(advertised: string, mappedPort: number, clu
     'KAFKA_DUP_LAB_EOF',
     `jar=$(ls ${KAFKA_BIN}/../libs/ 2>/dev/null | grep -E '^kafka_[0-9.]+-[0-9][^-]*\\.jar$' | head -1)`,
     `echo "${VERSION_MARKER} $(echo "$jar" | sed -E 's/^kafka_[0-9.]+-(.*)\\.jar$/\\1/')"`,
-    // The same heap as the local provider; the distribution's default is a fixed 1 GB.
+    // The same heap and collector as the local provider (the distribution's defaults: a fixed 1 GB, G1).
     `export KAFKA_HEAP_OPTS="\${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"`,
-    `${KAFKA_BIN}/kafka-storage.sh format -t '${clusterId}' -c ${dir}/server.properties || { echo 'kafka-dup-lab: storage format failed'; exit 65; }`,
+    `perf="\${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseParallelGC -Djava.awt.headless=true}"`,
+    // The official image ships class-data-sharing archives for both tools (its launcher uses them too).
+    `cds() { [ -f /opt/kafka/$1 ] && echo "-XX:SharedArchiveFile=/opt/kafka/$1"; }`,
+    `KAFKA_JVM_PERFORMANCE_OPTS="$perf $(cds storage.jsa)" ${KAFKA_BIN}/kafka-storage.sh format --cluster-id='${clusterId}' -c ${dir}/server.properties || { echo 'kafka-dup-lab: storage format failed'; exit 65; }`,
+    `export KAFKA_JVM_PERFORMANCE_OPTS="$perf $(cds kafka.jsa)"`,
     `exec ${KAFKA_BIN}/kafka-server-start.sh ${dir}/server.properties`,
     '',
   ].join('\n');

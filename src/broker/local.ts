@@ -165,8 +165,7 @@ async function formatStorage(
     classpath,
     'kafka.tools.StorageTool',
     'format',
-    '-t',
-    newClusterId(randomBytes(16)),
+    `--cluster-id=${newClusterId(randomBytes(16))}`,
     '-c',
     join(dataDir, 'server.properties'),
   ];

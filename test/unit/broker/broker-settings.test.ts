@@ -100,9 +100,16 @@ describe('newClusterId', () => {
     }
   });
 
+  it('never starts with "-", which kafka-storage would read as an option', () => {
+    // 0xf8.. encodes to a leading "-" in URL-safe base64.
+    expect(Buffer.from('f8', 'hex').toString('base64url')).toMatch(/^-/);
+    expect(newClusterId(Buffer.alloc(16, 0xf8))).toMatch(/^A[A-Za-z0-9_-]{21}$/);
+    for (let first = 0; first < 256; first++) expect(newClusterId(Buffer.alloc(16, first))).not.toMatch(/^-/);
+  });
+
   it('uses "-" and "_" rather than "+" and "/"', () => {
     // 0xfb 0xff 0xbf -> "+/+/" in standard base64.
-    expect(newClusterId(Buffer.from('fbffbffbffbffbffbffbffbffbffbffb', 'hex'))).toMatch(/^[-_]+[A-Za-z0-9_-]*$/);
+    expect(newClusterId(Buffer.from('fbffbffbffbffbffbffbffbffbffbffb', 'hex'))).toMatch(/^[A_]+[A-Za-z0-9_-]*$/);
     expect(newClusterId(Buffer.from('fbffbffbffbffbffbffbffbffbffbffb', 'hex'))).not.toMatch(/[+/=]/);
   });
 

@@ -56,7 +56,7 @@ describe('containerStartScript', () => {
   it('relies only on the two launch scripts of /opt/kafka/bin, checked before use', () => {
     expect(script).toContain(`[ -x /opt/kafka/bin/kafka-storage.sh ] || { echo '${LAYOUT_MARKER} /opt/kafka/bin/kafka-storage.sh'; exit 64; }`);
     expect(script).toContain(`[ -x /opt/kafka/bin/kafka-server-start.sh ] || { echo '${LAYOUT_MARKER}`);
-    expect(script).toContain("/opt/kafka/bin/kafka-storage.sh format -t 'ABEiM0RVZneImaq7zN3u_w' -c /tmp/kafka-dup-lab/server.properties");
+    expect(script).toContain("/opt/kafka/bin/kafka-storage.sh format --cluster-id='ABEiM0RVZneImaq7zN3u_w' -c /tmp/kafka-dup-lab/server.properties");
     expect(script.trimEnd().split('\n').at(-1)).toBe('exec /opt/kafka/bin/kafka-server-start.sh /tmp/kafka-dup-lab/server.properties');
     expect(script).not.toContain('/etc/kafka/docker');
   });
