@@ -1,11 +1,12 @@
 // Scenario consumer-crash (source notes §2): a worker dies after its side effect and before the offset commit.
-import type { EffectCounts } from '../src/check/effects-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Counts } from '../src/core/types.js';
-import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import { snapshotOf } from '../src/check/snapshots.js';
+import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
+import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
 
@@ -21,6 +22,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'autoCommit: kafkajs commits after each batch; a crash inside a batch redoes the part already applied.',
     settings: { commit: 'auto', dedup: 'none' },
     expect: {},
+    lesson:
+      'kafkajs auto-commit commits after each batch (interval and threshold are only checked between messages), so the restart redid the batch the crash cut. The Java client commits the previous poll\'s offsets from inside poll() every 5 s.',
   },
   {
     name: 'auto-commit-handoff',
@@ -28,6 +31,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'The handler queues the work and returns, so offsets are committed before the work is done.',
     settings: { commit: 'auto-handoff', dedup: 'none' },
     expect: {},
+    lesson:
+      'The handler returned before the work was done, so kafkajs committed offsets of work still in the queue; the crash dropped that work and the restart skipped it.',
   },
   {
     name: 'commit-after-batch',
@@ -35,6 +40,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'Commit once the whole batch is applied: fewer commits, a whole batch to redo after a crash.',
     settings: { commit: 'after-batch', dedup: 'none' },
     expect: {},
+    lesson:
+      'The restart began at the last commit, the start of the batch, and applied its first part again.',
   },
   {
     name: 'commit-per-message',
@@ -42,6 +49,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'Commit right after each apply: the window shrinks to one message, it does not close.',
     settings: { commit: 'per-message', dedup: 'none' },
     expect: {},
+    lesson:
+      'Killed between one apply and its commit: that message was applied again.',
   },
   {
     name: 'commit-before-process',
@@ -49,6 +58,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'Offsets first: nothing is applied twice, and what the crash interrupts is never applied.',
     settings: { commit: 'before-process', dedup: 'none' },
     expect: { duplicateEffects: 0 },
+    lesson:
+      'The batch was committed before it was applied: the rest of it was never applied, and nothing twice.',
   },
   {
     name: 'redis-setnx',
@@ -56,6 +67,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'Only the first worker to SET the order key applies it; the key is deleted after the commit.',
     settings: { commit: 'after-batch', dedup: 'redis-setnx' },
     expect: { duplicateEffects: 0 },
+    lesson:
+      'The keys of the applied orders were still set (they go only after the commit), so the restart skipped them. Windows remain: a crash between SET and the apply loses the order (its key blocks it), and a copy that arrives after the key is deleted (a producer retry, a rejected commit) is applied again.',
     needs: ['redis'],
   },
   {
@@ -64,6 +77,8 @@ const variants: Variant<CrashSettings>[] = [
     why: 'Skip ids seen among the last 1000 recorded; batches are far smaller than the window.',
     settings: { commit: 'after-batch', dedup: 'dedup-window' },
     expect: { duplicateEffects: 0 },
+    lesson:
+      'The restart found the redone ids among the recent ones and skipped them. The id is recorded after the business write, in its own transaction: a crash between the two would apply it twice.',
   },
   {
     name: 'processed-table',
@@ -71,10 +86,12 @@ const variants: Variant<CrashSettings>[] = [
     why: 'A unique processed_messages row is inserted in the same transaction as the business write.',
     settings: { commit: 'after-batch', dedup: 'processed-table' },
     expect: { duplicateEffects: 0, neverApplied: 0 },
+    lesson:
+      'The redone messages hit the unique processed_messages row written in the same transaction as the first apply, so their transactions did nothing.',
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<CrashSettings>): Promise<ReadBackRequest[]> {
   const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
   // The same seeded crash point for every variant: inside the first worker's 3rd to 5th batch.
@@ -83,43 +100,29 @@ async function runVariant(ctx: VariantContext, variant: Variant<CrashSettings>):
 
   const first = WorkerHandle.start(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
+  await first.waitFor('stop-point', stepTimeoutMs(ctx));
   await first.kill();
 
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
   await second.stop();
-
-  const counts = await effectCounts(ctx, sink, expectedBalance);
-  return { counts, predicted: predict(variant.settings, point), note: noteFor(variant, counts, point) };
+  return [{ kind: 'effects', sink, expectedBalance }];
 }
 
 /** What the crash point predicts: redone = applied after the last commit; skipped = committed, never applied. */
-function predict(settings: CrashSettings, point: CrashPoint): Partial<Counts> {
-  const dedups = settings.dedup !== 'none';
+function predict(history: readonly Op[], variant: Variant<CrashSettings>): Partial<Counts> {
+  const point = snapshotOf(history, 'w1', 'crash');
+  const dedups = variant.settings.dedup !== 'none';
   return { duplicateEffects: dedups ? 0 : point.appliedNotCommitted, neverApplied: point.committedNotApplied };
 }
 
-function noteFor(variant: Variant<CrashSettings>, c: EffectCounts, point: CrashPoint): string {
+function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+  const c = counts as EffectCounts;
+  const point = snapshotOf(history, 'w1', 'crash');
   const killed = `SIGKILL after ${point.applied} side effects, ${point.appliedNotCommitted} of them past the last commit${point.committedNotApplied ? `, ${point.committedNotApplied} committed but not yet applied` : ''}.`;
   const balance = c.balanceActual === c.balanceExpected ? 'The balance is right.' : `The balance is off by ${c.balanceActual - c.balanceExpected}.`;
-  const why: Record<string, string> = {
-    'auto-commit':
-      'kafkajs auto-commit commits after each batch (interval and threshold are only checked between messages), so the restart redid the batch the crash cut. The Java client commits the previous poll\'s offsets from inside poll() every 5 s.',
-    'auto-commit-handoff':
-      'The handler returned before the work was done, so kafkajs committed offsets of work still in the queue; the crash dropped that work and the restart skipped it.',
-    'commit-after-batch': 'The restart began at the last commit, the start of the batch, and applied its first part again.',
-    'commit-per-message': 'Killed between one apply and its commit: that message was applied again.',
-    'commit-before-process': 'The batch was committed before it was applied: the rest of it was never applied, and nothing twice.',
-    'redis-setnx':
-      'The keys of the applied orders were still set (they go only after the commit), so the restart skipped them. Windows remain: a crash between SET and the apply loses the order (its key blocks it), and a copy that arrives after the key is deleted (a producer retry, a rejected commit) is applied again.',
-    'dedup-window':
-      'The restart found the redone ids among the recent ones and skipped them. The id is recorded after the business write, in its own transaction: a crash between the two would apply it twice.',
-    'processed-table':
-      'The redone messages hit the unique processed_messages row written in the same transaction as the first apply, so their transactions did nothing.',
-  };
-  return `${killed} ${why[variant.name] ?? ''} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied. ${balance}`;
+  return `${killed} ${variant.lesson ?? ''} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied. ${balance}`;
 }
 
 export const consumerCrash: Scenario<CrashSettings> = {
@@ -138,7 +141,10 @@ export const consumerCrash: Scenario<CrashSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
-  runVariant,
+  run,
+  check: checkEffects,
+  predict,
+  note,
   explain: {
     story: [
       'A consumer reads a batch, applies each order to the business database (a row, and the amount added',

@@ -1,13 +1,12 @@
 // Scenario dual-write (source notes §3, end): one consumer writes a database row and publishes an event; the crash falls between.
 import { checkDualWrite, type DualWriteCounts } from '../src/check/dual-write-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Counts } from '../src/core/types.js';
-import { warmTransactionCoordinator } from '../src/kafka/client.js';
-import { LAB_TRANSACTION_TIMEOUT_MS, orderTopic, readEffectsInto, seededStop, transformConfig, variantSink, stepTimeoutMs } from '../src/workload/consumer-run.js';
+import { findSnapshot, snapshotOf } from '../src/check/snapshots.js';
+import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, variantSink, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { readBack } from '../src/workload/read-back.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
+import type { StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
 
 interface DualWriteSettings {
@@ -41,10 +40,8 @@ const variants: Variant<DualWriteSettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<DualWriteSettings>): Promise<ReadBackRequest[]> {
   const { output, database, crashPlace } = variant.settings;
-  const transactional = output === 'transaction' || database === 'outbox';
-  if (transactional) await warmTransactionCoordinator(ctx.bootstrap);
   const { topic: input, groupId, expectedBalance } = await orderTopic(ctx, 'in');
   const events = await ctx.createTopic('events', 1);
   const sink = await variantSink(ctx, variant.name);
@@ -63,7 +60,6 @@ async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSetting
     crashAt,
   });
   let relay: WorkerHandle | undefined;
-  let relayCrash: CrashPoint | undefined;
   if (database === 'outbox') {
     relay = WorkerHandle.startRelay(relayConfig('relay1', { transaction: 2, after: 5 }), ctx.history);
     ctx.defer('relay1', () => relay!.kill());
@@ -71,7 +67,7 @@ async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSetting
 
   const first = WorkerHandle.startTransform(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
+  await first.waitFor('stop-point', stepTimeoutMs(ctx));
   await first.kill();
   const second = WorkerHandle.startTransform(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
@@ -79,39 +75,41 @@ async function runVariant(ctx: VariantContext, variant: Variant<DualWriteSetting
   await second.stop();
 
   if (relay) {
-    relayCrash = (await relay.waitFor('stop-point', stepTimeoutMs(ctx))).point;
+    await relay.waitFor('stop-point', stepTimeoutMs(ctx));
     await relay.kill();
     const relay2 = WorkerHandle.startRelay(relayConfig('relay2'), ctx.history);
     ctx.defer('relay2', () => relay2.kill());
     await relay2.stop(stepTimeoutMs(ctx)); // publishes what is left of the outbox, then exits
   }
-
-  await readEffectsInto(ctx.history, sink, expectedBalance);
-  await readBack(ctx.bootstrap, events, ctx.history, 'events', { isolation: 'read_committed', timeoutMs: 15_000 });
-  const counts = checkDualWrite(ctx.history.all(), 'events');
-  const predicted = predict(variant.settings, point);
-  return { counts: counts as Partial<Counts>, predicted, note: noteFor(variant, counts, point, relayCrash) };
+  return [
+    { kind: 'effects', sink, expectedBalance },
+    { kind: 'topic', topic: events, where: 'events', isolation: 'read_committed' },
+  ];
 }
 
-function predict(settings: DualWriteSettings, point: CrashPoint): Partial<Counts> {
-  if (settings.database === 'outbox') return { disagreements: 0 };
+function predict(history: readonly Op[], variant: Variant<DualWriteSettings>): Partial<Counts> {
+  if (variant.settings.database === 'outbox') return { disagreements: 0 };
   // naive: only the message caught between row and event disagrees (its row exists, it is never published);
   // kafka-transaction-only: every row written in the aborted transaction's batch is written again.
-  return { disagreements: settings.database === 'row-if-new-then-event' ? 1 : point.appliedNotCommitted };
+  return { disagreements: variant.settings.database === 'row-if-new-then-event' ? 1 : snapshotOf(history, 'w1', 'crash').appliedNotCommitted };
 }
 
-function noteFor(variant: Variant<DualWriteSettings>, c: DualWriteCounts, point: CrashPoint, relayCrash: CrashPoint | undefined): string {
-  switch (variant.name) {
-    case 'naive':
+function note(variant: Variant<DualWriteSettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+  const c = counts as DualWriteCounts;
+  const point = snapshotOf(history, 'w1', 'crash');
+  switch (variant.settings.database) {
+    case 'row-if-new-then-event':
       return `w1 was killed after writing a row and before publishing its event. w2 redid the batch: the rows were there, so it published nothing for them, and that one event is missing for good: ${c.missingEvents} missing, ${c.disagreements} disagreement${c.disagreements === 1 ? '' : 's'}. (Publishing on every attempt instead would duplicate events.)`;
-    case 'kafka-transaction-only':
+    case 'row-then-event':
       return `w1 was killed inside its Kafka transaction after ${point.appliedNotCommitted} rows and events. The transaction was aborted, so the events vanished, but the rows, written outside it, stayed; w2 wrote them again: ${c.duplicateEffects} duplicate rows, ${c.duplicates} duplicate events, ${c.disagreements} disagreements.`;
-    default:
+    default: {
+      const relayCrash = findSnapshot(history, 'relay1', 'crash');
       return (
         `w1 was killed after ${point.appliedNotCommitted} outbox transactions past its last offset commit; w2 redid them, and the processed rows made them no-ops. ` +
         (relayCrash ? `The relay was killed with ${relayCrash.applied} events sent in an open transaction; the next relay fenced it (aborting them) and resumed after the last committed event. ` : '') +
         `Database and topic agree: ${c.disagreements} disagreements, ${c.duplicates} duplicate events, ${c.duplicateEffects} duplicate rows.`
       );
+    }
   }
 }
 
@@ -122,6 +120,7 @@ export const dualWrite: Scenario<DualWriteSettings> = {
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 3,
+  transactional: true,
   columns: [
     { key: 'messages', label: 'messages' },
     { key: 'effects', label: 'rows' },
@@ -132,7 +131,10 @@ export const dualWrite: Scenario<DualWriteSettings> = {
     { key: 'disagreements', label: 'disagreements', predicted: true },
   ],
   variants,
-  runVariant,
+  run,
+  check: (history) => checkDualWrite(history, 'events'),
+  predict,
+  note,
   // In the run-all summary: duplicated rows and events, and events that never came.
   summaryCounts: (c) => ({ duplicates: (c.duplicateEffects ?? 0) + (c.duplicates ?? 0), lost: c.missingEvents }),
   explain: {

@@ -1,12 +1,12 @@
 // Scenario producer-retry (source notes §1): a lost produce ack makes a retrying producer store the message twice.
 import { ApiKey } from '../src/chaos/wire.js';
-import { checkLog } from '../src/check/log-checker.js';
-import type { Scenario, VariantContext, VariantOutcome, Variant } from '../src/core/scenario.js';
-import type { Op } from '../src/core/types.js';
+import type { ProxyRule } from '../src/chaos/rules.js';
+import { checkLog, type LogCounts } from '../src/check/log-checker.js';
+import type { ReadBackRequest, Scenario, VariantContext, Variant } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
 import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
-import { readBack } from '../src/workload/read-back.js';
 
 /** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
@@ -47,6 +47,12 @@ const variants: Variant<RetrySettings>[] = [
     why: 'The broker keeps the last sequence numbers per producer id and drops a retried batch it already has.',
     settings: { idempotent: true, retries: 5, concurrency: CONCURRENCY },
     expect: { duplicates: 0, lost: 0 },
+    // A fault costs a loss and a copy only if a send was queued behind the failed request at that moment.
+    varies: {
+      counts: ['duplicates', 'lost'],
+      relation: 'duplicates = lost, at most one pair per dropped ack',
+      holds: (c) => c.duplicates === c.lost,
+    },
   },
   {
     name: 'idempotent-sync',
@@ -57,13 +63,14 @@ const variants: Variant<RetrySettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<RetrySettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<RetrySettings>): Promise<ReadBackRequest[]> {
   const topic = await ctx.createTopic('log', 1);
   const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
   // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
   const action = variant.settings.fault === 'lost-request' ? 'drop-request' : 'drop-response';
-  const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action, ordinals }]);
+  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action, ordinals }];
+  const proxy = await ctx.startProxy(rules);
   await runProducer({
     via: proxy.bootstrap,
     topic,
@@ -72,20 +79,28 @@ async function runVariant(ctx: VariantContext, variant: Variant<RetrySettings>):
     history: ctx.history,
     clientId: `dup-lab-${variant.name}`,
   });
-  await readBack(ctx.bootstrap, topic, ctx.history);
-  const ops = ctx.history.all();
-  const counts = checkLog(ops);
-  const droppedAcks = droppedResponses(ops);
-  const droppedRequests = ops.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
-  if (variant.settings.fault === 'lost-request') {
-    // One message per send, so one message per request: each lost request is a message never written.
-    return { counts, predicted: { unknownMissing: droppedRequests }, note: lostRequestNote(counts, droppedRequests) };
-  }
-  const predicted = variant.settings.retries > 0 && !variant.settings.idempotent ? { duplicates: droppedAcks } : {};
-  return { counts, predicted, note: noteFor(variant, counts, droppedAcks, ops.filter((o) => o.type === 'fault' && o.action === 'drop-response').length) };
+  return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
 }
 
-function lostRequestNote(c: ReturnType<typeof checkLog>, droppedRequests: number): string {
+/** From the proxy's fault log: a lost request is a message never written; a lost ack of a retried send, a copy. */
+function predict(history: readonly Op[], variant: Variant<RetrySettings>): Partial<Counts> {
+  const { settings } = variant;
+  // One message per send, so one message per request: each lost request is a message never written.
+  if (settings.fault === 'lost-request') return { unknownMissing: faultsOf(history, 'drop-request').length };
+  return settings.retries > 0 && !settings.idempotent ? { duplicates: droppedResponses(history) } : {};
+}
+
+function note(variant: Variant<RetrySettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+  const c = counts as LogCounts;
+  if (variant.settings.fault === 'lost-request') return lostRequestNote(c, faultsOf(history, 'drop-request').length);
+  return noteFor(variant, c, droppedResponses(history), faultsOf(history, 'drop-response').length);
+}
+
+function faultsOf(history: readonly Op[], action: string): Op[] {
+  return history.filter((o) => o.type === 'fault' && o.action === action);
+}
+
+function lostRequestNote(c: LogCounts, droppedRequests: number): string {
   return (
     `${droppedRequests} Produce request${droppedRequests === 1 ? '' : 's'} never reached the broker; with retries off kafkajs ` +
     `reported ${c.unknown} send${c.unknown === 1 ? '' : 's'} as failed after ${LOST_REQUEST_TIMEOUT_MS} ms and sent nothing again: ` +
@@ -99,19 +114,14 @@ export function droppedResponses(ops: readonly Op[]): number {
   return ops.reduce((sum, op) => sum + (op.type === 'fault' && op.action === 'drop-response' ? (op.affected ?? 0) : 0), 0);
 }
 
-function noteFor(variant: Variant<RetrySettings>, c: ReturnType<typeof checkLog>, dropped: number, faults: number): string {
+function noteFor(variant: Variant<RetrySettings>, c: LogCounts, dropped: number, faults: number): string {
   const lost = `${faults} connection reset${faults === 1 ? '' : 's'} dropped ${dropped} acks of stored messages.`;
-  switch (variant.name) {
-    case 'retries':
-      return `${lost} kafkajs retried each of those sends: ${c.duplicates} duplicates.${outOfOrderNote(c.outOfOrder, true)}`;
-    case 'no-retries':
-      return `${lost} ${c.unknown} sends ended in a connection error; ${c.unknownInLog} of them are in the log anyway, ${c.unknownMissing} are not. No duplicates, but a failed send does not mean "not written".${outOfOrderNote(c.outOfOrder, false)}`;
-    default:
-      return idempotentNote(variant, c, lost);
-  }
+  if (variant.settings.idempotent) return idempotentNote(variant, c, lost);
+  if (variant.settings.retries > 0) return `${lost} kafkajs retried each of those sends: ${c.duplicates} duplicates.${outOfOrderNote(c.outOfOrder, true)}`;
+  return `${lost} ${c.unknown} sends ended in a connection error; ${c.unknownInLog} of them are in the log anyway, ${c.unknownMissing} are not. No duplicates, but a failed send does not mean "not written".${outOfOrderNote(c.outOfOrder, false)}`;
 }
 
-function idempotentNote(variant: Variant<RetrySettings>, c: ReturnType<typeof checkLog>, lost: string): string {
+function idempotentNote(variant: Variant<RetrySettings>, c: LogCounts, lost: string): string {
   if (c.duplicates === 0 && c.lost === 0) {
     return `${lost} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}.`;
   }
@@ -140,6 +150,8 @@ export const producerRetry: Scenario<RetrySettings> = {
   defaultFaults: 5,
   // The variants wait on kafkajs retry timers most of the time: side by side they finish together.
   parallelVariants: 6,
+  // msg/s is measured; global order across keys comes from kafkajs swapping concurrent sends at random.
+  measured: ['throughput', 'globalOutOfOrder'],
   columns: [
     { key: 'sent', label: 'sent' },
     { key: 'acked', label: 'acked' },
@@ -151,7 +163,10 @@ export const producerRetry: Scenario<RetrySettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
-  runVariant,
+  run,
+  check: (history) => checkLog(history, 'log'),
+  predict,
+  note,
   // In the summary a failed send whose message never reached the log is lost to the service: counted there.
   summaryCounts: (c) => ({ duplicates: c.duplicates, lost: (c.lost ?? 0) + (c.unknownMissing ?? 0), outOfOrder: c.outOfOrder }),
   explain: {

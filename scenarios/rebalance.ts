@@ -1,11 +1,12 @@
 // Scenario rebalance (source notes §2, end): a second worker joins, partitions move, uncommitted work is redone.
-import type { EffectCounts } from '../src/check/effects-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Op } from '../src/core/types.js';
-import { effectCounts, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import { snapshotOf } from '../src/check/snapshots.js';
+import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CommitMode, CrashPoint, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
+import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
 const PARTITIONS = 4;
@@ -15,6 +16,13 @@ interface RebalanceSettings {
   dedup: DedupMode;
 }
 
+/** Which messages are redone depends on which partitions' batches were in flight: their amounts, so the balance, vary. */
+const redoneAmountsVary: TimingDependence = {
+  counts: ['balanceActual'],
+  relation: 'balance actual > balance expected exactly when there are duplicate effects',
+  holds: (c) => ((c.duplicateEffects ?? 0) > 0) === ((c.balanceActual ?? 0) > (c.balanceExpected ?? 0)),
+};
+
 const variants: Variant<RebalanceSettings>[] = [
   {
     name: 'commit-after-batch',
@@ -22,6 +30,9 @@ const variants: Variant<RebalanceSettings>[] = [
     why: 'The batch in progress is not committed when the rebalance comes: its applied part is redone.',
     settings: { commit: 'after-batch', dedup: 'none' },
     expect: {},
+    varies: redoneAmountsVary,
+    lesson:
+      'After the rebalance every partition\'s owner, w1 included, started at the partition\'s last commit and applied those messages again: {dup}.',
   },
   {
     name: 'commit-per-message',
@@ -29,6 +40,8 @@ const variants: Variant<RebalanceSettings>[] = [
     why: 'Every applied message is committed before the next one starts.',
     settings: { commit: 'per-message', dedup: 'none' },
     expect: {},
+    lesson:
+      'Each message was committed before the next began, so nothing applied was left uncommitted: {dup}. A crash between an apply and its commit would still redo one.',
   },
   {
     name: 'commit-on-revoke',
@@ -36,6 +49,8 @@ const variants: Variant<RebalanceSettings>[] = [
     why: 'autoCommit on, resolveOffset after each apply: kafkajs commits resolved offsets when heartbeat() reports a rebalance.',
     settings: { commit: 'on-revoke', dedup: 'none' },
     expect: { duplicateEffects: 0 },
+    lesson:
+      'kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): {dup}. This is kafkajs\' stand-in for Java\'s onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.',
   },
   {
     name: 'processed-table',
@@ -43,10 +58,12 @@ const variants: Variant<RebalanceSettings>[] = [
     why: 'Whatever is redelivered, the unique processed_messages row makes the second apply a no-op.',
     settings: { commit: 'after-batch', dedup: 'processed-table' },
     expect: { duplicateEffects: 0, neverApplied: 0 },
+    lesson:
+      'Messages came again, and the processed_messages row turned each second apply into a no-op: {dup}.',
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Promise<ReadBackRequest[]> {
   const { topic, groupId, expectedBalance } = await orderTopic(ctx, 'orders', PARTITIONS);
   const sink = await variantSink(ctx, variant.name);
   // The first worker holds mid-batch, heartbeating, while the second one joins.
@@ -55,21 +72,26 @@ async function runVariant(ctx: VariantContext, variant: Variant<RebalanceSetting
 
   const first = WorkerHandle.start(config('w1', hold), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
+  await first.waitFor('stop-point', stepTimeoutMs(ctx));
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await second.waitFor('joined', stepTimeoutMs(ctx));
-  // What w1 had applied and not committed when it learned of the rebalance: the new owners redo it.
-  const revoke = (await first.waitFor('rebalancing', stepTimeoutMs(ctx))).point;
+  // w1's snapshot when it learns of the rebalance: what it applied and did not commit, the new owners redo.
+  await first.waitFor('rebalancing', stepTimeoutMs(ctx));
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
   await Promise.all([first.stop(), second.stop()]);
-
-  const counts = await effectCounts(ctx, sink, expectedBalance);
-  const predicted = { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
-  return { counts, predicted, note: noteFor(variant, counts, point, revoke, ctx.history.all()) };
+  return [{ kind: 'effects', sink, expectedBalance }];
 }
 
-function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: CrashPoint, revoke: CrashPoint, ops: readonly Op[]): string {
+function predict(history: readonly Op[], variant: Variant<RebalanceSettings>): Partial<Counts> {
+  const revoke = snapshotOf(history, 'w1', 'rebalance');
+  return { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
+}
+
+function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops: readonly Op[]): string {
+  const c = counts as EffectCounts;
+  const held = snapshotOf(ops, 'w1', 'hold');
+  const revoke = snapshotOf(ops, 'w1', 'rebalance');
   const events = ops.filter((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker');
   // w1's first assignment, then the ones after the rebalance, sorted by worker (their reports race).
   const [before, ...after] = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
@@ -79,13 +101,7 @@ function noteFor(variant: Variant<RebalanceSettings>, c: EffectCounts, held: Cra
     `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; w1's next heartbeat reported the rebalance` +
     (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '') +
     `, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
-  const why: Record<string, string> = {
-    'commit-after-batch': `After the rebalance every partition's owner, w1 included, started at the partition's last commit and applied those messages again: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
-    'commit-per-message': `Each message was committed before the next began, so nothing applied was left uncommitted: ${plural(c.duplicateEffects, 'duplicate effect')}. A crash between an apply and its commit would still redo one.`,
-    'commit-on-revoke': `kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): ${plural(c.duplicateEffects, 'duplicate effect')}. This is kafkajs' stand-in for Java's onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.`,
-    'processed-table': `Messages came again, and the processed_messages row turned each second apply into a no-op: ${plural(c.duplicateEffects, 'duplicate effect')}.`,
-  };
-  return `${story} ${why[variant.name] ?? ''}`;
+  return `${story} ${(variant.lesson ?? '').replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}`;
 }
 
 export const rebalance: Scenario<RebalanceSettings> = {
@@ -104,7 +120,10 @@ export const rebalance: Scenario<RebalanceSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
-  runVariant,
+  run,
+  check: checkEffects,
+  predict,
+  note,
   explain: {
     story: [
       'When a consumer joins or leaves a group, the coordinator moves partitions between members. The new',

@@ -1,12 +1,12 @@
 // Scenario reorder (source notes §4): an async producer's failed send is retried after later sends succeeded.
 import { ApiKey } from '../src/chaos/wire.js';
 import { checkLog, type LogCounts } from '../src/check/log-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Op } from '../src/core/types.js';
+import type { ProxyRule } from '../src/chaos/rules.js';
+import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
 import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
-import { readBack } from '../src/workload/read-back.js';
 
 /** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
@@ -23,6 +23,15 @@ type ReorderSettings = ProducerSettings & { partitions?: number };
 
 const base: ReorderSettings = { idempotent: false, retries: 5, concurrency: CONCURRENCY, requestTimeout: REQUEST_TIMEOUT_MS };
 
+const lostRequests = (history: readonly Op[]) => history.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
+
+/** What kafkajs does with concurrent sends under in-flight 1 or idempotence: a count that timing decides (see README). */
+const retriedOnTimer: TimingDependence = {
+  counts: ['outOfOrder'],
+  relation: 'out-of-order ≤ lost requests',
+  holds: (c, history) => (c.outOfOrder ?? 0) <= lostRequests(history),
+};
+
 const variants: Variant<ReorderSettings>[] = [
   {
     name: 'in-flight-5',
@@ -37,6 +46,7 @@ const variants: Variant<ReorderSettings>[] = [
     why: 'One request on the wire at a time, as the notes advise (max.in.flight.requests.per.connection=1).',
     settings: { ...base, maxInFlight: 1 },
     expect: { outOfOrder: 0 },
+    varies: retriedOnTimer,
   },
   {
     name: 'sync-send',
@@ -51,6 +61,7 @@ const variants: Variant<ReorderSettings>[] = [
     why: 'Sequence numbers let the broker refuse a batch that arrives out of order (Java: ordered for up to 5 in flight).',
     settings: { ...base, idempotent: true },
     expect: { outOfOrder: 0, duplicates: 0, lost: 0 },
+    varies: retriedOnTimer,
   },
   {
     name: 'multi-partition',
@@ -61,12 +72,12 @@ const variants: Variant<ReorderSettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<ReorderSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<ReorderSettings>): Promise<ReadBackRequest[]> {
   const settings = variant.settings;
-  const partitions = settings.partitions ?? 1;
-  const topic = await ctx.createTopic('log', partitions);
+  const topic = await ctx.createTopic('log', settings.partitions ?? 1);
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 20, Math.floor(ctx.messages * 0.8), FAULT_GAP);
-  const proxy = await ctx.startProxy([{ api: ApiKey.Produce, action: 'drop-request', ordinals }]);
+  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action: 'drop-request', ordinals }];
+  const proxy = await ctx.startProxy(rules);
   await runProducer({
     via: proxy.bootstrap,
     topic,
@@ -75,12 +86,14 @@ async function runVariant(ctx: VariantContext, variant: Variant<ReorderSettings>
     history: ctx.history,
     clientId: `dup-lab-${variant.name}`,
   });
-  await readBack(ctx.bootstrap, topic, ctx.history);
-  const ops = ctx.history.all();
-  const counts = checkLog(ops);
-  const lostRequests = ops.filter((o) => o.type === 'fault' && o.action === 'drop-request').length;
-  const predicted = variant.name === 'in-flight-5' ? { outOfOrder: lostRequests } : {};
-  return { counts, predicted, note: noteFor(variant, counts, lostRequests, ops) };
+  return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
+}
+
+/** The notes' theory, for concurrent sends that nothing keeps in order: each lost request is one message out of order. */
+function predict(history: readonly Op[], variant: Variant<ReorderSettings>): Partial<Counts> {
+  const s = variant.settings;
+  const unordered = s.concurrency > 1 && !s.idempotent && (s.maxInFlight ?? Infinity) > 1;
+  return unordered ? { outOfOrder: lostRequests(history) } : {};
 }
 
 /** Messages per measured pass: enough for a stable rate, few enough to stay quick. */
@@ -104,35 +117,35 @@ async function prepareMeasure(ctx: VariantContext, variant: Variant<ReorderSetti
   };
 }
 
-function noteFor(variant: Variant<ReorderSettings>, c: LogCounts, lostRequests: number, ops: readonly Op[]): string {
-  const lost = `${lostRequests} Produce request${lostRequests === 1 ? '' : 's'} never reached the broker; kafkajs gave up on each after ${REQUEST_TIMEOUT_MS} ms and retried it.`;
+function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: readonly Op[]): string {
+  const c = counts as LogCounts;
+  const s = variant.settings;
+  const lostCount = lostRequests(ops);
+  const lost = `${lostCount} Produce request${lostCount === 1 ? '' : 's'} never reached the broker; kafkajs gave up on each after ${REQUEST_TIMEOUT_MS} ms and retried it.`;
   const result = `${c.outOfOrder} out of order per key, ${c.duplicates} duplicates, ${c.lost} lost.`;
   const failed = ops.filter((o) => o.type === 'send' && o.outcome !== 'ok').length;
   const gaveUp = failed ? ` ${failed} sends failed for good.` : '';
   // A lost request reorders only if a later send overtook its retry; on a busy machine one sometimes does not.
   const fewer =
-    c.outOfOrder > 0 && c.outOfOrder < lostRequests
-      ? ` ${lostRequests - c.outOfOrder} of the lost requests were retried before any later send got through, so they did not reorder (timing: kafkajs retries on timers).`
+    c.outOfOrder > 0 && c.outOfOrder < lostCount
+      ? ` ${lostCount - c.outOfOrder} of the lost requests were retried before any later send got through, so they did not reorder (timing: kafkajs retries on timers).`
       : '';
   const r = `${result}${fewer}`;
-  switch (variant.name) {
-    case 'in-flight-5':
-      return `${lost} Meanwhile the sends behind it succeeded, so each retried message landed after later messages of its key: ${r}${gaveUp}`;
-    case 'in-flight-1':
-      return c.outOfOrder > 0
-        ? `${lost} kafkajs limits requests on the wire, not sends: the queued sends went out while the failed one waited for its retry timer, so the retry landed after them: ${r} The Java client with max.in.flight=1 keeps the failed batch first in line and does keep order.${gaveUp}`
-        : `${lost} ${r}${gaveUp}`;
-    case 'sync-send':
-      return `${lost} Nothing was sent while a send was being retried, so order held: ${r}${gaveUp}`;
-    case 'idempotent':
-      return c.outOfOrder > 0
-        ? `${lost} kafkajs rolls the sequence number back on failure, so the next queued send took the lost one's number and was written first; the retry got a new number and landed later: ${r} The Java client retries the failed batch with its own number, and the broker refuses anything after a gap, so order holds.${gaveUp}`
-        : `${lost} ${r}${gaveUp}`;
-    case 'multi-partition':
-      return `${lost} Each key stays in one partition and each partition is in order (${c.outOfOrder} out of order per key), but read partition by partition ${c.globalOutOfOrder} messages come before ones sent earlier: there is no order across partitions.${gaveUp}`;
-    default:
-      return `${lost} ${r}`;
+  if ((s.partitions ?? 1) > 1) {
+    return `${lost} Each key stays in one partition and each partition is in order (${c.outOfOrder} out of order per key), but read partition by partition ${c.globalOutOfOrder} messages come before ones sent earlier: there is no order across partitions.${gaveUp}`;
   }
+  if (s.concurrency === 1) return `${lost} Nothing was sent while a send was being retried, so order held: ${r}${gaveUp}`;
+  if (s.idempotent) {
+    return c.outOfOrder > 0
+      ? `${lost} kafkajs rolls the sequence number back on failure, so the next queued send took the lost one's number and was written first; the retry got a new number and landed later: ${r} The Java client retries the failed batch with its own number, and the broker refuses anything after a gap, so order holds.${gaveUp}`
+      : `${lost} ${r}${gaveUp}`;
+  }
+  if (s.maxInFlight === 1) {
+    return c.outOfOrder > 0
+      ? `${lost} kafkajs limits requests on the wire, not sends: the queued sends went out while the failed one waited for its retry timer, so the retry landed after them: ${r} The Java client with max.in.flight=1 keeps the failed batch first in line and does keep order.${gaveUp}`
+      : `${lost} ${r}${gaveUp}`;
+  }
+  return `${lost} Meanwhile the sends behind it succeeded, so each retried message landed after later messages of its key: ${r}${gaveUp}`;
 }
 
 export const reorder: Scenario<ReorderSettings> = {
@@ -142,6 +155,8 @@ export const reorder: Scenario<ReorderSettings> = {
   faultsAdjustable: true,
   defaultFaults: 3,
   parallelVariants: 5,
+  // msg/s is measured; global order across keys comes from kafkajs swapping concurrent sends at random.
+  measured: ['throughput', 'globalOutOfOrder'],
   columns: [
     { key: 'sent', label: 'sent' },
     { key: 'acked', label: 'acked' },
@@ -153,7 +168,10 @@ export const reorder: Scenario<ReorderSettings> = {
     { key: 'throughput', label: 'msg/s' },
   ],
   variants,
-  runVariant,
+  run,
+  check: (history) => checkLog(history, 'log'),
+  predict,
+  note,
   prepareMeasure,
   explain: {
     story: [

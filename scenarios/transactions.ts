@@ -1,13 +1,12 @@
 // Scenario transactions (source notes §3): read-process-write with and without a Kafka transaction, and zombie fencing.
 import { checkLog } from '../src/check/log-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Counts } from '../src/core/types.js';
-import { warmTransactionCoordinator } from '../src/kafka/client.js';
+import { snapshotOf } from '../src/check/snapshots.js';
+import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
 import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { readBack } from '../src/workload/read-back.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CrashPoint, StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
+import type { StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
 
 interface TransactionSettings {
@@ -48,9 +47,8 @@ const variants: Variant<TransactionSettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<TransactionSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<TransactionSettings>): Promise<ReadBackRequest[]> {
   const { output, isolation, fault } = variant.settings;
-  if (output === 'transaction') await warmTransactionCoordinator(ctx.bootstrap);
   const { topic: input, groupId } = await orderTopic(ctx, 'in');
   const outputTopic = await ctx.createTopic('out', 1);
   const stop = seededStop(ctx, 'crash', fault === 'zombie' ? 'stall' : 'crash', { place: 'after-apply' });
@@ -60,8 +58,7 @@ async function runVariant(ctx: VariantContext, variant: Variant<TransactionSetti
 
   const first = WorkerHandle.startTransform(config('w1', stop), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  const { point } = await first.waitFor('stop-point', stepTimeoutMs(ctx));
-  let fencedError: string | undefined;
+  await first.waitFor('stop-point', stepTimeoutMs(ctx));
   if (fault === 'crash') {
     await first.kill();
     const second = WorkerHandle.startTransform(config('w2'), ctx.history);
@@ -75,33 +72,38 @@ async function runVariant(ctx: VariantContext, variant: Variant<TransactionSetti
     await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     first.resume();
     first.go();
-    const fenced = await first.waitFor('fenced', stepTimeoutMs(ctx));
-    fencedError = fenced.code ?? fenced.error;
+    await first.waitFor('fenced', stepTimeoutMs(ctx));
     await Promise.all([first.kill(), second.stop()]);
   }
-
-  await readBack(ctx.bootstrap, outputTopic, ctx.history, 'output', { isolation, timeoutMs: 15_000 });
-  const counts: Partial<Counts> = checkLog(ctx.history.all(), 'output');
-  const aborted = output === 'transaction' ? point.appliedNotCommitted : 0;
-  const predicted = { duplicates: output === 'plain' ? point.appliedNotCommitted : isolation === 'read_uncommitted' ? aborted : 0 };
-  return { counts, predicted, note: noteFor(variant, counts, point, fencedError) };
+  return [{ kind: 'topic', topic: outputTopic, where: 'output', isolation }];
 }
 
-function noteFor(variant: Variant<TransactionSettings>, c: Partial<Counts>, point: CrashPoint, fenced: string | undefined): string {
-  const n = point.appliedNotCommitted;
-  switch (variant.name) {
-    case 'no-transactions':
-      return `w1 was killed with ${n} outputs written and acknowledged but its input offsets not committed; w2 started at the last commit and wrote them again: ${c.duplicates} duplicates in the output.`;
-    case 'transactions':
-      return `w1 was killed inside a transaction holding ${n} outputs; w2, with the same transactional id, fenced it on start, which aborted that transaction; the batch was redone in a new one. read_committed sees each input once: ${c.duplicates} duplicates, ${c.lost} lost.`;
-    case 'transactions-read-uncommitted':
-      return `The same run read with read_uncommitted: the ${n} records of the aborted transaction are still in the log, and this reader counts them: ${c.duplicates} duplicates.`;
-    default:
-      return (
-        `w1 was SIGSTOPped inside a transaction holding ${n} outputs; w2 started with the same transactional id (fencing w1: epoch bumped, w1's transaction aborted) and, after w1's ${LAB_GROUP_TIMING.sessionTimeout} ms session ran out, took the input partition. ` +
-        `Woken, w1 carried on and was refused${fenced ? ` (${fenced})` : ''}: none of its writes became visible. ${c.duplicates} duplicates, ${c.lost} lost.`
-      );
+/** From w1's own record at its stop point: what it had written and not committed is redone, or aborted. */
+function predict(history: readonly Op[], variant: Variant<TransactionSettings>): Partial<Counts> {
+  const { output, isolation, fault } = variant.settings;
+  const redone = snapshotOf(history, 'w1', fault === 'zombie' ? 'stall' : 'crash').appliedNotCommitted;
+  if (output === 'plain') return { duplicates: redone };
+  return { duplicates: isolation === 'read_uncommitted' ? redone : 0 };
+}
+
+function note(variant: Variant<TransactionSettings>, c: Partial<Counts>, history: readonly Op[]): string {
+  const { output, isolation, fault } = variant.settings;
+  const n = snapshotOf(history, 'w1', fault === 'zombie' ? 'stall' : 'crash').appliedNotCommitted;
+  if (output === 'plain') {
+    return `w1 was killed with ${n} outputs written and acknowledged but its input offsets not committed; w2 started at the last commit and wrote them again: ${c.duplicates} duplicates in the output.`;
   }
+  if (isolation === 'read_uncommitted') {
+    return `The same run read with read_uncommitted: the ${n} records of the aborted transaction are still in the log, and this reader counts them: ${c.duplicates} duplicates.`;
+  }
+  if (fault === 'crash') {
+    return `w1 was killed inside a transaction holding ${n} outputs; w2, with the same transactional id, fenced it on start, which aborted that transaction; the batch was redone in a new one. read_committed sees each input once: ${c.duplicates} duplicates, ${c.lost} lost.`;
+  }
+  const fenced = history.find((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced');
+  const by = fenced?.code ?? fenced?.detail;
+  return (
+    `w1 was SIGSTOPped inside a transaction holding ${n} outputs; w2 started with the same transactional id (fencing w1: epoch bumped, w1's transaction aborted) and, after w1's ${LAB_GROUP_TIMING.sessionTimeout} ms session ran out, took the input partition. ` +
+    `Woken, w1 carried on and was refused${by ? ` (${by})` : ''}: none of its writes became visible. ${c.duplicates} duplicates, ${c.lost} lost.`
+  );
 }
 
 export const transactions: Scenario<TransactionSettings> = {
@@ -110,6 +112,7 @@ export const transactions: Scenario<TransactionSettings> = {
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 4,
+  transactional: true,
   columns: [
     { key: 'sent', label: 'inputs' },
     { key: 'observed', label: 'outputs read' },
@@ -117,7 +120,10 @@ export const transactions: Scenario<TransactionSettings> = {
     { key: 'lost', label: 'lost' },
   ],
   variants,
-  runVariant,
+  run,
+  check: (history) => checkLog(history, 'output'),
+  predict,
+  note,
   explain: {
     story: [
       'A worker consumes an input topic, transforms each message and writes the result to an output topic,',

@@ -1,11 +1,12 @@
 // Scenario zombie: a worker stalls past its session timeout, is evicted, and wakes up to finish its batch anyway.
-import type { EffectCounts } from '../src/check/effects-checker.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome } from '../src/core/scenario.js';
-import type { Op } from '../src/core/types.js';
-import { effectCounts, LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
+import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import { snapshotOf } from '../src/check/snapshots.js';
+import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
+import type { Counts, Op } from '../src/core/types.js';
+import { LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
-import type { CrashPoint, DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
+import type { DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
 /** How long the zombie waits, after waking, to hit its rejected commit (or its fenced heartbeat). */
@@ -40,7 +41,7 @@ const variants: Variant<ZombieSettings>[] = [
   },
 ];
 
-async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>): Promise<VariantOutcome> {
+async function run(ctx: VariantContext, variant: Variant<ZombieSettings>): Promise<ReadBackRequest[]> {
   const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
   const stall = seededStop(ctx, 'stall', 'stall');
@@ -49,51 +50,48 @@ async function runVariant(ctx: VariantContext, variant: Variant<ZombieSettings>)
 
   const zombie = WorkerHandle.start(config('w1', stall), ctx.history);
   ctx.defer('worker w1', () => zombie.kill());
-  const { point } = await zombie.waitFor('stop-point', stepTimeoutMs(ctx));
+  await zombie.waitFor('stop-point', stepTimeoutMs(ctx));
   zombie.pause(); // SIGSTOP: like a long GC pause, no heartbeats
 
+  // w2 gets w1's partition once the coordinator evicts w1 (its session runs out): the history records w2's assignment.
   const successor = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => successor.kill());
-  const joined = await successor.waitFor('joined', stepTimeoutMs(ctx));
-  ctx.history.add({
-    type: 'worker',
-    worker: 'w1',
-    event: 'evicted',
-    detail: `no heartbeat for the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout; w2 got partitions [${joined.partitions.join(', ')}]`,
-  });
+  await successor.waitFor('joined', stepTimeoutMs(ctx));
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
 
   zombie.resume(); // SIGCONT: the zombie goes on where it was, in the middle of its batch
   zombie.go();
   // The zombie ends its batch with a refused commit, or (checking first) a refused heartbeat.
-  const woke = await Promise.race([
-    zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS).then((r) => ({ commitRejected: r.code ?? r.error })),
-    zombie.waitFor('heartbeat-refused', WAKE_TIMEOUT_MS).then(() => ({ commitRejected: undefined })),
-  ]);
+  await Promise.race([zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS), zombie.waitFor('heartbeat-refused', WAKE_TIMEOUT_MS)]);
   await Promise.all([zombie.stop(), successor.stop()]);
-
-  const counts = await effectCounts(ctx, sink, expectedBalance);
-  const predicted = { duplicateEffects: predict(variant.settings, point) };
-  return { counts, predicted, note: noteFor(variant, counts, point, woke.commitRejected, ctx.history.all()) };
+  return [{ kind: 'effects', sink, expectedBalance }];
 }
 
 /** w2 redoes what w1 applied and had not committed; without a check, w1 then also applies the rest of its batch. */
-function predict(settings: ZombieSettings, point: CrashPoint): number {
-  if (settings.dedup !== 'none') return 0;
-  return point.appliedNotCommitted + (settings.heartbeatInBatch === 'before-apply' ? 0 : point.remainingInBatch);
+function predict(history: readonly Op[], variant: Variant<ZombieSettings>): Partial<Counts> {
+  const point = snapshotOf(history, 'w1', 'stall');
+  if (variant.settings.dedup !== 'none') return { duplicateEffects: 0 };
+  return { duplicateEffects: point.appliedNotCommitted + (variant.settings.heartbeatInBatch === 'before-apply' ? 0 : point.remainingInBatch) };
 }
 
-function noteFor(variant: Variant<ZombieSettings>, c: EffectCounts, point: CrashPoint, rejected: string | undefined, ops: readonly Op[]): string {
-  const afterWaking = ops.filter((o) => o.type === 'effect').reduce((n, o) => n + (o.type === 'effect' && o.workers && o.workers.length > 1 && o.workers.at(-1) === 'w1' ? 1 : 0), 0);
+function note(variant: Variant<ZombieSettings>, counts: Partial<Counts>, ops: readonly Op[]): string {
+  const c = counts as EffectCounts;
+  const point = snapshotOf(ops, 'w1', 'stall');
+  // What stopped the zombie first after waking: a refused commit, or (checking first) a refused heartbeat.
+  const refusal = ops.find((o) => (o.type === 'commit' && o.worker === 'w1' && !o.ok) || (o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced'));
+  const rejected = refusal?.type === 'commit' ? refusal : undefined;
+  const rejectedBy = rejected ? (rejected.code ?? rejected.error) : undefined;
+  const successor = ops.find((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker' && o.worker === 'w2' && o.event === 'assigned');
+  const afterWaking = ops.filter((o) => o.type === 'effect' && o.workers && o.workers.length > 1 && o.workers.at(-1) === 'w1').length;
   const stalled =
     `w1 was SIGSTOPped mid-batch with ${point.appliedNotCommitted} applied messages uncommitted and ${point.remainingInBatch} to go; ` +
-    `evicted after the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout, w2 took the partition from the last commit and redid them.`;
+    `after the ${LAB_GROUP_TIMING.sessionTimeout} ms session timeout the coordinator evicted it and gave w2 ${successor?.detail ?? 'its partition'}; w2 started from the last commit and redid them.`;
   const deduped = variant.settings.dedup === 'processed-table';
   const wake = !rejected
     ? ` Woken with SIGCONT, w1's heartbeat() before its next apply was refused (it is no longer a member), so it stopped without applying anything more.`
     : deduped
-      ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${rejected}).`
-      : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${rejected}): a rejected commit does not undo side effects.`;
+      ? ` Woken with SIGCONT, w1 went through the rest of its batch, and its commit was rejected (${rejectedBy}).`
+      : ` Woken with SIGCONT, w1 applied ${afterWaking} messages w2 had already applied, then its commit was rejected (${rejectedBy}): a rejected commit does not undo side effects.`;
   const end = deduped ? ' Every second apply, by either worker, met the processed_messages row and did nothing.' : '';
   return `${stalled}${wake}${end} ${plural(c.duplicateEffects, 'duplicate effect')}.`;
 }
@@ -114,7 +112,10 @@ export const zombie: Scenario<ZombieSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
-  runVariant,
+  run,
+  check: checkEffects,
+  predict,
+  note,
   explain: {
     story: [
       'A consumer stops answering for longer than its session timeout: a long GC pause, a stuck call, a',

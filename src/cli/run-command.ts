@@ -8,6 +8,7 @@ import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
 import { runScenario, type ScenarioResult } from '../core/runner.js';
+import { labCapabilities } from '../lab/capabilities.js';
 import type { Scenario, Variant } from '../core/scenario.js';
 import { toJsonReport } from '../report/json.js';
 import { renderMarkdown, renderMarkdownSummary } from '../report/markdown.js';
@@ -114,6 +115,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         deleteOnInterrupt: broker.provider === 'external',
         progress,
         resources: prepared.resources,
+        lab: labCapabilities,
       });
       // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
       if (interruptedNow()) return EXIT.interrupted;

@@ -16,3 +16,6 @@ export function missingReason(resources: Omit<Resources, 'workDir'>, need: Need)
   if (!found) return `${need} was not prepared for this run`;
   return 'missing' in found ? found.missing : undefined;
 }
+
+/** Where a variant's business data lives: a SQLite file, or a schema in a PostgreSQL database. */
+export type SinkLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };

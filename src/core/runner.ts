@@ -1,9 +1,8 @@
-// Runs a scenario's variants one after another on one broker, each with fresh topics, and turns each into a result row.
+// Runs a scenario's variants on one broker, each with fresh topics: workload and faults, then read-back, then the pure evaluation.
+//
+// The runner knows no Kafka client, proxy or checker: the CLI hands it those as capabilities (LabCapabilities),
+// so this folder stays the floor every other part stands on.
 import { rmSync } from 'node:fs';
-import { ChaosProxy } from '../chaos/proxy.js';
-import type { ProxyRule } from '../chaos/rules.js';
-import { judgePromise } from '../check/promise.js';
-import { createTopics, deleteRunGroups, deleteTopics } from '../kafka/client.js';
 import { cleanupsRunning, onCleanup, onCleanupInBackground } from './cleanup.js';
 import { errorMessage } from './errors.js';
 import { History } from './history.js';
@@ -12,8 +11,24 @@ import { missingReason, type Resources } from './resources.js';
 import { SeededRandom } from './rng.js';
 import { makeTempDir } from './temp.js';
 import { inWindows } from './windows.js';
-import type { Scenario, Variant, VariantContext, VariantOutcome, MeasuredRates } from './scenario.js';
-import type { VariantResult } from './types.js';
+import type { MeasuredRates, ProxyHandle, ReadBackRequest, Scenario, TopicConfigs, Variant, VariantContext } from './scenario.js';
+import type { Evaluation, Op, VariantResult } from './types.js';
+
+/** What the runner needs from the rest of the lab: a Kafka admin, the chaos proxy, read-back and evaluation. */
+export interface LabCapabilities {
+  /** Creates topics and returns once every partition has a leader. */
+  createTopics(bootstrap: string, topics: { name: string; partitions: number; configs?: TopicConfigs }[]): Promise<void>;
+  deleteTopics(bootstrap: string, names: string[]): Promise<void>;
+  /** Deletes these consumer groups and the read-back groups of these topics, waiting up to `waitForEmptyMs` for killed members to time out. */
+  deleteRunGroups(bootstrap: string, groupIds: string[], topics: string[], waitForEmptyMs: number): Promise<void>;
+  /** Makes the transaction coordinator ready, so a variant's first transaction does not wait for it. */
+  warmTransactions(bootstrap: string): Promise<void>;
+  startProxy(options: { upstream: string; rules: readonly object[]; seed: number; history: History }): Promise<ProxyHandle & { close(): Promise<void> }>;
+  /** Reads a topic or a business database back into the history. */
+  readBack(bootstrap: string, request: ReadBackRequest, history: History): Promise<void>;
+  /** Pure: check, predict, judge the promise, write the note. */
+  evaluate(scenario: Scenario, variant: Variant, history: readonly Op[]): Evaluation;
+}
 
 export interface RunRequest {
   scenario: Scenario;
@@ -25,6 +40,7 @@ export interface RunRequest {
   keepTopics: boolean;
   progress: Progress;
   resources: Omit<Resources, 'workDir'>;
+  lab: LabCapabilities;
   /** Variants run at once; default: the scenario's parallelVariants. */
   parallel?: number;
   /** Delete the run's topics and groups even on Ctrl-C (a shared, external cluster). */
@@ -45,19 +61,22 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
   // The run id makes topic names and message ids unique, so runs on a shared broker never mix.
   const runId = `${request.seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
   const results: VariantResult[] = new Array(variants.length);
+  const histories: History[] = new Array(variants.length);
   let done = 0;
   const report = () => progress.step(`${scenario.name}: ${done}/${variants.length} variants done`);
   report();
+  if (scenario.transactional && variants.length > 0) await request.lab.warmTransactions(request.bootstrap);
   // Variants are independent (own topics, proxy, clients); a scenario says how many may run at once.
   const indexes = variants.map((_, i) => i);
   await inWindows(indexes, Math.max(1, request.parallel ?? scenario.parallelVariants ?? 1), async (i) => {
-    results[i] = await runVariant(request, variants[i]!, runId);
+    histories[i] = new History();
+    results[i] = await runVariant(request, variants[i]!, runId, histories[i]!);
     done++;
     report();
   });
   if (scenario.prepareMeasure) {
     progress.step(`${scenario.name}: measuring without faults`);
-    await measureAll(request, runId, results);
+    await measureAll(request, runId, results, histories);
   }
   progress.done();
   return {
@@ -72,8 +91,8 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
 
 /** The variant's topics, its workers' consumer group, and the read-back groups of its topics. */
 async function removeRunData(request: RunRequest, topics: string[], groupId: string, waitForEmptyGroupMs = 0): Promise<void> {
-  await deleteTopics(request.bootstrap, topics).catch(() => undefined);
-  await deleteRunGroups(request.bootstrap, [groupId], topics, waitForEmptyGroupMs).catch(() => undefined);
+  await request.lab.deleteTopics(request.bootstrap, topics).catch(() => undefined);
+  await request.lab.deleteRunGroups(request.bootstrap, [groupId], topics, waitForEmptyGroupMs).catch(() => undefined);
 }
 
 /** After a Ctrl-C killed the workers, their group empties once their sessions time out (2 s in the lab). */
@@ -81,7 +100,7 @@ const INTERRUPTED_GROUP_WAIT_MS = 5_000;
 
 /** A variant's context and the undo list that closes it (proxies, deferred steps, topics, work dir). */
 function openContext(request: RunRequest, variant: Variant, runId: string, history: History) {
-  const { scenario } = request;
+  const { scenario, lab } = request;
   const topics: string[] = [];
   const undo: { label: string; run: () => Promise<void> | void }[] = [];
   const workDir = makeTempDir('run');
@@ -100,26 +119,21 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     resources: { ...request.resources, workDir },
     createTopic: async (suffix, partitions, configs) => {
       const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
-      const creation = createTopics(request.bootstrap, [{ name, partitions, configs }]);
+      const creation = lab.createTopics(request.bootstrap, [{ name, partitions, configs }]);
       // A Ctrl-C while the topic is being created: wait for it, then delete it, or it would outlive the run.
       const unregister =
         request.deleteOnInterrupt && !request.keepTopics
-          ? onCleanupInBackground(`topic ${name}`, () => creation.then(() => deleteTopics(request.bootstrap, [name])).catch(() => undefined))
+          ? onCleanupInBackground(`topic ${name}`, () => creation.then(() => lab.deleteTopics(request.bootstrap, [name])).catch(() => undefined))
           : () => undefined;
       await creation;
       topics.push(name); // from here on the run's topic cleanup covers it
       unregister();
       return name;
     },
-    startProxy: async (rules: ProxyRule[]) => {
-      const proxy = await ChaosProxy.start({
-        upstream: request.bootstrap,
-        rules,
-        seed: request.seed,
-        onEvent: (e) => history.add({ type: 'fault', action: e.action, detail: e.detail, affected: e.affected }),
-      });
+    startProxy: async (rules) => {
+      const proxy = await lab.startProxy({ upstream: request.bootstrap, rules, seed: request.seed, history });
       undo.push({ label: 'chaos proxy', run: () => proxy.close() });
-      return proxy;
+      return { bootstrap: proxy.bootstrap };
     },
     defer: (label, run) => undo.push({ label, run }),
   };
@@ -139,61 +153,53 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
   return { ctx, topics, close };
 }
 
-async function runVariant(request: RunRequest, variant: Variant, runId: string): Promise<VariantResult> {
+function unrun(base: Omit<VariantResult, 'counts' | 'predicted' | 'promise' | 'brokenBy' | 'note' | 'topics' | 'durationMs' | 'history'>, why: { skipped?: string; error?: string }): VariantResult {
+  return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', ...why, durationMs: 0, history: [] };
+}
+
+async function runVariant(request: RunRequest, variant: Variant, runId: string, history: History): Promise<VariantResult> {
   const { scenario } = request;
-  const history = new History();
-  const base = {
-    scenario: scenario.name,
-    variant: variant.name,
-    title: variant.title,
-    why: variant.why,
-    expect: variant.expect,
-  };
+  const base = { scenario: scenario.name, variant: variant.name, title: variant.title, why: variant.why, expect: variant.expect };
 
-  const missing = (variant.needs ?? [])
-    .map((need) => missingReason(request.resources, need))
-    .filter((m): m is string => m !== undefined);
-  if (missing.length > 0) {
-    return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', skipped: missing.join('; '), durationMs: 0, history: [] };
-  }
-
+  const missing = (variant.needs ?? []).map((need) => missingReason(request.resources, need)).filter((m): m is string => m !== undefined);
+  if (missing.length > 0) return unrun(base, { skipped: missing.join('; ') });
   // Interrupted while earlier variants ran: start nothing more (the cleanups are already running).
-  if (cleanupsRunning()) {
-    return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', error: 'interrupted', durationMs: 0, history: [] };
-  }
+  if (cleanupsRunning()) return unrun(base, { error: 'interrupted' });
+
   const { ctx, topics, close } = openContext(request, variant, runId, history);
-  let outcome: VariantOutcome | undefined;
   let error: string | undefined;
   try {
-    outcome = await scenario.runVariant(ctx, variant);
+    const started = performance.now();
+    const readBacks = await scenario.run(ctx, variant);
+    history.add({ type: 'phase', name: 'workload', ms: Math.round(performance.now() - started) });
+    const reading = performance.now();
+    // Before close(): the topics and the business database go with the variant.
+    for (const readBack of readBacks) await request.lab.readBack(request.bootstrap, readBack, history);
+    history.add({ type: 'phase', name: 'read-back', ms: Math.round(performance.now() - reading) });
   } catch (e) {
     error = errorMessage(e);
   } finally {
     await close();
   }
-
-  const counts = outcome?.counts ?? {};
-  const verdict = error ? { promise: 'none' as const, brokenBy: [] } : judgePromise(variant.expect, counts);
-  return {
-    ...base,
-    counts,
-    predicted: outcome?.predicted ?? {},
-    ...verdict,
-    note: outcome?.note ?? '',
-    error,
-    topics: request.keepTopics ? topics : [],
-    durationMs: Math.round(history.elapsed()),
-    history: [...history.all()],
-  };
+  const ops = [...history.all()];
+  let evaluation: Evaluation = { counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '' };
+  if (!error) {
+    try {
+      evaluation = request.lab.evaluate(scenario, variant, ops);
+    } catch (e) {
+      error = `could not evaluate: ${errorMessage(e)}`;
+    }
+  }
+  return { ...base, ...evaluation, error, topics: request.keepTopics ? topics : [], durationMs: Math.round(history.elapsed()), history: ops };
 }
 
 /**
  * Warm-up round, then MEASURE_ROUNDS rounds over the variants one at a time; each variant keeps its
- * highest throughput (the best round is the least disturbed one).
+ * highest throughput (the best round is the least disturbed one), recorded in its history.
  */
 const MEASURE_ROUNDS = 3;
 
-async function measureAll(request: RunRequest, runId: string, results: VariantResult[]): Promise<void> {
+async function measureAll(request: RunRequest, runId: string, results: VariantResult[], histories: History[]): Promise<void> {
   const runs: { index: number; pass?: () => Promise<MeasuredRates>; close: () => Promise<void>; topics: string[] }[] = [];
   try {
     for (const [index, variant] of request.variants.entries()) {
@@ -204,23 +210,23 @@ async function measureAll(request: RunRequest, runId: string, results: VariantRe
       runs.push(run);
       run.pass = await request.scenario.prepareMeasure!(ctx, variant);
     }
-    const best = new Map<number, MeasuredRates>();
+    const best = new Map<number, number>();
     for (let round = 0; round <= MEASURE_ROUNDS; round++) {
       for (const run of runs) {
         const measured = await run.pass!();
         if (round === 0) continue; // warm-up: connections, metadata, the JIT of client and broker
-        const kept = best.get(run.index);
-        best.set(run.index, { throughput: Math.max(kept?.throughput ?? 0, measured.throughput) });
+        best.set(run.index, Math.max(best.get(run.index) ?? 0, measured.throughput));
       }
     }
     for (const run of runs) {
+      const history = histories[run.index]!;
+      history.add({ type: 'measure', name: 'throughput', value: best.get(run.index) ?? 0 });
       const result = results[run.index]!;
-      const variant = request.variants[run.index]!;
-      const counts = { ...result.counts, ...best.get(run.index) };
+      const ops = [...history.all()];
       results[run.index] = {
         ...result,
-        counts,
-        ...judgePromise(variant.expect, counts),
+        ...request.lab.evaluate(request.scenario, request.variants[run.index]!, ops),
+        history: ops,
         topics: [...result.topics, ...(request.keepTopics ? run.topics : [])],
       };
     }

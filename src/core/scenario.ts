@@ -1,12 +1,20 @@
-// The shape of a scenario file: its story, its variants, and how one variant runs against a broker.
+// The shape of a scenario: its story and variants (data), how one variant runs, and the pure check, prediction and note over its history.
 import type { History } from './history.js';
 import type { Progress } from './progress.js';
 import type { SeededRandom } from './rng.js';
-import type { CountName, Counts, Promise_ } from './types.js';
-import type { ChaosProxy } from '../chaos/proxy.js';
-import type { ProxyRule } from '../chaos/rules.js';
-import type { TopicSpec } from '../kafka/client.js';
-import type { Need, Resources } from './resources.js';
+import type { CountName, Counts, Op, Promise_ } from './types.js';
+import type { Need, Resources, SinkLocation } from './resources.js';
+
+/**
+ * Counts of a variant that timing decides, not the seed (kafkajs' retry timers against a busy CPU):
+ * the relation that always holds, which the tests and the load check assert instead of a number.
+ */
+export interface TimingDependence {
+  counts: CountName[];
+  /** In words, for the row's note, `explain` and the README: "duplicates = lost". */
+  relation: string;
+  holds(counts: Partial<Counts>, history: readonly Op[]): boolean;
+}
 
 export interface Variant<S = unknown> {
   name: string;
@@ -17,8 +25,12 @@ export interface Variant<S = unknown> {
   settings: S;
   /** What the variant promises; `{}` for a baseline that promises nothing. */
   expect: Promise_;
+  /** What happened, in this variant's words, for the note (scenarios that end every note the same way). */
+  lesson?: string;
   /** External services this variant needs; missing ones make the row "skipped", never silently dropped. */
   needs?: Need[];
+  /** Set when timing, not the seed, decides some of its counts. */
+  varies?: TimingDependence;
 }
 
 export interface Explain {
@@ -38,12 +50,28 @@ export interface Column {
   predicted?: boolean;
 }
 
+/** A topic config, as the admin API takes it. */
+export type TopicConfigs = Record<string, string>;
+
+/** What a variant leaves for the runner to read back once its workload is done. */
+export type ReadBackRequest =
+  /** Every record of a topic, read directly (never through the proxy), as `observe` ops at `where`. */
+  | { kind: 'topic'; topic: string; where: string; isolation: 'read_committed' | 'read_uncommitted' }
+  /** The business database: `effect` ops per message id, and the balance against the expected one. */
+  | { kind: 'effects'; sink: SinkLocation; expectedBalance: number };
+
+/** A chaos proxy in front of the broker, as a variant sees it. */
+export interface ProxyHandle {
+  /** Where clients connect to go through the proxy. */
+  bootstrap: string;
+}
+
 export interface VariantContext {
   scenario: string;
   runId: string;
   /** The consumer group id for this variant's workers (deleted with its topics after the run). */
   groupId: string;
-  /** The broker, directly: for admin and read-back. */
+  /** The broker, directly: for admin and workers that are not behind the proxy. */
   bootstrap: string;
   history: History;
   rng: SeededRandom;
@@ -51,22 +79,19 @@ export interface VariantContext {
   faults: number;
   progress: Progress;
   resources: Resources;
-  /** Creates a fresh topic for this variant (deleted after the run unless --keep-topics). */
-  createTopic(suffix: string, partitions: number, configs?: TopicSpec['configs']): Promise<string>;
-  /** A chaos proxy in front of the broker; its fault events go into the history. Closed after the variant. */
-  startProxy(rules: ProxyRule[]): Promise<ChaosProxy>;
+  /** Creates a fresh topic for this variant (deleted after the run unless --keep-topics); every partition has a leader. */
+  createTopic(suffix: string, partitions: number, configs?: TopicConfigs): Promise<string>;
+  /**
+   * A chaos proxy in front of the broker, following `rules` (the chaos module's rule objects); its fault
+   * events go into the history. Closed after the variant.
+   */
+  startProxy(rules: readonly object[]): Promise<ProxyHandle>;
   /** Registers something to undo when the variant ends, however it ends. */
   defer(label: string, undo: () => Promise<void> | void): void;
 }
 
 /** What a fault-free measurement pass yields: rates only, so the runner may keep each variant's best round. */
 export type MeasuredRates = Pick<Counts, 'throughput'>;
-
-export interface VariantOutcome {
-  counts: Partial<Counts>;
-  predicted?: Partial<Counts>;
-  note: string;
-}
 
 export interface Scenario<S = any> {
   name: string;
@@ -80,6 +105,8 @@ export interface Scenario<S = any> {
   /** Fewer messages than this and the fault cannot land where the scenario needs it (default 100). */
   minMessages?: number;
   columns: Column[];
+  /** Counts that are measurements in every variant (msg/s) or come from races the lab does not control. */
+  measured?: CountName[];
   /**
    * The three numbers `run all` shows for this scenario, when its own duplicates/lost/outOfOrder counts
    * are not the ones to show (dual-write: rows and events).
@@ -87,10 +114,19 @@ export interface Scenario<S = any> {
   summaryCounts?(counts: Partial<Counts>): Pick<Partial<Counts>, 'duplicates' | 'lost' | 'outOfOrder'>;
   /** Whether its workers write to a business database (SQLite, or PostgreSQL with --pg-url). */
   businessDatabase?: boolean;
+  /** Whether variants use Kafka transactions: the runner readies the transaction coordinator first. */
+  transactional?: boolean;
   /** How many variants may run at the same time on one broker (default 1). */
   parallelVariants?: number;
   variants: Variant<S>[];
-  runVariant(ctx: VariantContext, variant: Variant<S>): Promise<VariantOutcome>;
+  /** Runs a variant's workload and faults, recording what happens in ctx.history; returns what to read back. */
+  run(ctx: VariantContext, variant: Variant<S>): Promise<ReadBackRequest[]>;
+  /** Pure: the counts, from the history (read-backs included). */
+  check(history: readonly Op[]): Partial<Counts>;
+  /** Pure: what the theory predicts, from the faults and the workers' own records in the history. */
+  predict(history: readonly Op[], variant: Variant<S>): Partial<Counts>;
+  /** Pure: one paragraph on what happened and why. */
+  note(variant: Variant<S>, counts: Partial<Counts>, history: readonly Op[]): string;
   /**
    * Optional fault-free measurement (throughput). Prepares a variant's measurement (topics, proxy)
    * and returns one measured pass. The runner calls the passes after every variant's faults, one at

@@ -19,32 +19,46 @@ export type SendOutcome =
 
 export type WorkerEvent =
   | 'start'
-  | 'joined'
   | 'assigned'
-  | 'revoked'
-  | 'crash-point'
-  | 'hold-point'
-  | 'stall-point'
   | 'killed'
   | 'stopped'
   | 'resumed'
-  | 'evicted'
   | 'exit'
   | 'fenced'
   | 'restarted';
+
+/** How far a worker had got, counted by the worker itself, at a moment a prediction needs. */
+export interface WorkSnapshot {
+  /** Side effects it applied since it started. */
+  applied: number;
+  /** Of those, applied after its last successful offset commit: what a successor redoes. */
+  appliedNotCommitted: number;
+  /** Committed but not applied (handed off, or committed first): what a successor skips. */
+  committedNotApplied: number;
+  /** Messages of the current batch still to go. */
+  remainingInBatch: number;
+}
+
+/**
+ * Why a worker reported a snapshot: it reached its crash, hold or stall point (the lab then kills,
+ * holds or freezes it), or heartbeat() told it a rebalance started.
+ */
+export type SnapshotMoment = 'crash' | 'hold' | 'stall' | 'rebalance';
 
 /** One entry of a history. `at` is milliseconds since the variant started. */
 export type Op =
   | ({ type: 'send'; at: number; outcome: SendOutcome; error?: string; attempts?: number } & LabMessage)
   | ({ type: 'observe'; at: number; where: string; partition: number; offset: string } & LabMessage)
-  | { type: 'apply'; at: number; worker: string; id: string; partition: number; offset: string }
   | { type: 'effect'; at: number; id: string; copies: number; workers?: string[] }
-  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string }
+  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string; code?: string }
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
   /** The client retries a send: `attempt` is the retry's number (1 for the first retry). */
   | { type: 'retry'; at: number; attempt: number; delayMs: number; error: string }
-  | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string }
+  | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string; code?: string }
+  | ({ type: 'snapshot'; at: number; worker: string; moment: SnapshotMoment } & WorkSnapshot)
   | { type: 'balance'; at: number; expected: number; actual: number }
+  /** A fault-free measurement the runner made after the faults (msg/s), kept so a saved run can be re-checked. */
+  | { type: 'measure'; at: number; name: 'throughput'; value: number }
   | { type: 'phase'; at: number; name: string; ms?: number };
 
 export type OpType = Op['type'];
@@ -84,6 +98,16 @@ export type CountName = keyof Counts;
 
 /** What a variant promises; a promise is kept when every named count equals its value. */
 export type Promise_ = Partial<Record<CountName, number>>;
+
+/** What the pure check, prediction, promise and note make of one variant's history. */
+export interface Evaluation {
+  counts: Partial<Counts>;
+  predicted: Partial<Counts>;
+  /** 'kept' | 'broken' when the variant promises something, 'none' otherwise. */
+  promise: 'kept' | 'broken' | 'none';
+  brokenBy: CountName[];
+  note: string;
+}
 
 export interface VariantResult {
   scenario: string;

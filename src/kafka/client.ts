@@ -14,6 +14,8 @@ import type {
   LogEntry,
 } from 'kafkajs';
 
+import { errorMessage } from '../core/errors.js';
+
 const { Kafka, logLevel, Partitioners } = kafkajs;
 export type { Admin, Consumer, ConsumerConfig, EachBatchPayload, KafkaClient, KafkaMessage, Producer, ProducerConfig, RetryOptions };
 
@@ -169,7 +171,9 @@ export async function warmTransactionCoordinator(bootstrap: string): Promise<voi
 export async function createTopics(bootstrap: string, topics: TopicSpec[]): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait retries only LEADER_NOT_AVAILABLE; a KRaft broker whose metadata cache lags
+      // the controller (a busy machine) answers UNKNOWN_TOPIC_OR_PARTITION first, and kafkajs gives up.
+      waitForLeaders: false,
       topics: topics.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -177,7 +181,33 @@ export async function createTopics(bootstrap: string, topics: TopicSpec[]): Prom
         configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitForLeaders(admin, topics, TOPIC_READY_TIMEOUT_MS);
   });
+}
+
+/** How long a new topic may take to have a leader for every partition (generous: a loaded laptop). */
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+
+/** Polls the broker's metadata until every partition of every topic has a leader. */
+export async function waitForLeaders(admin: Admin, topics: Pick<TopicSpec, 'name' | 'partitions'>[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no metadata yet';
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+      const notReady = topics.filter((t) => {
+        const meta = found.find((f) => f.name === t.name);
+        return !meta || meta.partitions.length < t.partitions || meta.partitions.some((p) => p.leader < 0);
+      });
+      if (notReady.length === 0) return;
+      last = `no leader yet for ${notReady.map((t) => t.name).join(', ')}`;
+    } catch (error) {
+      // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE: the broker has not caught up yet.
+      last = errorMessage(error);
+    }
+    if (Date.now() >= deadline) throw new Error(`topics not ready after ${timeoutMs / 1000} s: ${last}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function deleteTopics(bootstrap: string, names: string[]): Promise<void> {

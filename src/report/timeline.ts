@@ -32,6 +32,10 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
       return op.outcome === 'ok' ? undefined : `send    ${op.id} ${op.outcome}${op.error ? `: ${op.error}` : ''}`;
     case 'worker':
       return `${op.worker.padEnd(7)} ${op.event}${op.detail ? `: ${op.detail}` : ''}`;
+    case 'snapshot':
+      return `${op.worker.padEnd(7)} ${snapshotLine(op)}`;
+    case 'measure':
+      return `measure ${op.value} msg/s without faults (best round)`;
     case 'commit':
       return op.ok ? `${op.worker.padEnd(7)} commit ${op.offsets}` : `${op.worker.padEnd(7)} commit REJECTED${op.error ? `: ${op.error}` : ''}`;
     case 'observe': {
@@ -55,6 +59,12 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
     default:
       return undefined;
   }
+}
+
+function snapshotLine(op: Extract<Op, { type: 'snapshot' }>): string {
+  const counted = `${op.applied} applied; ${op.appliedNotCommitted} of them after the last commit; ${op.committedNotApplied} committed but not applied`;
+  if (op.moment === 'rebalance') return `revoked: rebalance signalled with ${op.appliedNotCommitted} applied messages uncommitted: gives up its partitions and rejoins`;
+  return `${op.moment}-point: ${counted}`;
 }
 
 export function renderTimeline(results: VariantResult[]): string {

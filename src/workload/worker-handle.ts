@@ -68,32 +68,19 @@ export class WorkerHandle {
     return this.child.pid;
   }
 
+  /** Every report that a check, a prediction, a note or the timeline needs goes into the history, structured. */
   private onReport(r: FromWorker): void {
     this.reports.push(r);
     const h = this.history;
-    if (r.type === 'joined') h.add({ type: 'worker', worker: this.id, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
-    if (r.type === 'committed') h.add({ type: 'commit', worker: this.id, ok: true, offsets: formatOffsets(r.offsets) });
-    if (r.type === 'commit-failed') h.add({ type: 'commit', worker: this.id, ok: false, offsets: '', error: r.error });
-    if (r.type === 'fenced') h.add({ type: 'worker', worker: this.id, event: 'fenced', detail: `producer fenced: ${r.error}` });
-    if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker: this.id, event: 'fenced', detail: `heartbeat refused: ${r.error}` });
-    if (r.type === 'restarted') h.add({ type: 'worker', worker: this.id, event: 'restarted', detail: r.error });
-    if (r.type === 'rebalancing') {
-      h.add({
-        type: 'worker',
-        worker: this.id,
-        event: 'revoked',
-        detail: `rebalance signalled with ${r.point.appliedNotCommitted} applied messages uncommitted: gives up its partitions and rejoins`,
-      });
-    }
-    if (r.type === 'stop-point') {
-      const p = r.point;
-      h.add({
-        type: 'worker',
-        worker: this.id,
-        event: r.action === 'crash' ? 'crash-point' : r.action === 'hold' ? 'hold-point' : 'stall-point',
-        detail: `${p.applied} applied; ${p.appliedNotCommitted} of them after the last commit; ${p.committedNotApplied} committed but not applied`,
-      });
-    }
+    const worker = this.id;
+    if (r.type === 'joined') h.add({ type: 'worker', worker, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
+    if (r.type === 'committed') h.add({ type: 'commit', worker, ok: true, offsets: formatOffsets(r.offsets) });
+    if (r.type === 'commit-failed') h.add({ type: 'commit', worker, ok: false, offsets: '', error: r.error, code: r.code });
+    if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
+    if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
+    if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
+    if (r.type === 'rebalancing') h.add({ type: 'snapshot', worker, moment: 'rebalance', ...r.point });
+    if (r.type === 'stop-point') h.add({ type: 'snapshot', worker, moment: r.action, ...r.point });
     for (const listener of this.listeners) listener(r);
   }
 

@@ -1,5 +1,6 @@
 // What the lab tells a consumer worker process, and what the worker reports back over IPC.
-import type { SinkLocation } from './sinks/sink.js';
+import type { SinkLocation } from '../core/resources.js';
+import type { WorkSnapshot } from '../core/types.js';
 
 /** When the worker commits offsets, relative to applying the side effect. */
 export type CommitMode =
@@ -109,16 +110,8 @@ export interface RelayConfig {
   crashAt?: { transaction: number; after: number };
 }
 
-export interface CrashPoint {
-  /** Side effects this worker applied. */
-  applied: number;
-  /** Of those, how many sit at or after the last committed offset of their partition: a restart redoes them. */
-  appliedNotCommitted: number;
-  /** Messages below the committed offset that were received but never applied: a restart skips them. */
-  committedNotApplied: number;
-  /** Messages of the batches started so far that are not handled yet (the rest of the current batch). */
-  remainingInBatch: number;
-}
+/** What a worker reports at its stop point and when a rebalance starts: see WorkSnapshot. */
+export type CrashPoint = WorkSnapshot;
 
 export type FromWorker =
   | { type: 'joined'; memberId: string; partitions: number[] }

@@ -36,5 +36,5 @@ export interface EffectsReadBack {
   balance: number;
 }
 
-/** Where a variant's business data lives: a SQLite file, or a schema in a PostgreSQL database. */
-export type SinkLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
+import type { SinkLocation } from '../../core/resources.js';
+export type { SinkLocation };

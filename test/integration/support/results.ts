@@ -5,6 +5,7 @@ import { silentProgress } from '../../../src/core/progress.js';
 import type { Resources } from '../../../src/core/resources.js';
 import { runScenario, type ScenarioResult } from '../../../src/core/runner.js';
 import type { Scenario } from '../../../src/core/scenario.js';
+import { labCapabilities } from '../../../src/lab/capabilities.js';
 import type { VariantResult } from '../../../src/core/types.js';
 
 export interface TestRun {
@@ -28,6 +29,7 @@ export function runOn(broker: RunningBroker, scenario: Scenario, run: TestRun): 
     keepTopics: run.keepTopics ?? false,
     progress: silentProgress,
     resources: run.resources ?? {},
+    lab: labCapabilities,
   });
 }
 

@@ -98,7 +98,7 @@ describe('checkDualWrite: hand-built histories', () => {
       { type: 'fault', at: 1, action: 'drop-response', detail: 'Produce #3' },
       { type: 'phase', at: 2, name: 'read-back', ms: 10 },
       { type: 'commit', at: 3, worker: 'w1', ok: true, offsets: '0:5' },
-      { type: 'apply', at: 4, worker: 'w1', id: 'a', partition: 0, offset: '0' },
+      { type: 'snapshot', at: 4, worker: 'w1', moment: 'crash', applied: 1, appliedNotCommitted: 1, committedNotApplied: 0, remainingInBatch: 2 },
       { type: 'worker', at: 6, worker: 'w1', event: 'killed' },
     ];
     const base: Op[] = [send('a'), send('b'), row('a', 2), event('a'), event('b')];

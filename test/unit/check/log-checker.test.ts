@@ -146,7 +146,7 @@ describe('checkLog: hand-built histories', () => {
       { type: 'fault', at: 1, action: 'drop-response', detail: 'Produce #3' },
       { type: 'phase', at: 2, name: 'read-back', ms: 10 },
       { type: 'commit', at: 3, worker: 'w1', ok: true, offsets: '0:5' },
-      { type: 'apply', at: 4, worker: 'w1', id: 'a0', partition: 0, offset: '0' },
+      { type: 'snapshot', at: 4, worker: 'w1', moment: 'crash', applied: 1, appliedNotCommitted: 1, committedNotApplied: 0, remainingInBatch: 2 },
       { type: 'effect', at: 5, id: 'a0', copies: 2 },
       { type: 'worker', at: 6, worker: 'w1', event: 'killed' },
       { type: 'balance', at: 7, expected: 10, actual: 12 },

@@ -160,7 +160,10 @@ describe('pickVariants', () => {
     defaultFaults: 1,
     columns: [],
     variants: [variant('baseline'), variant('idempotent'), variant('max-in-flight-1')],
-    runVariant: () => Promise.reject(new Error('not run in unit tests')),
+    run: () => Promise.reject(new Error('not run in unit tests')),
+    check: () => ({}),
+    predict: () => ({}),
+    note: () => '',
   };
 
   it('returns every variant when none is named', () => {

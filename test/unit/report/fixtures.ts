@@ -15,7 +15,10 @@ export const scenario: Scenario = {
     { key: 'lost', label: 'lost' },
   ],
   variants: [],
-  runVariant: () => Promise.reject(new Error('not run in unit tests')),
+  run: () => Promise.reject(new Error('not run in unit tests')),
+  check: () => ({}),
+  predict: () => ({}),
+  note: () => '',
 };
 
 const base = (variant: string, extra: Partial<VariantResult>): VariantResult => ({

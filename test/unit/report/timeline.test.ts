@@ -15,7 +15,6 @@ const history: Op[] = [
   { type: 'send', at: 21, outcome: 'unknown', ...message('a2', 2) },
   { type: 'send', at: 22, outcome: 'ok', attempts: 2, ...message('a3', 3) },
   { type: 'worker', at: 30, worker: 'w1', event: 'start' },
-  { type: 'apply', at: 35, worker: 'w1', id: 'a0', partition: 0, offset: '0' },
   { type: 'worker', at: 40, worker: 'w1', event: 'killed', detail: 'SIGKILL after message 5' },
   { type: 'commit', at: 50, worker: 'w2', ok: true, offsets: '0:5,1:3' },
   { type: 'commit', at: 55, worker: 'w1', ok: false, offsets: '0:7', error: 'REBALANCE_IN_PROGRESS' },

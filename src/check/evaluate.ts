@@ -1,0 +1,24 @@
+// Pure: one variant's history -> its counts, prediction, verdict and note. The same for a live run and a saved one (`check`).
+import type { Scenario, Variant } from '../core/scenario.js';
+import type { Counts, Evaluation, Op } from '../core/types.js';
+import { judgePromise } from './promise.js';
+
+export function evaluateVariant(scenario: Scenario, variant: Variant, history: readonly Op[]): Evaluation {
+  const counts = { ...scenario.check(history), ...measurements(history) };
+  const predicted = scenario.predict(history, variant);
+  const note = [scenario.note(variant, counts, history), timingRemark(variant)].filter(Boolean).join(' ');
+  return { counts, predicted, ...judgePromise(variant.expect, counts), note };
+}
+
+/** The runner's fault-free measurements (msg/s), recorded in the history after the faults. */
+function measurements(history: readonly Op[]): Partial<Counts> {
+  const counts: Partial<Counts> = {};
+  for (const op of history) if (op.type === 'measure') counts[op.name] = op.value;
+  return counts;
+}
+
+/** Where timing, not the seed, decides a count, the row says so, with the relation that always holds. */
+function timingRemark(variant: Variant): string {
+  if (!variant.varies) return '';
+  return `(Timing, not the seed, decides ${variant.varies.counts.join(' and ')}; what always holds: ${variant.varies.relation}.)`;
+}
