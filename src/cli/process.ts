@@ -1,4 +1,4 @@
-// The only place that touches the process: exit codes, signals, and the one-line error a user sees.
+// The only place in the lab process that touches the process (exit codes, signals, the one-line error a user sees); the child processes have src/processes.
 import { runCleanups } from '../core/cleanup.js';
 import { EnvironmentError, UsageError } from '../core/errors.js';
 

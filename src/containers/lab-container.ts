@@ -145,7 +145,7 @@ async function removeInstance(instance: string): Promise<void> {
  * with or without testcontainers' reaper. It watches its stdin: when the lab goes, the pipe closes.
  */
 function guardContainer(id: string): { release(): void } {
-  const child = spawn(process.execPath, [compiledScript('containers/guardian.js'), id], {
+  const child = spawn(process.execPath, [compiledScript('processes/container-guardian.js'), id], {
     stdio: ['pipe', 'ignore', 'ignore'],
     // Its own process group: a Ctrl-C or a kill of the lab's group must not take it down first.
     detached: true,

@@ -25,7 +25,7 @@ export interface GuardedStart {
 }
 
 export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
-  const child = spawn(process.execPath, [compiledScript('core/guardian.js'), spec.dataDir, spec.command, ...spec.args], {
+  const child = spawn(process.execPath, [compiledScript('processes/server-guardian.js'), spec.dataDir, spec.command, ...spec.args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -25,7 +25,7 @@ export class WorkerHandle {
     startDetail: string,
   ) {
     // execArgv: [] so a parent started with loaders or inspectors (test runners) does not pass them on.
-    this.child = fork(compiledScript(`workload/${script}.js`), [JSON.stringify(config)], {
+    this.child = fork(compiledScript(`processes/${script}.js`), [JSON.stringify(config)], {
       execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -49,17 +49,17 @@ export class WorkerHandle {
     history.add({ type: 'worker', worker: id, event: 'start', detail: startDetail });
   }
 
-  /** A consumer worker (workload/worker.js): orders into the business database. */
+  /** A consumer worker (processes/worker.js): orders into the business database. */
   static start(config: WorkerConfig, history: History): WorkerHandle {
     return new WorkerHandle(config.workerId, 'worker', config, history, `${config.commit}, ${config.dedup}`);
   }
 
-  /** A read-process-write worker (workload/transform-worker.js). */
+  /** A read-process-write worker (processes/transform-worker.js). */
   static startTransform(config: TransformConfig, history: History): WorkerHandle {
     return new WorkerHandle(config.workerId, 'transform-worker', config, history, `${config.output}, database: ${config.database}`);
   }
 
-  /** The outbox relay (workload/outbox-relay.js). */
+  /** The outbox relay (processes/outbox-relay.js). */
   static startRelay(config: RelayConfig, history: History): WorkerHandle {
     return new WorkerHandle(config.workerId, 'outbox-relay', config, history, 'outbox relay');
   }

@@ -91,11 +91,11 @@ describe('no orphans', () => {
     const dirsBefore = labTempDirs();
     const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    expect(await waitFor(() => processesMatching('workload/worker.js').length > 0, 60_000, 50)).toBe(true);
+    expect(await waitFor(() => processesMatching('processes/worker.js').length > 0, 60_000, 50)).toBe(true);
     expect(processesMatching('kafka-dup-lab-redis-').length).toBeGreaterThan(0);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(await waitFor(() => processesMatching('workload/worker.js').length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => processesMatching('processes/worker.js').length === 0, 10_000)).toBe(true);
     expect(await waitFor(() => processesMatching('kafka-dup-lab-redis-').length === 0, 10_000)).toBe(true);
     await expectNothingLeft(dirsBefore);
   });
@@ -126,7 +126,7 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
     await new Promise((r) => setTimeout(r, afterMs));
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);
-    expect(await waitFor(() => processesMatching('workload/worker.js').length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => processesMatching('processes/worker.js').length === 0, 10_000)).toBe(true);
     expect(labTempDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
     expect(await labTopics()).toEqual([]);
     // The killed workers' groups too, once their sessions ran out.

@@ -11,7 +11,7 @@ import { rowOf, runOn } from './support/results.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { processesMatching } from './support/processes.js';
 
-const WORKER = 'workload/worker.js';
+const WORKER = 'processes/worker.js';
 
 let broker: RunningBroker;
 let redis: { url: string; stop(): Promise<void> };

@@ -115,7 +115,7 @@ describe.skipIf(!containerTestsRun)(title, () => {
       broker.child.kill(signal);
       await broker.exited;
       expect(await waitFor(() => labContainers(broker.child.pid).length === 0, 20_000), 'container still there').toBe(true);
-      expect(spawnSync('pgrep', ['-f', 'containers/guardian.js']).status, 'a guardian is still running').toBe(1);
+      expect(spawnSync('pgrep', ['-f', 'processes/container-guardian.js']).status, 'a guardian is still running').toBe(1);
     }, 120_000);
 
     it('--port: the fixed port; a second broker on it is a one-line usage error, nothing left', async () => {
@@ -143,7 +143,7 @@ describe.skipIf(!containerTestsRun)(title, () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     expect(await waitFor(() => labContainers(child.pid).length === 1, 60_000, 50), stderr).toBe(true);
     // Into the variants: the broker is up and workers have been forked.
-    const workers = () => spawnSync('pgrep', ['-P', String(child.pid), '-f', 'workload/']).stdout.toString().trim();
+    const workers = () => spawnSync('pgrep', ['-P', String(child.pid), '-f', 'processes/']).stdout.toString().trim();
     expect(await waitFor(() => workers() !== '', 60_000, 50), stderr).toBe(true);
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);

@@ -36,8 +36,8 @@ describe('installed from the tarball', () => {
   it('holds only what a user needs', () => {
     const files = spawnSync('tar', ['tzf', join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!)], { encoding: 'utf8' }).stdout.split('\n');
     expect(files).toContain('package/bin/kafka-dup-lab.js');
-    expect(files).toContain('package/dist/src/workload/worker.js');
-    expect(files).toContain('package/dist/src/core/guardian.js');
+    expect(files).toContain('package/dist/src/processes/worker.js');
+    expect(files).toContain('package/dist/src/processes/server-guardian.js');
     expect(files).toContain('package/schema/run-v1.schema.json');
     expect(files.filter((f) => f.startsWith('package/test/') || f.startsWith('package/dist/test/'))).toEqual([]);
   });

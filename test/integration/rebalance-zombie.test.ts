@@ -95,6 +95,6 @@ describe('zombie against a real broker', () => {
   });
 
   it('leaves no worker process behind, stopped ones included', () => {
-    expect(processesMatching('workload/worker.js')).toEqual([]);
+    expect(processesMatching('processes/worker.js')).toEqual([]);
   });
 });

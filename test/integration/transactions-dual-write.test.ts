@@ -93,7 +93,7 @@ describe('dual-write against a real broker', () => {
   });
 
   it('leaves no worker or relay process behind', () => {
-    expect(processesMatching('workload/transform-worker.js')).toEqual([]);
-    expect(processesMatching('workload/outbox-relay.js')).toEqual([]);
+    expect(processesMatching('processes/transform-worker.js')).toEqual([]);
+    expect(processesMatching('processes/outbox-relay.js')).toEqual([]);
   });
 });

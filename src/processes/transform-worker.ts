@@ -2,11 +2,11 @@
 // dual-write, the business database), with or without a Kafka transaction around each batch.
 import { createKafka, createProducer, type Consumer, type EachBatchPayload, type Producer } from '../kafka/client.js';
 import { describeError, protocolErrorType } from '../kafka/errors.js';
-import { encodeMessage } from './messages.js';
-import { decodeOrder, type Order } from './orders.js';
-import { openSink } from './sinks/index.js';
-import type { Sink } from './sinks/sink.js';
-import type { TransformConfig } from './worker-protocol.js';
+import { encodeMessage } from '../workload/messages.js';
+import { decodeOrder, type Order } from '../workload/orders.js';
+import { openSink } from '../workload/sinks/index.js';
+import type { Sink } from '../workload/sinks/sink.js';
+import type { TransformConfig } from '../workload/worker-protocol.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as TransformConfig;

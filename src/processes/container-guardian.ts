@@ -4,7 +4,7 @@
 // The lab holds this process's stdin open; when the lab goes, for any reason, stdin closes and the
 // guardian removes the container (a container already removed is fine) and exits. It runs in its own
 // process group, so a signal to the lab's group does not reach it before it has done its job.
-import { removeContainer } from './runtime.js';
+import { removeContainer } from '../containers/runtime.js';
 
 const [id] = process.argv.slice(2);
 if (!id) {

@@ -2,10 +2,10 @@
 // finds where to resume from the topic itself, so a crash between publish and bookkeeping cannot repeat an event.
 import { createKafka, createProducer, readTopic, type Producer } from '../kafka/client.js';
 import { exitWithLab, reportToLab as send, runReportingFailure } from './lab-link.js';
-import { decodeMessage } from './messages.js';
-import { openSink } from './sinks/index.js';
-import type { Sink } from './sinks/sink.js';
-import type { RelayConfig, ToWorker } from './worker-protocol.js';
+import { decodeMessage } from '../workload/messages.js';
+import { openSink } from '../workload/sinks/index.js';
+import type { Sink } from '../workload/sinks/sink.js';
+import type { RelayConfig, ToWorker } from '../workload/worker-protocol.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as RelayConfig;
 exitWithLab();

@@ -1,6 +1,6 @@
 // The IPC link every lab child process shares: report to the lab, die with it, report a failed main.
 import { describeError } from '../kafka/errors.js';
-import type { FromWorker } from './worker-protocol.js';
+import type { FromWorker } from '../workload/worker-protocol.js';
 
 /** Sends one report to the lab (a no-op when run by hand, without an IPC channel). */
 export function reportToLab(message: FromWorker): void {

@@ -1,11 +1,11 @@
 // A consumer worker process: consumes orders, applies each to the business database, commits offsets
 // as its mode says, and stops at its stop point so the lab can kill, hold or stall it there.
 import { createKafka, type Consumer, type EachBatchPayload, type KafkaMessage } from '../kafka/client.js';
-import { openDedup, type Dedup } from './dedup.js';
-import { decodeOrder, type Order } from './orders.js';
-import { openSink } from './sinks/index.js';
-import type { Sink } from './sinks/sink.js';
-import type { WorkerConfig } from './worker-protocol.js';
+import { openDedup, type Dedup } from '../workload/dedup.js';
+import { decodeOrder, type Order } from '../workload/orders.js';
+import { openSink } from '../workload/sinks/index.js';
+import type { Sink } from '../workload/sinks/sink.js';
+import type { WorkerConfig } from '../workload/worker-protocol.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;

@@ -1,6 +1,6 @@
 // Runs a server (the broker JVM, redis-server) for the lab and makes sure it dies, and its data dir goes, when the lab goes.
 //
-// Usage: node guardian.js <data-dir> <command> <args...>
+// Usage: node server-guardian.js <data-dir> <command> <args...>
 // The lab holds this process's stdin open. When the lab exits for any reason (even SIGKILL, which
 // it cannot catch), stdin closes and the guardian kills the server and deletes the data dir.
 import { spawn } from 'node:child_process';

@@ -2,8 +2,8 @@
 import { describeError, protocolErrorType } from '../kafka/errors.js';
 import type { Consumer } from '../kafka/client.js';
 import { exitWithLab, reportToLab, runReportingFailure } from './lab-link.js';
-import { Ledger } from './worker-ledger.js';
-import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from './worker-protocol.js';
+import { Ledger } from '../workload/worker-ledger.js';
+import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from '../workload/worker-protocol.js';
 
 const HOLD_LIMIT_MS = 20_000;
 
