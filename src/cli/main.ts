@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { sweepStaleTempDirs } from '../core/temp.js';
 import { brokerCommand } from './broker-command.js';
+import { checkCommand } from './check-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
 import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
@@ -34,6 +35,7 @@ Examples:
   $ kafka-dup-lab explain producer-retry
   $ kafka-dup-lab run producer-retry
   $ kafka-dup-lab run all --markdown > results.md
+  $ kafka-dup-lab run all --out results.json && kafka-dup-lab check results.json
   $ kafka-dup-lab broker                      # one warm broker for a room
   $ kafka-dup-lab prepare                     # before a workshop: fetch Kafka / the image once
   $ kafka-dup-lab doctor
@@ -78,6 +80,25 @@ Examples:
 ${EXIT_CODES}`,
     )
     .action(async (name: string, options) => setExit(await runCommand(name, options)));
+
+  program
+    .command('check')
+    .argument('<results.json>', 'a file saved with "run ... --out"')
+    .description('recompute every count, prediction, verdict and note from a saved run\'s histories, with no broker, and print the tables again')
+    .option('--json', 'print the recomputed results as JSON')
+    .option('--markdown', 'print them as Markdown tables')
+    .option('--timeline', "also print each variant's timeline")
+    .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab run all --out results.json
+  $ kafka-dup-lab check results.json                 # the same tables, offline
+  $ kafka-dup-lab check results.json --markdown > slides.md
+What changed (an edited history, a newer lab) is named on stderr.`,
+    )
+    .action(async (file: string, options) => setExit(await checkCommand(file, options)));
 
   program
     .command('list')

@@ -8,17 +8,13 @@ import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
 import { runScenario, type ScenarioResult } from '../core/runner.js';
+import { toJsonReport, type ReportHeader } from '../report/json.js';
 import { labCapabilities } from '../lab/capabilities.js';
 import type { Scenario, Variant } from '../core/scenario.js';
-import { toJsonReport } from '../report/json.js';
-import { renderMarkdown, renderMarkdownSummary } from '../report/markdown.js';
-import { renderSummaryTable, summaryRows } from '../report/summary.js';
-import { renderTable } from '../report/table.js';
-import { renderTimeline } from '../report/timeline.js';
 import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
+import { renderEnd, renderScenario } from './output.js';
 import { pickVariants } from './parse.js';
-import { colorLevel } from './tty.js';
 import { EXIT, interruptedNow } from './process.js';
 
 export interface RunOptions {
@@ -121,7 +117,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       if (interruptedNow()) return EXIT.interrupted;
       runs.push(run);
       // Each scenario's table as soon as it is done: a workshop room does not wait for all of them.
-      if (!options.json) process.stdout.write(render(scenario, run, broker, options));
+      process.stdout.write(renderScenario(scenario, run, header(broker, options), options));
     }
   } finally {
     await prepared.stop();
@@ -129,23 +125,10 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
     await runCleanups();
   }
 
-  if (options.out) writeFileSync(options.out, `${JSON.stringify(toJsonReport(runs, broker, { history: true }), null, 2)}\n`);
-  if (options.json) process.stdout.write(`${JSON.stringify(toJsonReport(runs, broker, { timeline: options.timeline }), null, 2)}\n`);
-  else if (plans.length > 1) {
-    const rows = summaryRows(runs, scenarios);
-    process.stdout.write(options.markdown ? renderMarkdownSummary(rows) : renderSummaryTable(rows, colorLevel()));
-  }
+  if (options.out) writeFileSync(options.out, `${JSON.stringify(toJsonReport(runs, header(broker, options), { history: true }), null, 2)}\n`);
+  process.stdout.write(renderEnd(runs, header(broker, options), options));
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
-}
-
-function render(scenario: Scenario, run: ScenarioResult, broker: RunningBroker, options: RunOptions): string {
-  const body = options.markdown
-    ? renderMarkdown(scenario, run, broker.description)
-    : renderTable(scenario, run, { broker: broker.description, colorLevel: colorLevel(), width: process.stdout.columns, extras: resourceLines(options) });
-  if (!options.timeline) return `${body}\n`;
-  const timeline = renderTimeline(run.results);
-  return options.markdown ? `${body}\n\`\`\`\n${timeline}\n\`\`\`\n\n` : `${body}\n${timeline}\n\n`;
 }
 
 /** An --out file that cannot be written is a usage error, found before a run is spent. */
@@ -159,10 +142,10 @@ function checkOutFile(out: string | undefined): void {
   }
 }
 
-/** Header lines that say where the services of this run live, when they are not the defaults. */
-function resourceLines(options: RunOptions): string[] {
-  const lines: string[] = [];
-  if (options.pgUrl) lines.push(`business database: PostgreSQL at ${redact(options.pgUrl)}`);
-  if (options.redisUrl) lines.push(`redis: ${redact(options.redisUrl)}`);
-  return lines;
+/** Where this run's broker and services live; the services only when they are not the defaults. */
+function header(broker: RunningBroker, options: RunOptions): ReportHeader {
+  const services: string[] = [];
+  if (options.pgUrl) services.push(`business database: PostgreSQL at ${redact(options.pgUrl)}`);
+  if (options.redisUrl) services.push(`redis: ${redact(options.redisUrl)}`);
+  return { broker, services };
 }

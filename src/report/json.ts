@@ -13,9 +13,17 @@ export interface JsonVariant extends Omit<VariantResult, 'history' | 'scenario'>
   timeline?: string[];
 }
 
+/** What a report says about where it ran: the broker, and services that are not the defaults. */
+export interface ReportHeader {
+  broker: Pick<RunningBroker, 'provider' | 'kafkaVersion' | 'description'>;
+  /** Lines such as "business database: PostgreSQL at postgres://lab@host/lab" (passwords redacted). */
+  services?: string[];
+}
+
 export interface JsonReport {
   schema: typeof RUN_SCHEMA;
-  broker: { provider: string; kafkaVersion: string; description: string };
+  broker: ReportHeader['broker'];
+  services?: string[];
   scenarios: {
     name: string;
     summary: string;
@@ -27,14 +35,12 @@ export interface JsonReport {
   keptTopics: string[];
 }
 
-export function toJsonReport(
-  results: ScenarioResult[],
-  broker: Pick<RunningBroker, 'provider' | 'kafkaVersion' | 'description'>,
-  options: { history?: boolean; timeline?: boolean } = {},
-): JsonReport {
+export function toJsonReport(results: ScenarioResult[], header: ReportHeader, options: { history?: boolean; timeline?: boolean } = {}): JsonReport {
+  const { broker, services } = header;
   return {
     schema: RUN_SCHEMA,
     broker: { provider: broker.provider, kafkaVersion: broker.kafkaVersion, description: broker.description },
+    ...(services?.length ? { services } : {}),
     scenarios: results.map((run) => ({
       name: run.scenario,
       summary: run.summary,
