@@ -96,6 +96,34 @@ export interface Counts {
 
 export type CountName = keyof Counts;
 
+/** Every count, at run time (the JSON schema, the registry test and the `check` command read it). */
+export const COUNT_NAMES = [
+  'sent',
+  'acked',
+  'unknown',
+  'failed',
+  'observed',
+  'duplicates',
+  'lost',
+  'outOfOrder',
+  'globalOutOfOrder',
+  'unknownInLog',
+  'unknownMissing',
+  'messages',
+  'effects',
+  'duplicateEffects',
+  'neverApplied',
+  'balanceExpected',
+  'balanceActual',
+  'throughput',
+  'disagreements',
+  'missingEvents',
+] as const satisfies readonly CountName[];
+
+// Compile-time: every CountName is listed above (a new count that is not fails to build here).
+type Unlisted = Exclude<CountName, (typeof COUNT_NAMES)[number]>;
+export const COUNT_NAMES_COMPLETE: Unlisted extends never ? true : Unlisted = true;
+
 /** What a variant promises; a promise is kept when every named count equals its value. */
 export type Promise_ = Partial<Record<CountName, number>>;
 

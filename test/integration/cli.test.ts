@@ -1,9 +1,13 @@
 // The CLI as a user meets it: exit codes, one-line errors, --json, --keep-topics, against a real broker.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { withAdmin } from '../../src/kafka/client.js';
 import { RUN_SCHEMA } from '../../src/report/json.js';
+import { scenarios } from '../../scenarios/index.js';
 import { startTestBroker } from './support/broker.js';
 import { runCli } from './support/cli.js';
 import { validateRunReport } from './support/schema.js';
@@ -141,7 +145,7 @@ describe('commands', () => {
 
 describe('workshop commands', () => {
   it('explain tells every scenario\'s story with kafkajs and Java settings', async () => {
-    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+    for (const name of scenarios.map((sc) => sc.name)) {
       const r = await runCli(['explain', name]);
       expect(r.code, name).toBe(0);
       for (const heading of ['What goes wrong', 'Variants', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs']) {
@@ -158,13 +162,13 @@ describe('workshop commands', () => {
 
   it('list shows every scenario', async () => {
     const r = await runCli(['list']);
-    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+    for (const name of scenarios.map((sc) => sc.name)) {
       expect(r.stdout).toMatch(new RegExp(`^${name} `, 'm'));
     }
   });
 
   it('every command has --help with an example', async () => {
-    for (const command of ['run', 'list', 'explain', 'broker', 'proxy', 'doctor']) {
+    for (const command of ['run', 'check', 'list', 'explain', 'broker', 'prepare', 'proxy', 'doctor']) {
       const r = await runCli([command, '--help']);
       expect(r.code, command).toBe(0);
       expect(r.stdout, command).toMatch(/Example/);
@@ -216,13 +220,54 @@ describe('workshop commands', () => {
     expect(r.code).toBe(3);
   });
 
-  it('run all runs every scenario on one broker and ends with the summary', async () => {
-    const r = await runCli(['run', 'all', '--bootstrap', broker.bootstrap, '--messages', '100', '--faults', '1'], { timeoutMs: 300_000 });
+  it('run all runs every scenario on one broker and ends with the summary; check prints the same from the saved file', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dup-lab-test-')), 'all.json');
+    const r = await runCli(['run', 'all', '--bootstrap', broker.bootstrap, '--messages', '100', '--faults', '1', '--out', out], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Summary/);
-    for (const name of ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions', 'dual-write']) {
+    for (const name of scenarios.map((sc) => sc.name)) {
       expect(r.stdout, name).toMatch(new RegExp(`│ ${name} +│`));
     }
     expect(r.stdout).not.toMatch(/│ error /);
+    // No broker needed: the histories alone give the same tables, character for character.
+    const check = await runCli(['check', out]);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toBe('');
+    expect(check.stdout).toBe(r.stdout);
+    rmSync(dirname(out), { recursive: true, force: true });
+  }, 330_000);
+});
+
+describe('check', () => {
+  it('a copy of one record added to a saved history is one more duplicate, and stderr says what changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dup-lab-test-'));
+    const out = join(dir, 'run.json');
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--variant', 'no-retries', '--messages', '200', '--faults', '1', '--out', out], {
+      timeoutMs: 60_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const variant = report.scenarios[0].variants[0];
+    const { duplicates, observed } = variant.counts;
+    variant.history.push({ ...variant.history.find((o: { type: string }) => o.type === 'observe') });
+    writeFileSync(out, JSON.stringify(report));
+    const check = await runCli(['check', out, '--json']);
+    expect(check.code, check.stderr).toBe(0);
+    const again = JSON.parse(check.stdout).scenarios[0].variants[0];
+    expect(again.counts).toEqual({ ...variant.counts, duplicates: duplicates + 1, observed: observed + 1 });
+    expect(again.promise).toBe('broken');
+    expect(check.stderr.trim()).toBe(
+      `kafka-dup-lab: producer-retry no-retries: the history gives observed ${observed} -> ${observed + 1}, duplicates ${duplicates} -> ${duplicates + 1}, promise kept -> broken (the file said otherwise)`,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  }, 90_000);
+
+  it.each([
+    [['check', '/no/such/file.json'], /^kafka-dup-lab: cannot read \/no\/such\/file\.json as a results file .*--out/],
+    [['check', 'package.json'], /^kafka-dup-lab: package\.json is not a kafka-dup-lab results file/],
+  ])('%j: one line, exit 2', async (args, pattern) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, pattern);
   });
 });

@@ -1,0 +1,137 @@
+// consumer-crash, rebalance, zombie, transactions and dual-write on hand-built histories: predictions from the workers' snapshots.
+import { describe, expect, it } from 'vitest';
+import { consumerCrash } from '../../../scenarios/consumer-crash.js';
+import { dualWrite } from '../../../scenarios/dual-write.js';
+import { rebalance } from '../../../scenarios/rebalance.js';
+import { transactions } from '../../../scenarios/transactions.js';
+import { zombie } from '../../../scenarios/zombie.js';
+import { evaluateVariant } from '../../../src/check/evaluate.js';
+import type { Scenario } from '../../../src/core/scenario.js';
+import type { Op } from '../../../src/core/types.js';
+import { copiesOf, effects, observes, range, sends, snapshot } from './histories.js';
+
+const variant = (scenario: Scenario, name: string) => scenario.variants.find((v) => v.name === name)!;
+
+describe('consumer-crash', () => {
+  // 40 orders; w1 was killed with 5 applied after its last commit; the restart applied them again.
+  const crash = snapshot('w1', 'crash', { applied: 20, appliedNotCommitted: 5 });
+  const redone: Op[] = [...sends(40), crash, ...effects(copiesOf(40, range(15, 20)), 400, 450)];
+
+  it('commit-after-batch: 5 duplicate effects, predicted from w1\'s own count at the crash', () => {
+    const r = evaluateVariant(consumerCrash, variant(consumerCrash, 'commit-after-batch'), redone);
+    expect(r.counts).toMatchObject({ messages: 40, effects: 45, duplicateEffects: 5, neverApplied: 0, balanceExpected: 400, balanceActual: 450 });
+    expect(r.predicted).toEqual({ duplicateEffects: 5, neverApplied: 0 });
+    expect(r.note).toMatch(/^SIGKILL after 20 side effects, 5 of them past the last commit\. The restart began at the last commit/);
+    expect(r.note).toMatch(/The balance is off by 50\./);
+  });
+
+  it('processed-table: predicts no duplicate, and keeps its promise on a clean read', () => {
+    const clean: Op[] = [...sends(40), crash, ...effects(copiesOf(40), 400, 400)];
+    const r = evaluateVariant(consumerCrash, variant(consumerCrash, 'processed-table'), clean);
+    expect(r.predicted).toEqual({ duplicateEffects: 0, neverApplied: 0 });
+    expect(r.promise).toBe('kept');
+    expect(r.note).toMatch(/unique processed_messages row/);
+  });
+
+  it('commit-before-process: what was committed and not applied is predicted as never applied', () => {
+    const h: Op[] = [...sends(40), snapshot('w1', 'crash', { applied: 20, committedNotApplied: 3 }), ...effects(copiesOf(40, [], [20, 21, 22]), 400, 370)];
+    const r = evaluateVariant(consumerCrash, variant(consumerCrash, 'commit-before-process'), h);
+    expect(r.counts.neverApplied).toBe(3);
+    expect(r.predicted.neverApplied).toBe(3);
+  });
+
+  it('a history without the crash snapshot cannot be evaluated, and says why', () => {
+    expect(() => evaluateVariant(consumerCrash, variant(consumerCrash, 'auto-commit'), sends(40))).toThrow(/no crash snapshot of w1/);
+  });
+});
+
+describe('rebalance', () => {
+  const h: Op[] = [
+    ...sends(40),
+    snapshot('w1', 'hold', { applied: 10, appliedNotCommitted: 6 }),
+    snapshot('w1', 'rebalance', { applied: 11, appliedNotCommitted: 7 }),
+    ...effects(copiesOf(40, range(3, 10)), 400, 470),
+  ];
+
+  it('predicts from what w1 had not committed when heartbeat() reported the rebalance, and tells of the extra apply', () => {
+    const r = evaluateVariant(rebalance, variant(rebalance, 'commit-after-batch'), h);
+    expect(r.predicted).toEqual({ duplicateEffects: 7 });
+    expect(r.counts.duplicateEffects).toBe(7);
+    expect(r.note).toMatch(/it first applied 1 more from a batch kafkajs had already fetched/);
+    expect(r.note).toMatch(/applied those messages again: 7 duplicate effects\./);
+    expect(variant(rebalance, 'commit-after-batch').varies!.holds(r.counts, h)).toBe(true);
+    expect(rebalance.predict(h, variant(rebalance, 'processed-table'))).toEqual({ duplicateEffects: 0 });
+  });
+});
+
+describe('zombie', () => {
+  const stall = snapshot('w1', 'stall', { applied: 30, appliedNotCommitted: 4, remainingInBatch: 3 });
+  const refused: Op = { type: 'commit', at: 90, worker: 'w1', ok: false, offsets: '', error: 'The coordinator is not aware of this member', code: 'UNKNOWN_MEMBER_ID' };
+
+  it('baseline: the redone part plus the rest of the batch the zombie applies after waking', () => {
+    const h: Op[] = [...sends(40), stall, refused, ...effects(copiesOf(40, range(26, 33)), 400, 470)];
+    const r = evaluateVariant(zombie, variant(zombie, 'commit-after-batch'), h);
+    expect(r.predicted).toEqual({ duplicateEffects: 7 });
+    expect(r.counts.duplicateEffects).toBe(7);
+    expect(r.note).toMatch(/its commit was rejected \(UNKNOWN_MEMBER_ID\): a rejected commit does not undo side effects/);
+  });
+
+  it('heartbeat-check: only the redone part, and the note says the heartbeat stopped it', () => {
+    const fenced: Op = { type: 'worker', at: 91, worker: 'w1', event: 'fenced', detail: 'heartbeat refused', code: 'UNKNOWN_MEMBER_ID' };
+    const h: Op[] = [...sends(40), stall, fenced, ...effects(copiesOf(40, range(26, 30)), 400, 440)];
+    const r = evaluateVariant(zombie, variant(zombie, 'heartbeat-check'), h);
+    expect(r.predicted).toEqual({ duplicateEffects: 4 });
+    expect(r.note).toMatch(/heartbeat\(\) before its next apply was refused/);
+  });
+});
+
+describe('transactions', () => {
+  const crash = snapshot('w1', 'crash', { applied: 12, appliedNotCommitted: 5 });
+
+  it.each([
+    ['no-transactions', 5],
+    ['transactions', 0],
+    ['transactions-read-uncommitted', 5],
+  ])('%s predicts %i duplicates from w1\'s open outputs', (name, duplicates) => {
+    expect(transactions.predict([crash], variant(transactions, name))).toEqual({ duplicates });
+  });
+
+  it('zombie-fencing predicts from the stall and names the refusal', () => {
+    const h: Op[] = [
+      ...sends(20),
+      snapshot('w1', 'stall', { applied: 12, appliedNotCommitted: 5 }),
+      { type: 'worker', at: 50, worker: 'w1', event: 'fenced', detail: 'producer fenced', code: 'INVALID_PRODUCER_EPOCH' },
+      ...observes(range(0, 20), 8, 'output'),
+    ];
+    const r = evaluateVariant(transactions, variant(transactions, 'zombie-fencing'), h);
+    expect(r.predicted).toEqual({ duplicates: 0 });
+    expect(r.counts).toMatchObject({ observed: 20, duplicates: 0, lost: 0 });
+    expect(r.note).toMatch(/was refused \(INVALID_PRODUCER_EPOCH\)/);
+    expect(r.promise).toBe('kept');
+  });
+});
+
+describe('dual-write', () => {
+  const crash = snapshot('w1', 'crash', { applied: 12, appliedNotCommitted: 6 });
+
+  it('naive: the one message caught between row and event disagrees', () => {
+    const h: Op[] = [...sends(20), crash, ...effects(copiesOf(20), 200, 200), ...observes(range(0, 20).filter((i) => i !== 7), 8, 'events')];
+    const r = evaluateVariant(dualWrite, variant(dualWrite, 'naive'), h);
+    expect(r.counts).toMatchObject({ missingEvents: 1, disagreements: 1 });
+    expect(r.predicted).toEqual({ disagreements: 1 });
+  });
+
+  it('kafka-transaction-only: the rows of the aborted batch, written twice', () => {
+    const h: Op[] = [...sends(20), crash, ...effects(copiesOf(20, range(6, 12)), 200, 260), ...observes(range(0, 20), 8, 'events')];
+    const r = evaluateVariant(dualWrite, variant(dualWrite, 'kafka-transaction-only'), h);
+    expect(r.counts).toMatchObject({ duplicateEffects: 6, duplicates: 0, disagreements: 6 });
+    expect(r.predicted).toEqual({ disagreements: 6 });
+  });
+
+  it('outbox: predicts agreement, and tells of the relay\'s crash when the history has it', () => {
+    const h: Op[] = [...sends(20), crash, snapshot('relay1', 'crash', { applied: 5 }), ...effects(copiesOf(20), 200, 200), ...observes(range(0, 20), 8, 'events')];
+    const r = evaluateVariant(dualWrite, variant(dualWrite, 'outbox'), h);
+    expect(r.promise).toBe('kept');
+    expect(r.note).toMatch(/The relay was killed with 5 events sent in an open transaction/);
+  });
+});
