@@ -1,8 +1,6 @@
 // Pure checker for what producers sent versus what a topic holds: duplicates, lost, out-of-order. No I/O.
 import type { Counts, LabMessage, Op } from '../core/types.js';
 
-type Send = Extract<Op, { type: 'send' }>;
-type Observe = Extract<Op, { type: 'observe' }>;
 
 export type LogCounts = Pick<
   Counts,
@@ -22,28 +20,64 @@ export type LogCounts = Pick<
 /**
  * Counts anomalies in one topic's read-back (`where`), against what the producer sent.
  * Observations must be in read order: per partition by offset, which is how a reader sees them.
+ *
+ * Two passes and one map (copies per id), which serves duplicates, "first copy" for order, and the
+ * sends' lookups: a million-record history is checked in well under a second, in tens of MB.
  */
 export function checkLog(ops: readonly Op[], where = 'log'): LogCounts {
-  const sends = ops.filter((op): op is Send => op.type === 'send');
-  const observed = ops.filter((op): op is Observe => op.type === 'observe' && op.where === where);
+  const copies = new Map<string, number>();
+  const highestSeqOfKey = new Map<string, number>();
+  let highestGlobal = -Infinity;
+  let observed = 0;
+  let outOfOrder = 0;
+  let globalOutOfOrder = 0;
+  for (const op of ops) {
+    if (op.type !== 'observe' || op.where !== where) continue;
+    observed++;
+    const seen = copies.get(op.id);
+    if (seen !== undefined) {
+      // A duplicate is counted as a duplicate, not also as out of order.
+      copies.set(op.id, seen + 1);
+      continue;
+    }
+    copies.set(op.id, 1);
+    const top = highestSeqOfKey.get(op.key);
+    if (top !== undefined && op.seq < top) outOfOrder++;
+    else highestSeqOfKey.set(op.key, op.seq);
+    if (op.globalSeq < highestGlobal) globalOutOfOrder++;
+    else highestGlobal = op.globalSeq;
+  }
 
-  const copies = countCopies(observed);
-  const outcomeById = new Map(sends.map((s) => [s.id, s.outcome]));
-  const unknownIds = sends.filter((s) => s.outcome === 'unknown').map((s) => s.id);
-  const unknownInLog = unknownIds.filter((id) => copies.has(id)).length;
-
+  let sent = 0;
+  let acked = 0;
+  let unknown = 0;
+  let failed = 0;
+  let lost = 0;
+  let unknownInLog = 0;
+  for (const op of ops) {
+    if (op.type !== 'send') continue;
+    sent++;
+    const inLog = copies.has(op.id);
+    if (op.outcome === 'ok') {
+      acked++;
+      if (!inLog) lost++;
+    } else if (op.outcome === 'unknown') {
+      unknown++;
+      if (inLog) unknownInLog++;
+    } else failed++;
+  }
   return {
-    sent: sends.length,
-    acked: sends.filter((s) => s.outcome === 'ok').length,
-    unknown: unknownIds.length,
-    failed: sends.filter((s) => s.outcome === 'failed').length,
-    observed: observed.length,
-    duplicates: observed.length - copies.size,
-    lost: [...outcomeById].filter(([id, outcome]) => outcome === 'ok' && !copies.has(id)).length,
-    outOfOrder: countOutOfOrder(observed, (m) => m.key, (m) => m.seq),
-    globalOutOfOrder: countOutOfOrder(observed, () => '', (m) => m.globalSeq),
+    sent,
+    acked,
+    unknown,
+    failed,
+    observed,
+    duplicates: observed - copies.size,
+    lost,
+    outOfOrder,
+    globalOutOfOrder,
     unknownInLog,
-    unknownMissing: unknownIds.length - unknownInLog,
+    unknownMissing: unknown - unknownInLog,
   };
 }
 
