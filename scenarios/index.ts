@@ -1,5 +1,6 @@
 // Every scenario the lab knows, in the order a workshop runs them.
 import type { Scenario } from '../src/core/scenario.js';
+import { acksZero } from './acks-zero.js';
 import { consumerCrash } from './consumer-crash.js';
 import { dualWrite } from './dual-write.js';
 import { producerRetry } from './producer-retry.js';
@@ -8,7 +9,7 @@ import { reorder } from './reorder.js';
 import { transactions } from './transactions.js';
 import { zombie } from './zombie.js';
 
-export const scenarios: Scenario[] = [producerRetry, reorder, consumerCrash, rebalance, zombie, transactions, dualWrite];
+export const scenarios: Scenario[] = [producerRetry, acksZero, reorder, consumerCrash, rebalance, zombie, transactions, dualWrite];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);

@@ -254,13 +254,14 @@ export class ChaosProxy {
 
     const writeResponse = (frame: Buffer, entry: Pending) => {
       if (!carriesBrokerAddresses(entry.apiKey, entry.apiVersion) && !responseChain) {
-        client.write(frame);
+        // A client that closed its side takes no more answers; the requests still go to the broker.
+        if (client.writable) client.write(frame);
         return;
       }
       const chain: Promise<void> = (responseChain ?? Promise.resolve())
         .then(() => this.rewriteAddresses(frame, entry))
         .then((out) => {
-          if (!client.destroyed) client.write(out);
+          if (client.writable) client.write(out);
         })
         .catch((error: Error) => {
           this.emit({
@@ -338,7 +339,20 @@ export class ChaosProxy {
       splitOrClose(responses, chunk, onResponse);
       client.uncork();
     });
-    client.on('close', teardown);
+    // A client that closes its side (FIN) may still have requests on their way: acks=0 sends are done
+    // for the client once written. Like a TCP middlebox, the proxy delivers them, then closes its side
+    // to the broker; the broker's close ends the connection. A reset or an error ends it at once.
+    let clientEnded = false;
+    client.on('end', () => {
+      clientEnded = true;
+      void (requestChain ?? Promise.resolve()).then(() => upstream.end());
+      // A broker that never closes its side must not keep the connection forever.
+      setTimeout(teardown, HALF_CLOSE_LIMIT_MS).unref();
+    });
+    upstream.on('end', () => client.end());
+    client.on('close', (hadError) => {
+      if (hadError || !clientEnded) teardown();
+    });
     upstream.on('close', teardown);
     client.on('error', teardown);
     upstream.on('error', teardown);
@@ -358,6 +372,9 @@ export class ChaosProxy {
     return rewritten ? replaceBody(frame, offset, rewritten) : frame;
   }
 }
+
+/** How long a connection whose client closed its side may wait for the broker to close its own. */
+const HALF_CLOSE_LIMIT_MS = 5_000;
 
 /** Listeners are keyed by the upstream broker they forward to. */
 function listenerKey(host: string, port: number): string {

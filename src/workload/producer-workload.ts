@@ -1,7 +1,7 @@
 // Sends lab messages the way a service would (several sends in flight, or one at a time) and records each outcome.
 import type { History } from '../core/history.js';
 import type { LabMessage } from '../core/types.js';
-import { createKafka, createProducer, LAB_RETRY, type ProducerConfig } from '../kafka/client.js';
+import { createKafka, createProducer, LAB_RETRY, type Producer, type ProducerConfig } from '../kafka/client.js';
 import { describeError, sendOutcomeOf } from '../kafka/errors.js';
 import { encodeMessage } from './messages.js';
 import { inWindows } from '../core/windows.js';
@@ -38,7 +38,20 @@ export function producerConfig(settings: ProducerSettings): ProducerConfig {
   };
 }
 
-/** Sends every message with at most `concurrency` sends open; returns the wall time in ms. */
+/** The value of the one record the lab adds after acks=0 sends; not a lab message, so no count includes it. */
+export const BARRIER_VALUE = 'kafka-dup-lab: barrier';
+
+/**
+ * acks=0 sends are done, for the client, once written; the broker appends them a little later. The
+ * broker handles one connection's requests in order, so an acks=all record sent on the same connection
+ * is answered only once everything before it was handled: after it, a read-back sees every acks=0
+ * message that reached the broker, with no guess at how long to wait.
+ */
+async function awaitBrokerCaughtUp(producer: Producer, topic: string): Promise<void> {
+  await producer.send({ topic, acks: -1, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+}
+
+/** Sends every message with at most `concurrency` sends open; returns the wall time of the sends in ms. */
 export async function runProducer(run: ProduceRun): Promise<number> {
   const history = run.history;
   const kafka = createKafka(run.via, {
@@ -69,7 +82,9 @@ export async function runProducer(run: ProduceRun): Promise<number> {
       }
     };
     await inWindows(run.messages, Math.max(1, run.settings.concurrency), sendOne);
-    return performance.now() - started;
+    const elapsed = performance.now() - started;
+    if (run.settings.acks === 0) await awaitBrokerCaughtUp(producer, run.topic);
+    return elapsed;
   } finally {
     await producer.disconnect().catch(() => undefined);
   }
