@@ -1,5 +1,5 @@
 // `kafka-dup-lab run <scenario|all>`: start (or reach) a broker, run the variants, print tables, Markdown or JSON.
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProviderChoice, RunningBroker } from '../broker/provider.js';
 import { checkBrokerRequest, startBroker } from '../broker/select.js';
@@ -30,6 +30,7 @@ export interface RunOptions {
   markdown?: boolean;
   timeline?: boolean;
   keepTopics?: boolean;
+  keepData?: string;
   out?: string;
   strict?: boolean;
   redisUrl?: string;
@@ -84,6 +85,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   };
   checkBrokerRequest(brokerRequest);
   checkOutFile(options.out);
+  checkKeepData(options.keepData, plans);
   // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
   // Redis and PostgreSQL first: a wrong --redis-url or --pg-url is found before a broker starts.
@@ -110,7 +112,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         keepTopics: options.keepTopics ?? false,
         deleteOnInterrupt: broker.provider === 'external',
         progress,
-        resources: prepared.resources,
+        resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
         lab: labCapabilities,
       });
       // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
@@ -129,6 +131,20 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   process.stdout.write(renderEnd(runs, header(broker, options), options));
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+/** --keep-data needs a database to keep, and a folder the lab may create or write. */
+function checkKeepData(dir: string | undefined, plans: Plan[]): void {
+  if (!dir) return;
+  if (!plans.some((p) => p.scenario.businessDatabase)) {
+    throw new UsageError(`--keep-data keeps business databases; it goes with ${scenarios.filter((s) => s.businessDatabase).map((s) => s.name).join(', ')}`);
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`--keep-data ${dir}: cannot create or write that folder; pick another`);
+  }
 }
 
 /** An --out file that cannot be written is a usage error, found before a run is spent. */

@@ -7,6 +7,8 @@ export interface Resources {
   postgres?: { url: string };
   /** A directory for per-variant SQLite files; removed after the variant. */
   workDir: string;
+  /** Keep each variant's business database: SQLite files are copied here, PostgreSQL schemas are not dropped. */
+  keepDataDir?: string;
 }
 
 export type Need = 'redis';

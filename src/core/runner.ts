@@ -2,7 +2,8 @@
 //
 // The runner knows no Kafka client, proxy or checker: the CLI hands it those as capabilities (LabCapabilities),
 // so this folder stays the floor every other part stands on.
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { cleanupsRunning, onCleanup, onCleanupInBackground } from './cleanup.js';
 import { errorMessage } from './errors.js';
 import { History } from './history.js';
@@ -147,10 +148,19 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     for (const step of undo.reverse()) await Promise.resolve().then(step.run).catch(() => undefined);
     unregisterTopics();
     if (!request.keepTopics) await removeRunData(request, topics, ctx.groupId);
+    if (request.resources.keepDataDir) keepSqliteFiles(workDir, join(request.resources.keepDataDir, `${scenario.name}-${variant.name}`));
     rmSync(workDir, { recursive: true, force: true });
     unregisterWorkDir();
   };
   return { ctx, topics, close };
+}
+
+/** The variant's SQLite files (with their WAL, if any), for a look with sqlite3 after the run. */
+function keepSqliteFiles(workDir: string, to: string): void {
+  const files = readdirSync(workDir).filter((f) => /\.db(-wal|-shm)?$/.test(f));
+  if (files.length === 0) return;
+  mkdirSync(to, { recursive: true });
+  for (const f of files) copyFileSync(join(workDir, f), join(to, f));
 }
 
 function unrun(base: Omit<VariantResult, 'counts' | 'predicted' | 'promise' | 'brokenBy' | 'note' | 'topics' | 'durationMs' | 'history'>, why: { skipped?: string; error?: string }): VariantResult {

@@ -32,7 +32,7 @@ export async function variantSink(ctx: VariantContext, variant: string): Promise
     ? { kind: 'postgres', url: pg.url, schema: postgresSchema(ctx.runId) }
     : { kind: 'sqlite', file: join(ctx.resources.workDir, `${variant}.db`) };
   await initSink(location);
-  ctx.defer('business database', () => dropSink(location));
+  if (!ctx.resources.keepDataDir) ctx.defer('business database', () => dropSink(location));
   return location;
 }
 
