@@ -7,7 +7,8 @@ import { startTestBroker } from './support/broker.js';
 import { CLI, runCli } from './support/cli.js';
 import { labTempDirs, processesMatching, waitFor } from './support/processes.js';
 
-const BROKER_MARK = 'kafka-dup-lab-broker-';
+/** The broker JVM of one lab process: its command line holds its data dir, named after that process. */
+const brokerOf = (pid: number | undefined) => `kafka-dup-lab-broker-${pid}-`;
 
 function startRun(options: { ownGroup?: boolean } = {}) {
   const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'local'], {
@@ -23,11 +24,12 @@ function startRun(options: { ownGroup?: boolean } = {}) {
   return { child, exited, stderr: () => stderr };
 }
 
-async function expectNothingLeft(dirsBefore: string[]): Promise<void> {
-  const clean = await waitFor(() => processesMatching(BROKER_MARK).length === 0, 15_000);
-  expect(clean, processesMatching(BROKER_MARK).join('\n')).toBe(true);
-  const leftDirs = await waitFor(() => labTempDirs().every((d) => dirsBefore.includes(d)), 5_000);
-  expect(leftDirs, labTempDirs().join(', ')).toBe(true);
+/** Everything one lab process started is gone: its broker JVM and its temp dirs (others' are not this test's business). */
+async function expectNothingLeft(pid: number | undefined): Promise<void> {
+  const clean = await waitFor(() => processesMatching(brokerOf(pid)).length === 0, 15_000);
+  expect(clean, processesMatching(brokerOf(pid)).join('\n')).toBe(true);
+  const leftDirs = await waitFor(() => labTempDirs(pid).length === 0, 5_000);
+  expect(leftDirs, labTempDirs(pid).join(', ')).toBe(true);
 }
 
 describe('no orphans', () => {
@@ -36,41 +38,37 @@ describe('no orphans', () => {
     ['SIGINT while variants run', 'SIGINT', 5_000],
     ['SIGTERM while variants run', 'SIGTERM', 5_000],
   ] as const)('%s: exit 130 and everything removed', async (_label, signal, afterBrokerMs) => {
-    const dirsBefore = labTempDirs();
     const run = startRun();
-    const started = await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50);
+    const started = await waitFor(() => processesMatching(brokerOf(run.child.pid)).length > 0, 60_000, 50);
     expect(started, run.stderr()).toBe(true);
     await new Promise((r) => setTimeout(r, afterBrokerMs));
     run.child.kill(signal);
     const { code } = await run.exited;
     expect(code, run.stderr()).toBe(130);
-    await expectNothingLeft(dirsBefore);
-  });
+    await expectNothingLeft(run.child.pid);
+  }, 120_000);
 
   it('SIGKILL of the lab itself: the guardian still removes the JVM and its data dir', async () => {
-    const dirsBefore = labTempDirs();
     const run = startRun();
-    expect(await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50)).toBe(true);
+    expect(await waitFor(() => processesMatching(brokerOf(run.child.pid)).length > 0, 60_000, 50)).toBe(true);
     await new Promise((r) => setTimeout(r, 1_000));
     run.child.kill('SIGKILL');
     await run.exited;
-    await expectNothingLeft(dirsBefore);
+    await expectNothingLeft(run.child.pid);
   });
 
   it('SIGKILL of the whole process group: the JVM dies with it, and the next run sweeps the dead run\'s dir', async () => {
-    const dirsBefore = labTempDirs();
     const run = startRun({ ownGroup: true });
-    expect(await waitFor(() => processesMatching(BROKER_MARK).length > 0, 60_000, 50)).toBe(true);
+    expect(await waitFor(() => processesMatching(brokerOf(run.child.pid)).length > 0, 60_000, 50)).toBe(true);
     await new Promise((r) => setTimeout(r, 1_000));
     process.kill(-run.child.pid!, 'SIGKILL');
     await run.exited;
-    expect(await waitFor(() => processesMatching(BROKER_MARK).length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => processesMatching(brokerOf(run.child.pid)).length === 0, 10_000)).toBe(true);
     await runCli(['list']);
-    await expectNothingLeft(dirsBefore);
+    await expectNothingLeft(run.child.pid);
   });
 
   it('the broker command prints its address, serves runs, and Ctrl-C stops it with exit 0, nothing left', async () => {
-    const dirsBefore = labTempDirs();
     const child = spawn(process.execPath, [CLI, 'broker', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -84,20 +82,22 @@ describe('no orphans', () => {
     expect(JSON.parse(run.stdout).broker.provider).toBe('external');
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    await expectNothingLeft(dirsBefore);
+    await expectNothingLeft(child.pid);
   });
 
   it('SIGINT while consumer workers and a lab-started redis-server run: exit 130, no worker, no Redis, no JVM, no dir', async () => {
-    const dirsBefore = labTempDirs();
     const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    expect(await waitFor(() => processesMatching('processes/worker.js').length > 0, 60_000, 50)).toBe(true);
-    expect(processesMatching('kafka-dup-lab-redis-').length).toBeGreaterThan(0);
+    // Its workers' command lines hold their SQLite file, in a work dir named after this lab process; so does its redis-server's data dir.
+    const workers = `kafka-dup-lab-run-${child.pid}-`;
+    const redis = `kafka-dup-lab-redis-${child.pid}-`;
+    expect(await waitFor(() => processesMatching(workers).length > 0, 60_000, 50)).toBe(true);
+    expect(processesMatching(redis).length).toBeGreaterThan(0);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(await waitFor(() => processesMatching('processes/worker.js').length === 0, 10_000)).toBe(true);
-    expect(await waitFor(() => processesMatching('kafka-dup-lab-redis-').length === 0, 10_000)).toBe(true);
-    await expectNothingLeft(dirsBefore);
+    expect(await waitFor(() => processesMatching(workers).length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => processesMatching(redis).length === 0, 10_000)).toBe(true);
+    await expectNothingLeft(child.pid);
   });
 });
 
@@ -116,7 +116,6 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
 
   // Several moments, so that some fall while variants are still starting: creating topics, forking workers.
   it.each([800, 1_500, 2_200, 3_000])('SIGINT %i ms in: exit 130, no worker, no run dir, no topic or group left on the broker', async (afterMs) => {
-    const dirsBefore = labTempDirs();
     const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--bootstrap', broker.bootstrap, '--variant', 'auto-commit', '--variant', 'commit-after-batch', '--variant', 'commit-before-process', '--variant', 'processed-table'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -126,8 +125,8 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
     await new Promise((r) => setTimeout(r, afterMs));
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);
-    expect(await waitFor(() => processesMatching('processes/worker.js').length === 0, 10_000)).toBe(true);
-    expect(labTempDirs().filter((d) => !dirsBefore.includes(d))).toEqual([]);
+    expect(await waitFor(() => processesMatching(`kafka-dup-lab-run-${child.pid}-`).length === 0, 10_000)).toBe(true);
+    expect(labTempDirs(child.pid)).toEqual([]);
     expect(await labTopics()).toEqual([]);
     // The killed workers' groups too, once their sessions ran out.
     expect(await labGroups()).toEqual([]);

@@ -1,4 +1,7 @@
-// rebalance and zombie on a real broker: partitions move, uncommitted work is redone, a zombie's commit is refused.
+// rebalance and zombie on a real broker: partitions move, uncommitted work is redone, a zombie's commit is refused; sqlite3 reads the effects again.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
@@ -7,52 +10,75 @@ import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Scenario } from '../../src/core/scenario.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { rowOf, runOn } from './support/results.js';
-import { processesMatching } from './support/processes.js';
 
 let broker: RunningBroker;
+const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
 beforeAll(async () => {
   broker = await startTestBroker();
-});
+}, 120_000);
 afterAll(async () => {
   await broker?.stop();
+  rmSync(keepDir, { recursive: true, force: true });
 });
 
 function run(scenario: Scenario): Promise<ScenarioResult> {
-  return runOn(broker, scenario, { messages: 200, faults: 1 });
+  return runOn(broker, scenario, { messages: 200, faults: 1, resources: { keepDataDir: keepDir } });
 }
-
 
 /** Worker events and snapshots, as "w1:assigned", "w1:hold" (a snapshot's moment). */
 function workerEvents(r: VariantResult): string[] {
   return r.history.flatMap((o: Op) => (o.type === 'worker' ? [`${o.worker}:${o.event}`] : o.type === 'snapshot' ? [`${o.worker}:${o.moment}`] : []));
 }
 
-describe('rebalance against a real broker', () => {
+function snapshot(r: VariantResult, moment: 'hold' | 'rebalance' | 'stall'): Extract<Op, { type: 'snapshot' }> {
+  const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === 'w1' && o.moment === moment);
+  if (!found) throw new Error(`${r.variant}: no ${moment} snapshot`);
+  return found;
+}
+
+/** sqlite3's view of a variant's database: rows, duplicate rows, balance. */
+function sqliteView(scenario: string, r: VariantResult) {
+  const e = sqliteEffects(keptSqliteFile(keepDir, scenario, r.variant));
+  return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: 200 - e.messages, balanceActual: e.balance };
+}
+const labView = (r: VariantResult) => ({
+  effects: r.counts.effects,
+  duplicateEffects: r.counts.duplicateEffects,
+  neverApplied: r.counts.neverApplied,
+  balanceActual: r.counts.balanceActual,
+});
+
+describe('rebalance against a real broker (seed 42, 200 orders)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
     result = await run(rebalance);
-  });
+  }, 180_000);
 
-  it('baseline: the new owners redo what w1 had applied but not committed, exactly as predicted', () => {
+  it('baseline: the new owners redo the 7 messages w1 had applied and not committed when it learned of the rebalance', () => {
     const r = rowOf(result, 'commit-after-batch');
-    expect(r.counts.duplicateEffects).toBeGreaterThan(0);
-    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
+    expect(r.counts.duplicateEffects).toBe(7);
+    expect(r.predicted).toEqual({ duplicateEffects: snapshot(r, 'rebalance').appliedNotCommitted });
+    // Which messages are redone varies (README): the relation holds instead of a fixed balance.
+    expect(r.counts.balanceActual).toBeGreaterThan(r.counts.balanceExpected!);
   });
 
-  it('processed-table and kafkajs commit-on-rebalance: no duplicate effect', () => {
-    for (const name of ['processed-table', 'commit-on-revoke']) {
+  it('commit-per-message, commit-on-revoke and processed-table: no duplicate effect', () => {
+    for (const name of ['commit-per-message', 'commit-on-revoke', 'processed-table']) {
       const r = rowOf(result, name);
-      expect(r.counts.duplicateEffects, name).toBe(0);
-      expect(r.counts.neverApplied, name).toBe(0);
+      expect(r.counts, name).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
       expect(r.counts.balanceActual, name).toBe(r.counts.balanceExpected);
     }
   });
 
-  it('the history records the join, the revocation and both assignments', () => {
+  it('sqlite3 reads the same rows and balance from every variant\'s database', () => {
+    for (const r of result.results) expect(sqliteView('rebalance', r), r.variant).toEqual(labView(r));
+  });
+
+  it('the history records the hold, the join, the rebalance and both assignments', () => {
     for (const r of result.results) {
-      const events = workerEvents(r);
-      expect(events, r.variant).toEqual(expect.arrayContaining(['w1:assigned', 'w1:hold', 'w2:start', 'w1:rebalance', 'w2:assigned']));
+      expect(workerEvents(r), r.variant).toEqual(expect.arrayContaining(['w1:assigned', 'w1:hold', 'w2:start', 'w1:rebalance', 'w2:assigned']));
       // After the rebalance the four partitions are split between the two workers.
       const last = new Map<string, string>();
       for (const o of r.history) if (o.type === 'worker' && o.event === 'assigned') last.set(o.worker, o.detail ?? '');
@@ -62,29 +88,30 @@ describe('rebalance against a real broker', () => {
   });
 });
 
-describe('zombie against a real broker', () => {
+describe('zombie against a real broker (seed 42, 200 orders)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
     result = await run(zombie);
-  });
+  }, 180_000);
 
-  it('baseline: redone by the successor and re-applied by the zombie; the zombie\'s commit is rejected', () => {
+  it('baseline: 20 duplicate effects, redone by the successor and re-applied by the zombie; the zombie\'s commit is rejected', () => {
     const r = rowOf(result, 'commit-after-batch');
-    expect(r.counts.duplicateEffects).toBeGreaterThan(0);
-    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
+    const stall = snapshot(r, 'stall');
+    expect(r.counts.duplicateEffects).toBe(20);
+    expect(r.predicted).toEqual({ duplicateEffects: stall.appliedNotCommitted + stall.remainingInBatch });
     const rejected = r.history.filter((o) => o.type === 'commit' && !o.ok);
     expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.type === 'commit' && rejected[0]!.code).toBe('UNKNOWN_MEMBER_ID');
     // The rejected commit undid nothing: rows written by w1 after w2 are still there.
     const rewrittenByZombie = r.history.filter((o) => o.type === 'effect' && (o.workers?.length ?? 0) > 1 && o.workers?.at(-1) === 'w1');
     expect(rewrittenByZombie.length).toBeGreaterThan(0);
     expect(workerEvents(r)).toEqual(expect.arrayContaining(['w1:stall', 'w1:stopped', 'w2:assigned', 'w1:resumed']));
   });
 
-  it('heartbeat-check: the zombie stops at its first step after waking, so fewer duplicates', () => {
+  it('heartbeat-check: the zombie stops at its first step after waking: 15', () => {
     const r = rowOf(result, 'heartbeat-check');
-    const baseline = rowOf(result, 'commit-after-batch');
-    expect(r.counts.duplicateEffects).toBe(r.predicted.duplicateEffects);
-    expect(r.counts.duplicateEffects!).toBeLessThan(baseline.counts.duplicateEffects!);
+    expect(r.counts.duplicateEffects).toBe(15);
+    expect(r.predicted).toEqual({ duplicateEffects: snapshot(r, 'stall').appliedNotCommitted });
     expect(workerEvents(r)).toContain('w1:fenced');
   });
 
@@ -94,7 +121,14 @@ describe('zombie against a real broker', () => {
     expect(r.promise).toBe('kept');
   });
 
-  it('leaves no worker process behind, stopped ones included', () => {
-    expect(processesMatching('processes/worker.js')).toEqual([]);
+  it('sqlite3 reads the same rows and balance from every variant\'s database', () => {
+    for (const r of result.results) expect(sqliteView('zombie', r), r.variant).toEqual(labView(r));
+  });
+
+  it('both workers of every variant exited, the stopped zombie included', () => {
+    for (const r of result.results) {
+      const exits = r.history.filter((o) => o.type === 'worker' && o.event === 'exit').map((o) => (o.type === 'worker' ? o.worker : ''));
+      expect(exits.sort(), r.variant).toEqual(['w1', 'w2']);
+    }
   });
 });

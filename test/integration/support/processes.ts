@@ -16,8 +16,9 @@ export function processesMatching(needle: string): string[] {
   return found;
 }
 
-export function labTempDirs(): string[] {
-  return readdirSync(tmpdir()).filter((d) => d.startsWith('kafka-dup-lab-'));
+/** The lab's temp dirs; with `ownerPid`, only those that lab process made (kafka-dup-lab-<kind>-<pid>-…). */
+export function labTempDirs(ownerPid?: number): string[] {
+  return readdirSync(tmpdir()).filter((d) => d.startsWith('kafka-dup-lab-') && (ownerPid === undefined || d.includes(`-${ownerPid}-`)));
 }
 
 export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 100): Promise<boolean> {
