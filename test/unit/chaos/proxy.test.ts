@@ -6,9 +6,10 @@ import { FrameSplitter } from '../../../src/chaos/framing.js';
 import { ApiKey } from '../../../src/chaos/wire.js';
 import { UsageError } from '../../../src/core/errors.js';
 
-/** A Produce v7 request (header v1, client "t", acks -1) with the given correlation id. */
-function produce(correlationId: number): Buffer {
-  const body = Buffer.from('ffff' + 'ffff' + '00007530' + '00000000', 'hex'); // txn id null, acks -1, timeout, 0 topics
+/** A Produce v7 request (header v1, client "t", acks -1 unless given) with the given correlation id; `padding` bytes stand for records. */
+function produce(correlationId: number, acks = -1, padding = 0): Buffer {
+  const acksHex = (acks & 0xffff).toString(16).padStart(4, '0');
+  const body = Buffer.concat([Buffer.from('ffff' + acksHex + '00007530' + '00000000', 'hex'), Buffer.alloc(padding)]); // txn id null, acks, timeout, 0 topics
   const header = Buffer.alloc(10);
   header.writeInt16BE(ApiKey.Produce, 0);
   header.writeInt16BE(7, 2);
@@ -19,17 +20,34 @@ function produce(correlationId: number): Buffer {
   return frame;
 }
 
-/** A fake broker: answers every request with a response frame holding just its correlation id. */
-async function fakeBroker(): Promise<{ server: Server; port: number; received: () => number }> {
+/** acks of a frame built by produce(): after size, header (10 bytes), client id "t" and the null transactional id. */
+const acksOf = (frame: Buffer) => frame.readInt16BE(4 + 10 + 1 + 2);
+
+/**
+ * A fake broker: answers every request with a response frame holding just its correlation id (or the
+ * body `answer` gives), except Produce with acks=0, which a broker never answers.
+ */
+async function fakeBroker(
+  answer?: (frame: Buffer) => Buffer | undefined,
+  options: { readAfterMs?: number } = {},
+): Promise<{ server: Server; port: number; received: () => number }> {
   let received = 0;
   const server = createServer((socket) => {
+    // A busy broker reads late: what the proxy writes meanwhile waits in its buffers.
+    if (options.readAfterMs) {
+      socket.pause();
+      setTimeout(() => socket.resume(), options.readAfterMs);
+    }
     const splitter = new FrameSplitter();
     socket.on('data', (chunk: Buffer) => {
       for (const frame of splitter.push(chunk)) {
         received++;
-        const response = Buffer.alloc(8);
-        response.writeInt32BE(4, 0);
+        if (frame.readInt16BE(4) === ApiKey.Produce && acksOf(frame) === 0) continue;
+        const body = answer?.(frame) ?? Buffer.alloc(0);
+        const response = Buffer.alloc(8 + body.length);
+        response.writeInt32BE(4 + body.length, 0);
         response.writeInt32BE(frame.readInt32BE(8), 4);
+        body.copy(response, 8);
         socket.write(response);
       }
     });
@@ -108,6 +126,99 @@ describe('ChaosProxy', () => {
     expect(broker.received()).toBe(1);
     expect(events).toMatchObject([{ action: 'drop-request', ordinal: 1 }]);
     expect(proxy.framesSeen()).toEqual({ Produce: 2 });
+  });
+
+  it('a lost ack with three requests in flight: the broker gets all three, the client none of the answers; the event counts three', async () => {
+    const broker = await fakeBroker();
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1] }], seed: 1, quietMs: 50, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    let answers = 0;
+    let closed = false;
+    client.on('data', () => answers++);
+    client.on('close', () => (closed = true));
+    client.write(Buffer.concat([produce(1), produce(2), produce(3)]));
+    expect(await until(() => closed)).toBe(true);
+    expect(broker.received()).toBe(3);
+    expect(answers).toBe(0);
+    expect(events).toMatchObject([{ action: 'drop-response', ordinal: 1, affected: 3 }]);
+    expect(events[0]!.detail).toMatch(/and the responses to the 2 requests in flight behind it; connection reset$/);
+  });
+
+  it('delay: the chosen request is held, and the requests behind it wait their turn (order kept)', async () => {
+    const arrivals: { correlationId: number; at: number }[] = [];
+    const broker = await fakeBroker((frame) => {
+      arrivals.push({ correlationId: frame.readInt32BE(8), at: performance.now() });
+      return undefined;
+    });
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'delay', delayMs: 300, ordinals: [1] }], seed: 1, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const started = performance.now();
+    client.write(Buffer.concat([produce(1), produce(2)]));
+    expect(await until(() => arrivals.length === 2)).toBe(true);
+    expect(arrivals.map((a) => a.correlationId)).toEqual([1, 2]);
+    expect(arrivals[0]!.at - started).toBeGreaterThanOrEqual(290);
+    expect(events).toMatchObject([{ action: 'delay', ordinal: 1, detail: 'Produce #1: held for 300 ms' }]);
+  });
+
+  it('acks=0 frames are forwarded without waiting for an answer, and those still on their way when the client closes reach the broker', async () => {
+    const broker = await fakeBroker(undefined, { readAfterMs: 300 });
+    open.push(broker.server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [], seed: 1 });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answered: number[] = [];
+    const splitter = new FrameSplitter();
+    client.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((f) => answered.push(f.readInt32BE(4))));
+    // 32 MB of fire-and-forget requests (more than the kernel buffers hold while the broker does not
+    // read), then the client closes its side at once, as a producer's disconnect does.
+    const frames = Array.from({ length: 512 }, (_, i) => produce(i + 1, 0, 64 * 1024));
+    client.end(Buffer.concat(frames));
+    expect(await until(() => broker.received() === frames.length, 10_000), `${broker.received()} of ${frames.length} reached the broker`).toBe(true);
+    expect(answered).toEqual([]);
+  });
+
+  it('rewrites the broker addresses of a Metadata answer passing through, so the client stays on the proxy', async () => {
+    // Metadata v1 answer: one broker (node 1 at the fake broker's own address), controller 1, no topics.
+    let brokerPort = 0;
+    const broker = await fakeBroker((frame) => {
+      if (frame.readInt16BE(4) !== ApiKey.Metadata) return undefined;
+      const host = Buffer.from('127.0.0.1');
+      const body = Buffer.alloc(4 + 4 + 2 + host.length + 4 + 2 + 4 + 4);
+      let at = body.writeInt32BE(1, 0); // brokers: 1
+      at = body.writeInt32BE(1, at); // node_id
+      at = body.writeInt16BE(host.length, at);
+      at += host.copy(body, at);
+      at = body.writeInt32BE(brokerPort, at);
+      at = body.writeInt16BE(-1, at); // rack: null
+      at = body.writeInt32BE(1, at); // controller_id
+      body.writeInt32BE(0, at); // topics: 0
+      return body;
+    });
+    brokerPort = broker.port;
+    open.push(broker.server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [], seed: 1 });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answers: Buffer[] = [];
+    const splitter = new FrameSplitter();
+    client.on('data', (chunk: Buffer) => answers.push(...splitter.push(chunk)));
+    // Metadata v1 request: header v1 (client "t"), topics: null (all).
+    const request = Buffer.from('0000000f' + '0003' + '0001' + '00000007' + '0001' + '74' + 'ffffffff', 'hex');
+    client.write(request);
+    expect(await until(() => answers.length === 1)).toBe(true);
+    const answer = answers[0]!;
+    expect(answer.readInt32BE(4)).toBe(7);
+    const hostLength = answer.readInt16BE(16);
+    const host = answer.subarray(18, 18 + hostLength).toString();
+    const port = answer.readInt32BE(18 + hostLength);
+    expect(`${host}:${port}`).toBe(proxy.bootstrap);
+    expect(port).not.toBe(broker.port);
   });
 
   it('takes an IPv6 bootstrap (brackets) and announces a loopback address for it', async () => {
