@@ -51,6 +51,21 @@ async function awaitBrokerCaughtUp(producer: Producer, topic: string): Promise<v
   await producer.send({ topic, acks: -1, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
 }
 
+/**
+ * Sends every message with at most `concurrency` sends open, and records how each ended, as the client
+ * saw it: ok (acknowledged), unknown (a reset or a timeout: the broker may have it) or failed.
+ */
+export async function sendAll(messages: readonly LabMessage[], concurrency: number, send: (m: LabMessage) => Promise<void>, history?: History): Promise<void> {
+  await inWindows(messages, Math.max(1, concurrency), async (m) => {
+    try {
+      await send(m);
+      history?.add({ type: 'send', ...m, outcome: 'ok' });
+    } catch (error) {
+      history?.add({ type: 'send', ...m, outcome: sendOutcomeOf(error), error: describeError(error) });
+    }
+  });
+}
+
 /** Sends every message with at most `concurrency` sends open; returns the wall time of the sends in ms. */
 export async function runProducer(run: ProduceRun): Promise<number> {
   const history = run.history;
@@ -69,19 +84,9 @@ export async function runProducer(run: ProduceRun): Promise<number> {
   await producer.connect();
   const started = performance.now();
   try {
-    const sendOne = async (m: LabMessage) => {
-      try {
-        await producer.send({
-          topic: run.topic,
-          acks: run.settings.acks ?? -1,
-          messages: [{ key: m.key, value: encodeMessage(m) }],
-        });
-        run.history?.add({ type: 'send', ...m, outcome: 'ok' });
-      } catch (error) {
-        run.history?.add({ type: 'send', ...m, outcome: sendOutcomeOf(error), error: describeError(error) });
-      }
-    };
-    await inWindows(run.messages, Math.max(1, run.settings.concurrency), sendOne);
+    const send = (m: LabMessage) =>
+      producer.send({ topic: run.topic, acks: run.settings.acks ?? -1, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined);
+    await sendAll(run.messages, run.settings.concurrency, send, run.history);
     const elapsed = performance.now() - started;
     if (run.settings.acks === 0) await awaitBrokerCaughtUp(producer, run.topic);
     return elapsed;

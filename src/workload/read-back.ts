@@ -1,6 +1,6 @@
 // Reads a topic back directly from the broker, to its end, and records every lab message found as an observation.
 import type { History } from '../core/history.js';
-import { readTopic, type ReadOptions } from '../kafka/client.js';
+import { readTopic, type ReadOptions, type ReadRecord } from '../kafka/client.js';
 import { decodeMessage } from './messages.js';
 
 export interface ReadBackSummary {
@@ -19,6 +19,11 @@ export async function readBack(
   const { records, complete } = await readTopic(bootstrap, topic, options);
   // Counts from half a topic would look like loss: better no verdict than a wrong one.
   if (!complete) throw new Error(`reading ${topic} back timed out after ${options.timeoutMs / 1000} s, before its end; no counts`);
+  return recordReads(records, history, where);
+}
+
+/** Adds every lab message among the records (in read order) to the history as an `observe` at `where`; counts the rest. */
+export function recordReads(records: readonly Pick<ReadRecord, 'partition' | 'offset' | 'value'>[], history: History, where: string): ReadBackSummary {
   let foreign = 0;
   for (const r of records) {
     const m = decodeMessage(r.value);
