@@ -24,9 +24,10 @@ export class WorkerHandle {
     private readonly history: History,
     startDetail: string,
   ) {
-    // execArgv: [] so a parent started with loaders or inspectors (test runners) does not pass them on.
+    // Its own execArgv, so a parent started with loaders or inspectors (test runners) does not pass them
+    // on; Node 22's "SQLite is experimental" warning would otherwise end up in every worker's stderr tail.
     this.child = fork(compiledScript(`processes/${script}.js`), [JSON.stringify(config)], {
-      execArgv: [],
+      execArgv: ['--disable-warning=ExperimentalWarning'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

@@ -1,5 +1,5 @@
-// The SQLite business database (better-sqlite3): the lab's embedded default.
-import Database from 'better-sqlite3';
+// The SQLite business database (node:sqlite, built into Node.js 22.13+): the lab's embedded default, with no native module to build.
+import { DatabaseSync } from 'node:sqlite';
 import type { Order } from '../orders.js';
 import type { ApplyResult, EffectsReadBack, OutboxRow, Sink } from './sink.js';
 
@@ -12,12 +12,27 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS outbox (outbox_id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, event TEXT NOT NULL);
 `;
 
-function open(file: string): Database.Database {
-  const db = new Database(file);
+function open(file: string): DatabaseSync {
+  const db = new DatabaseSync(file);
   // WAL and a busy timeout: two workers (a zombie and its successor) may write at the same time.
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   return db;
+}
+
+/**
+ * Runs `work` in one transaction that takes the write lock at its start (BEGIN IMMEDIATE), so a unique
+ * check and the writes after it cannot interleave with another worker's; rolled back if `work` throws.
+ */
+function immediate<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
 }
 
 export function initSqlite(file: string): void {
@@ -38,25 +53,26 @@ export function openSqliteSink(file: string): Sink {
   const insertOutbox = db.prepare('INSERT INTO outbox (message_id, event) VALUES (?, ?)');
   const selectOutbox = db.prepare('SELECT outbox_id AS outboxId, message_id AS messageId, event FROM outbox WHERE outbox_id > ? ORDER BY outbox_id LIMIT ?');
 
-  // IMMEDIATE: take the write lock at the start, so the unique check and the writes cannot interleave.
-  const applyTx = db.transaction((order: Order, worker: string, processedRow: boolean, event?: string): ApplyResult => {
-    if (processedRow && insertProcessed.run(order.id).changes === 0) return 'already-processed';
-    insertApplied.run(order.id, order.orderId, order.amount, worker);
-    addToBalance.run(order.amount);
-    if (event !== undefined) insertOutbox.run(order.id, event);
-    return 'applied';
-  });
+  const applyTx = (order: Order, worker: string, processedRow: boolean, event?: string): ApplyResult =>
+    immediate(db, () => {
+      if (processedRow && insertProcessed.run(order.id).changes === 0) return 'already-processed';
+      insertApplied.run(order.id, order.orderId, order.amount, worker);
+      addToBalance.run(order.amount);
+      if (event !== undefined) insertOutbox.run(order.id, event);
+      return 'applied';
+    });
 
   return {
-    apply: async (order, worker, { processedRow }) => applyTx.immediate(order, worker, processedRow),
-    applyWithOutbox: async (order, worker, event) => applyTx.immediate(order, worker, true, event),
-    readOutbox: async (afterId, limit) => selectOutbox.all(afterId, limit) as OutboxRow[],
+    apply: async (order, worker, { processedRow }) => applyTx(order, worker, processedRow),
+    applyWithOutbox: async (order, worker, event) => applyTx(order, worker, true, event),
+    // Plain objects: node:sqlite rows have a null prototype, which test comparisons and JSON treat apart.
+    readOutbox: async (afterId, limit) => selectOutbox.all(afterId, limit).map((r) => ({ ...r }) as unknown as OutboxRow),
     recentlySeen: async (id) => findRecent.get(id) !== undefined,
     remember: async (id, window) => {
-      db.transaction(() => {
+      immediate(db, () => {
         insertRecent.run(id);
         trimRecent.run(window);
-      }).immediate();
+      });
     },
     close: async () => {
       db.close();
@@ -69,8 +85,8 @@ export function readSqliteEffects(file: string): EffectsReadBack {
   try {
     const rows = db
       .prepare('SELECT message_id AS id, COUNT(*) AS n, GROUP_CONCAT(worker) AS workers FROM (SELECT * FROM applied_orders ORDER BY row_id) GROUP BY message_id')
-      .all() as { id: string; n: number; workers: string }[];
-    const balance = (db.prepare('SELECT balance FROM account WHERE id = 1').get() as { balance: number }).balance;
+      .all() as unknown as { id: string; n: number; workers: string }[];
+    const balance = (db.prepare('SELECT balance FROM account WHERE id = 1').get() as unknown as { balance: number }).balance;
     return { copies: new Map(rows.map((r) => [r.id, { copies: r.n, workers: r.workers.split(',') }])), balance };
   } finally {
     db.close();

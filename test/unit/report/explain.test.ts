@@ -137,9 +137,9 @@ describe('renderList', () => {
 });
 
 describe('every real scenario', () => {
-  it('is listed, seven of them, with unique names', () => {
+  it('is listed, every one of the registry, with unique names', () => {
     expect(listsEveryCount).toBe(true);
-    expect(scenarios.length).toBe(7);
+    expect(scenarios.length).toBeGreaterThanOrEqual(8);
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
     const list = renderList(scenarios, 0);
     for (const s of scenarios) {
@@ -158,8 +158,8 @@ describe('every real scenario', () => {
       expect(s.explain.kafkajsDiffers.trim()).not.toBe('');
     });
 
-    it('has at least 3 variants with unique names, the first promising nothing', () => {
-      expect(s.variants.length).toBeGreaterThanOrEqual(3);
+    it('has at least 2 variants with unique names, the first promising nothing', () => {
+      expect(s.variants.length).toBeGreaterThanOrEqual(2);
       expect(new Set(s.variants.map((v) => v.name)).size).toBe(s.variants.length);
       expect(s.variants[0]!.expect).toEqual({});
       for (const v of s.variants) {
