@@ -1,6 +1,15 @@
 #!/usr/bin/env node
 // Entry point: runs the built CLI and exits with its code (explicitly, so no stray timer keeps the lab alive).
 
+// The lab needs what Node.js 22.22+ and 24 have (node:sqlite, testcontainers 12): an older Node gets one line, not a stack trace.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 22)) {
+  process.stderr.write(
+    `kafka-dup-lab: needs Node.js 22.22+ or 24, this is ${process.version}; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ${process.argv.slice(2).join(' ')}\n`,
+  );
+  process.exit(1);
+}
+
 // Node 22 calls node:sqlite (the business database) experimental on every start; Node 24 no longer
 // does. That one warning is left out of the lab's output; any other warning is printed as Node would.
 process.removeAllListeners('warning');

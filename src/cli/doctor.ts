@@ -89,13 +89,38 @@ export interface DoctorRow {
   detail: string;
 }
 
+/** End of life of each Node.js line (nodejs.org release schedule). */
+const NODE_END_OF_LIFE: Record<number, string> = { 18: '2025-04-30', 20: '2026-04-30', 22: '2027-04-30', 24: '2028-04-30', 26: '2029-04-30' };
+
+/** The lines the lab is tested on (package.json "engines"): 22.22+ (testcontainers 12) and 24. */
+function nodeSupported(major: number, minor: number): boolean {
+  return (major === 22 && minor >= 22) || major === 24;
+}
+
+/** The Node.js row: the version, whether the lab is tested on it, and whether its line is past end of life on `today`. */
+export function nodeRow(version: string, today: string): DoctorRow {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  const eol = NODE_END_OF_LIFE[major];
+  const pastEol = eol !== undefined && today > eol;
+  if (major < 22 || (major === 22 && minor < 22)) {
+    return {
+      check: 'node',
+      status: 'missing',
+      detail: `${version}${pastEol ? ` (past end of life since ${eol})` : ''}: the lab needs Node.js 22.22+ or 24; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ...`,
+    };
+  }
+  if (pastEol) return { check: 'node', status: 'note', detail: `${version}: past end of life since ${eol}; move to Node.js 24` };
+  if (!nodeSupported(major, minor)) return { check: 'node', status: 'note', detail: `${version}: not a line the lab is tested on (22.22+ and 24)` };
+  return { check: 'node', status: 'ok', detail: version };
+}
+
 /** Turns the facts into rows and says whether any broker provider works here. Pure. */
-export function diagnose(f: DoctorFacts): { rows: DoctorRow[]; localWorks: boolean; containerWorks: boolean } {
+export function diagnose(f: DoctorFacts, today = new Date().toISOString().slice(0, 10)): { rows: DoctorRow[]; localWorks: boolean; containerWorks: boolean } {
   const javaOk = (f.javaMajor ?? 0) >= 17;
   const canFetch = Boolean(f.kafkaHome) || f.defaultVersionCached || Boolean(f.maven);
   const localWorks = javaOk && canFetch;
   const rows: DoctorRow[] = [
-    { check: 'node', status: 'ok', detail: f.node },
+    nodeRow(f.node, today),
     {
       check: 'java',
       status: javaOk ? 'ok' : 'missing',

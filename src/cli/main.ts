@@ -65,6 +65,7 @@ ${EXIT_CODES}`,
     .option('--markdown', 'print results as Markdown tables, to paste into slides')
     .option('--timeline', "also print each variant's faults, retries, failed sends, crashes and commits in order")
     .option('--keep-topics', "leave the run's topics on the broker and name them")
+    .option('--no-throughput', 'skip the fault-free msg/s passes (reorder), for a quicker run')
     .option('--keep-data <dir>', "keep each variant's business database in <dir> (SQLite files; with --pg-url, its schemas), to look at with sqlite3 or psql")
     .option('--out <file>', "also write the results with every variant's full history as JSON")
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)

@@ -31,6 +31,8 @@ export interface RunOptions {
   timeline?: boolean;
   keepTopics?: boolean;
   keepData?: string;
+  /** false with --no-throughput. */
+  throughput?: boolean;
   out?: string;
   strict?: boolean;
   redisUrl?: string;
@@ -111,6 +113,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         faults: scenario.faultsAdjustable ? (options.faults ?? scenario.defaultFaults) : scenario.defaultFaults,
         keepTopics: options.keepTopics ?? false,
         deleteOnInterrupt: broker.provider === 'external',
+        measure: options.throughput !== false,
         progress,
         resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
         lab: labCapabilities,

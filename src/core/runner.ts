@@ -46,6 +46,8 @@ export interface RunRequest {
   parallel?: number;
   /** Delete the run's topics and groups even on Ctrl-C (a shared, external cluster). */
   deleteOnInterrupt?: boolean;
+  /** Run the scenario's fault-free msg/s passes (default true). */
+  measure?: boolean;
 }
 
 export interface ScenarioResult {
@@ -75,7 +77,7 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
     done++;
     report();
   });
-  if (scenario.prepareMeasure) {
+  if (scenario.prepareMeasure && request.measure !== false) {
     progress.step(`${scenario.name}: measuring without faults`);
     await measureAll(request, runId, results, histories);
   }

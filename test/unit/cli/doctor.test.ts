@@ -1,6 +1,6 @@
 // Unit tests for `doctor`'s pure parts: the Java major version, and the rows and verdicts for hand-built machines.
 import { describe, it, expect } from 'vitest';
-import { diagnose, javaMajor, type DoctorFacts, type DoctorRow, type Status } from '../../../src/cli/doctor.js';
+import { diagnose, javaMajor, nodeRow, type DoctorFacts, type DoctorRow, type Status } from '../../../src/cli/doctor.js';
 import { DEFAULT_KAFKA_VERSION } from '../../../src/broker/versions.js';
 
 describe('javaMajor', () => {
@@ -35,7 +35,7 @@ describe('javaMajor', () => {
 });
 
 const NOTHING: DoctorFacts = {
-  node: 'v20.19.0',
+  node: 'v24.22.3',
   cachedVersions: [],
   defaultVersionCached: false,
   containerRuntime: false,
@@ -56,7 +56,7 @@ describe('diagnose', () => {
     expect(localWorks).toBe(false);
     expect(containerWorks).toBe(false);
     expect(rows).toEqual<DoctorRow[]>([
-      { check: 'node', status: 'ok', detail: 'v20.19.0' },
+      { check: 'node', status: 'ok', detail: 'v24.22.3' },
       { check: 'java', status: 'missing', detail: 'not found: apt-get install openjdk-17-jre-headless' },
       { check: 'maven', status: 'missing', detail: 'not found (needed once to fetch Kafka, unless cached or KAFKA_HOME)' },
       { check: 'KAFKA_HOME', status: 'note', detail: 'not set (Kafka comes from Maven Central)' },
@@ -144,7 +144,7 @@ describe('diagnose', () => {
 
   it('reports a fully equipped machine as all ok, but for the notes that are always notes', () => {
     const { rows, localWorks, containerWorks } = diagnose({
-      node: 'v22.1.0',
+      node: 'v22.23.5',
       ...JAVA_17,
       maven: MAVEN,
       kafkaHome: '/opt/kafka',
@@ -211,5 +211,28 @@ describe('diagnose, container checks', () => {
       '1 in use by a running lab; 2 left by a lab that died (broker aaaaaaaaaaaa, redis bbbbbbbbbbbb): docker rm -f aaaaaaaaaaaa bbbbbbbbbbbb',
     );
     expect(detail(diagnose({ ...NOTHING, ...ENGINE }).rows, 'lab containers')).toBe('none left behind');
+  });
+});
+
+describe('nodeRow', () => {
+  const today = '2026-12-02';
+
+  it.each(['v24.22.3', 'v22.22.0', 'v22.23.5'])('%s: a tested line, ok', (version) => {
+    expect(nodeRow(version, today)).toEqual({ check: 'node', status: 'ok', detail: version });
+  });
+
+  it('Node 20: past end of life, and too old for the lab; says how to get 24 in one step', () => {
+    const row = nodeRow('v20.20.2', today);
+    expect(row.status).toBe('missing');
+    expect(row.detail).toBe('v20.20.2 (past end of life since 2026-04-30): the lab needs Node.js 22.22+ or 24; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ...');
+  });
+
+  it('Node 22 before 22.22 is too old (testcontainers 12)', () => {
+    expect(nodeRow('v22.12.0', today).status).toBe('missing');
+  });
+
+  it('a line past its end of life is a note; so is an untested line', () => {
+    expect(nodeRow('v22.23.5', '2027-05-01')).toEqual({ check: 'node', status: 'note', detail: 'v22.23.5: past end of life since 2027-04-30; move to Node.js 24' });
+    expect(nodeRow('v26.1.0', today)).toEqual({ check: 'node', status: 'note', detail: 'v26.1.0: not a line the lab is tested on (22.22+ and 24)' });
   });
 });
