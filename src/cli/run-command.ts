@@ -57,17 +57,22 @@ function plan(name: string, options: RunOptions): Plan[] {
   }
   if (options.faults !== undefined && !scenario.faultsAdjustable) {
     throw new UsageError(
-      `${scenario.name} injects ${scenario.defaultFaults} fault per variant; --faults applies to ${scenarios.filter((s) => s.faultsAdjustable).map((s) => s.name).join(' and ')}`,
+      `${scenario.name} injects ${scenario.defaultFaults} fault per variant; --faults applies to ${listOf(scenarios.filter((s) => s.faultsAdjustable).map((s) => s.name))}`,
     );
   }
   return [{ scenario, variants: pickVariants(scenario, options.variant) }];
+}
+
+/** "a", "a and b", "a, b and c". */
+function listOf(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 /** The checks that need the plans: a database for --pg-url, enough messages for every scenario. */
 function checkPlans(plans: Plan[], options: RunOptions): void {
   if (options.pgUrl && !plans.some((p) => p.scenario.businessDatabase)) {
     const users = scenarios.filter((s) => s.businessDatabase).map((s) => s.name);
-    throw new UsageError(`--pg-url goes with a scenario that writes to a business database: ${users.join(', ')}`);
+    throw new UsageError(`--pg-url goes with a scenario that writes to a business database: ${listOf(users)}`);
   }
   if (options.messages === undefined) return;
   for (const { scenario } of plans) {
@@ -140,7 +145,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
 function checkKeepData(dir: string | undefined, plans: Plan[]): void {
   if (!dir) return;
   if (!plans.some((p) => p.scenario.businessDatabase)) {
-    throw new UsageError(`--keep-data keeps business databases; it goes with ${scenarios.filter((s) => s.businessDatabase).map((s) => s.name).join(', ')}`);
+    throw new UsageError(`--keep-data keeps business databases; it goes with ${listOf(scenarios.filter((s) => s.businessDatabase).map((s) => s.name))}`);
   }
   try {
     mkdirSync(dir, { recursive: true });

@@ -8,7 +8,7 @@ import { compiledScript } from '../core/paths.js';
 import type { Progress } from '../core/progress.js';
 import { ensureImage } from './image.js';
 import { LAB_LABEL, OWNER_HOST_LABEL, OWNER_PID_LABEL, publishAddress, reachableHost } from './addresses.js';
-import { ImageUnavailable, dockerode, probeContainerRuntime, reaperSettings, removeContainer } from './runtime.js';
+import { ImageUnavailable, probeContainerRuntime, reaperSettings, removeContainer, removeLabelled } from './runtime.js';
 
 const INSTANCE_LABEL = 'org.kafka-dup-lab.instance';
 
@@ -70,19 +70,30 @@ export async function startLabContainer(spec: LabContainerSpec): Promise<Started
   if (spec.entrypoint) container = container.withEntrypoint(spec.entrypoint);
   if (spec.command) container = container.withCommand(spec.command);
 
+  // Guarded from before it exists: a Ctrl-C or a SIGKILL while the engine creates and starts it must not leave it behind.
+  const guardian = guardContainers(instance);
+  const starting = container.start();
+  const unregisterStarting = onCleanup(`${spec.role} container (starting)`, async () => {
+    await starting.catch(() => undefined);
+    await removeInstance(instance);
+    guardian.release();
+  });
   let started;
   try {
-    started = await container.start();
+    started = await starting;
   } catch (error) {
     // A container that was created but failed to start is still there.
     await removeInstance(instance);
+    guardian.release();
     throw startFailed(spec, errorMessage(error));
+  } finally {
+    unregisterStarting();
   }
   const id = started.getId();
-  const guardian = guardContainer(id);
   const stop = async () => {
     unregister();
-    await removeContainer(id).catch(() => undefined);
+    await removeContainer(id);
+    // Only once it is gone: if the engine refused, the guardian tries again when the lab exits.
     guardian.release();
   };
   const unregister = onCleanup(`${spec.role} container`, stop);
@@ -132,20 +143,16 @@ function startFailed(spec: LabContainerSpec, reason: string): Error {
 }
 
 async function removeInstance(instance: string): Promise<void> {
-  try {
-    const leftovers = await (await dockerode()).listContainers({ all: true, filters: { label: [`${INSTANCE_LABEL}=${instance}`] } });
-    for (const c of leftovers) await removeContainer(c.Id);
-  } catch {
-    /* the engine is gone too: nothing more to do here */
-  }
+  await removeLabelled(`${INSTANCE_LABEL}=${instance}`).catch(() => undefined);
 }
 
 /**
- * A detached process that removes the container if the lab dies without doing so (SIGKILL, a crash),
- * with or without testcontainers' reaper. It watches its stdin: when the lab goes, the pipe closes.
+ * A detached process that removes the containers of this start (by their instance label) if the lab
+ * dies without doing so (SIGKILL, a crash), with or without testcontainers' reaper. It watches its
+ * stdin: when the lab goes, the pipe closes.
  */
-function guardContainer(id: string): { release(): void } {
-  const child = spawn(process.execPath, [compiledScript('processes/container-guardian.js'), id], {
+function guardContainers(instance: string): { release(): void } {
+  const child = spawn(process.execPath, [compiledScript('processes/container-guardian.js'), `${INSTANCE_LABEL}=${instance}`], {
     stdio: ['pipe', 'ignore', 'ignore'],
     // Its own process group: a Ctrl-C or a kill of the lab's group must not take it down first.
     detached: true,
@@ -154,7 +161,7 @@ function guardContainer(id: string): { release(): void } {
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   return {
-    // The container is gone: the guardian may exit without asking the engine again.
+    // The containers are gone: the guardian may exit without asking the engine again.
     release: () => child.stdin?.end('released\n'),
   };
 }

@@ -211,6 +211,12 @@ export async function removeContainer(id: string): Promise<void> {
   }
 }
 
+/** Removes every container with this label ("name=value"), running or not. */
+export async function removeLabelled(label: string): Promise<void> {
+  const found = await (await dockerode()).listContainers({ all: true, filters: { label: [label] } });
+  for (const c of found) await removeContainer(c.Id);
+}
+
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }

@@ -1,14 +1,15 @@
 // Removes the lab's broker container if the lab dies without doing so (SIGKILL, a crash, a closed terminal).
 //
-// Usage: node container-guardian.js <container-id>
+// Usage: node container-guardian.js <label=value>
 // The lab holds this process's stdin open; when the lab goes, for any reason, stdin closes and the
-// guardian removes the container (a container already removed is fine) and exits. It runs in its own
-// process group, so a signal to the lab's group does not reach it before it has done its job.
-import { removeContainer } from '../containers/runtime.js';
+// guardian removes the containers with that label (the one start the lab made; none left is fine)
+// and exits. It runs in its own process group, so a signal to the lab's group does not reach it
+// before it has done its job.
+import { removeLabelled } from '../containers/runtime.js';
 
-const [id] = process.argv.slice(2);
-if (!id) {
-  process.stderr.write('usage: container-guardian <container-id>\n');
+const [label] = process.argv.slice(2);
+if (!label || !label.includes('=')) {
+  process.stderr.write('usage: container-guardian <label=value>\n');
   process.exit(2);
 }
 
@@ -16,7 +17,7 @@ let done = false;
 async function removeAndExit(): Promise<void> {
   if (done) return;
   done = true;
-  await removeContainer(id!).catch(() => undefined);
+  await removeLabelled(label!).catch(() => undefined);
   process.exit(0);
 }
 

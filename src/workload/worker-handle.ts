@@ -25,9 +25,9 @@ export class WorkerHandle {
     startDetail: string,
   ) {
     // Its own execArgv, so a parent started with loaders or inspectors (test runners) does not pass them
-    // on; Node 22's "SQLite is experimental" warning would otherwise end up in every worker's stderr tail.
+    // on; without the two warnings bin/kafka-dup-lab.js explains, which would fill every worker's stderr tail.
     this.child = fork(compiledScript(`processes/${script}.js`), [JSON.stringify(config)], {
-      execArgv: ['--disable-warning=ExperimentalWarning'],
+      execArgv: ['--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

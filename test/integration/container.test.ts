@@ -143,13 +143,28 @@ describe.skipIf(!containerTestsRun)(title, () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     expect(await waitFor(() => labContainers(child.pid).length === 1, 60_000, 50), stderr).toBe(true);
     // Into the variants: the broker is up and workers have been forked.
-    const workers = () => spawnSync('pgrep', ['-P', String(child.pid), '-f', 'processes/']).stdout.toString().trim();
+    const workers = () => spawnSync('pgrep', ['-P', String(child.pid), '-f', 'processes/worker.js']).stdout.toString().trim();
     expect(await waitFor(() => workers() !== '', 60_000, 50), stderr).toBe(true);
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(130);
     expect(labContainers(child.pid)).toEqual([]);
     expect(await waitFor(() => workers() === '', 10_000)).toBe(true);
   }, 120_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGKILL', null],
+  ] as const)('%s while the engine is still starting the container: no container left (the guardian watches it from before it exists)', async (signal, code) => {
+    const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'container'], {
+      env: { ...process.env, ...CONTAINER_ENV, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(await waitFor(() => labContainers(child.pid).length === 1, 60_000, 20)).toBe(true);
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(await waitFor(() => labContainers(child.pid).length === 0, 20_000), 'container still there').toBe(true);
+  }, 90_000);
 
   describe('one line for what is wrong, exit 1 or 2, nothing left running', () => {
     it.each([
