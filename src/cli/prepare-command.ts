@@ -4,7 +4,7 @@ import { prepareLocalBroker } from '../broker/local.js';
 import { checkBrokerRequest, javaAvailable } from '../broker/select.js';
 import { kafkaImage } from '../broker/versions.js';
 import { ensureImage } from '../containers/image.js';
-import { probeContainerRuntime, reaperSettings } from '../containers/runtime.js';
+import { ImageUnavailable, probeContainerRuntime, reaperSettings } from '../containers/runtime.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
 import { createProgress, type Progress } from '../core/progress.js';
 import { onPath } from '../resources/on-path.js';
@@ -42,7 +42,7 @@ export async function prepareCommand(options: PrepareOptions): Promise<number> {
     process.stdout.write('Everything a run needs is here; runs need no network from now on.\n');
     return EXIT.ok;
   }
-  process.stderr.write(`kafka-dup-lab: ${failed.map((l) => `${l.what}: ${l.detail}`).join('; ')}\n`);
+  process.stderr.write(`kafka-dup-lab: ${failed.length} of ${lines.length} not ready (the FAILED lines above say why)\n`);
   return EXIT.environment;
 }
 
@@ -55,7 +55,18 @@ async function prepareLocal(version: string, progress: Progress): Promise<string
 async function prepareContainers(image: string, progress: Progress): Promise<Line[]> {
   const lines = [await attempt(`image ${image}`, async () => ensureImage(image, progress))];
   const reaper = await reaperSettings();
-  if (reaper.enabled) lines.push(await attempt(`image ${reaper.image} (testcontainers' reaper)`, async () => ensureImage(reaper.image, progress)));
+  if (reaper.enabled) {
+    lines.push(
+      await attempt(`image ${reaper.image} (testcontainers' reaper)`, async () => {
+        try {
+          return await ensureImage(reaper.image, progress);
+        } catch (error) {
+          if (!(error instanceof ImageUnavailable)) throw error;
+          throw new Error(`${error.reason}; or set TESTCONTAINERS_RYUK_DISABLED=true (the lab removes its own containers)`);
+        }
+      }),
+    );
+  }
   if (!onPath('redis-server')) lines.push(await attempt(`image ${REDIS_IMAGE} (Redis variants)`, async () => ensureImage(REDIS_IMAGE, progress)));
   return lines;
 }

@@ -228,7 +228,10 @@ function firstLine(text: string): string {
  */
 export async function reaperSettings(): Promise<{ enabled: boolean; image: string }> {
   await import('testcontainers');
-  // Not among testcontainers' documented exports; it is the constant its reaper starts.
-  const { REAPER_IMAGE } = (await import('testcontainers/build/reaper/reaper.js' as string)) as { REAPER_IMAGE: string };
-  return { enabled: process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true', image: REAPER_IMAGE };
+  // Not among testcontainers' documented exports: the reaper module's own answer (12.x: a function,
+  // 11.x: a constant). A unit test checks it against the installed package.
+  const reaper = (await import('testcontainers/build/reaper/reaper.js' as string)) as { getReaperImage?: () => string; REAPER_IMAGE?: string };
+  const image = reaper.getReaperImage?.() ?? reaper.REAPER_IMAGE;
+  if (!image) throw new Error("cannot tell testcontainers' reaper image from this testcontainers version");
+  return { enabled: process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true', image };
 }
