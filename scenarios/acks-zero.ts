@@ -60,7 +60,8 @@ function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, histo
   if (variant.settings.acks === 0) {
     return `${dropped} With acks=0 kafkajs resolved every send as soon as it was written to the socket: ${c.acked} of ${c.sent} "acked", ${c.lost} of them not in the log, and nothing in the client says which. (Java: acks=0 also turns retries off in effect, the client never learns of a failure.)`;
   }
-  return `${dropped} With acks=all each one timed out after ${REQUEST_TIMEOUT_MS} ms and kafkajs sent it again: ${c.lost} lost, ${c.duplicates} duplicates.`;
+  const reordered = c.outOfOrder ? ` Sent again after the sends behind it, ${c.outOfOrder} landed after later messages of their key (out of order: the reorder scenario).` : '';
+  return `${dropped} With acks=all each one timed out after ${REQUEST_TIMEOUT_MS} ms and kafkajs sent it again: ${c.lost} lost, ${c.duplicates} duplicates.${reordered}`;
 }
 
 export const acksZero: Scenario<ProducerSettings> = {
@@ -77,6 +78,7 @@ export const acksZero: Scenario<ProducerSettings> = {
     { key: 'observed', label: 'in log' },
     { key: 'lost', label: 'lost', predicted: true },
     { key: 'duplicates', label: 'duplicates' },
+    { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
   run,

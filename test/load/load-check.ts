@@ -12,7 +12,7 @@ import { packageRoot } from '../../src/core/paths.js';
 import type { Scenario } from '../../src/core/scenario.js';
 import type { CountName, Counts, Op } from '../../src/core/types.js';
 
-const DEFAULT_SCENARIOS = ['producer-retry', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions'];
+const DEFAULT_SCENARIOS = ['producer-retry', 'acks-zero', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions'];
 const CLI = join(packageRoot(), 'bin', 'kafka-dup-lab.js');
 
 interface Row {
@@ -88,12 +88,18 @@ function fixedCounts(scenario: Scenario, row: Row): string {
   return `${pick(row.counts)} | pred ${pick(row.predicted)}`;
 }
 
-/** The columns the table shows for a row: the scenario's own, compactly. */
+/** The scenario's columns that a cell shows: not the inputs (sent, messages), not the measurements. */
+function cellColumns(scenario: Scenario) {
+  return scenario.columns.filter((c) => !(scenario.measured ?? []).includes(c.key) && c.key !== 'sent' && c.key !== 'messages');
+}
+
+/** A row's cell: its columns' counts, compactly. */
 function shown(scenario: Scenario, row: Row): string {
   if (row.error) return `ERROR ${row.error.slice(0, 30)}`;
   if (row.skipped) return 'skipped';
-  const keys = scenario.columns.map((c) => c.key).filter((k) => !(scenario.measured ?? []).includes(k) && k !== 'sent' && k !== 'messages');
-  return keys.map((k) => row.counts[k] ?? '-').join('/');
+  return cellColumns(scenario)
+    .map((c) => row.counts[c.key] ?? '-')
+    .join('/');
 }
 
 async function main(): Promise<number> {
@@ -117,7 +123,9 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) results.push(await runScenario(scenario.name, bootstrap, seed, outDir));
     const seconds = ((performance.now() - t0) / 1000 / runs).toFixed(1);
-    const columns = scenario.columns.map((c) => c.label).filter((l) => l !== 'sent' && l !== 'messages' && l !== 'msg/s').join('/');
+    const columns = cellColumns(scenario)
+      .map((c) => c.label)
+      .join('/');
     console.log(`\n${scenario.name} (${seconds} s a run; each cell: ${columns})`);
     for (const variant of scenario.variants) {
       const rows = results.map((r) => r.find((x) => x.variant === variant.name)!);
