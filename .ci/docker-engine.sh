@@ -3,7 +3,7 @@
 # <dir>: Debian's docker.io, run as root. Leaves an engine that already answers alone.
 set -euo pipefail
 action=${1:?start|stop}
-dir=${2:?a directory for the engine's data}
+dir=${2:?a directory for the engine data}
 sock=/var/run/docker.sock
 
 case "$action" in

@@ -16,23 +16,27 @@ export interface CheckOptions extends OutputOptions {
 
 export async function checkCommand(file: string, options: CheckOptions): Promise<number> {
   if (options.json && options.markdown) throw new UsageError('--json and --markdown are two outputs: pick one');
-  const report = readReport(file);
-  const header: ReportHeader = { broker: report.broker, services: report.services };
-  const runs: ScenarioResult[] = [];
-  const changes: string[] = [];
-  for (const saved of report.scenarios) {
-    const scenario = findScenario(saved.name);
-    if (!scenario) throw new UsageError(`${file} holds scenario "${saved.name}", which this version of the lab does not know`);
-    const results = saved.variants.map((v) => recheck(scenario, v, file, changes));
-    const run: ScenarioResult = { scenario: saved.name, summary: saved.summary, seed: saved.seed, messages: saved.messages, faults: saved.faults, results };
-    runs.push(run);
-    process.stdout.write(renderScenario(scenario, run, header, options));
-  }
+  const { header, runs, changes } = recheckFile(file);
+  for (const run of runs) process.stdout.write(renderScenario(findScenario(run.scenario)!, run, header, options));
   process.stdout.write(renderEnd(runs, header, options));
   // What was edited (or computed by another version of the lab) is news: say what changed, on stderr.
   for (const change of changes) process.stderr.write(`kafka-dup-lab: ${change}\n`);
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+/** A saved run, every variant evaluated again from its history; `changes` names what differs from the file. */
+export function recheckFile(file: string): { header: ReportHeader; runs: ScenarioResult[]; changes: string[] } {
+  const report = readReport(file);
+  const header: ReportHeader = { broker: report.broker, services: report.services };
+  const changes: string[] = [];
+  const runs = report.scenarios.map((saved): ScenarioResult => {
+    const scenario = findScenario(saved.name);
+    if (!scenario) throw new UsageError(`${file} holds scenario "${saved.name}", which this version of the lab does not know`);
+    const results = saved.variants.map((v) => recheck(scenario, v, file, changes));
+    return { scenario: saved.name, summary: saved.summary, seed: saved.seed, messages: saved.messages, faults: saved.faults, results };
+  });
+  return { header, runs, changes };
 }
 
 function readReport(file: string): JsonReport {

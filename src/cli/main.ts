@@ -10,6 +10,7 @@ import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProv
 import { EXIT, commanderErrorLine, exitCodeFor, finalExitCode, installSignalHandlers, interruptedNow } from './process.js';
 import { prepareCommand } from './prepare-command.js';
 import { proxyCommand } from './proxy-command.js';
+import { reportCommand } from './report-command.js';
 import { runCommand } from './run-command.js';
 import { version } from './version.js';
 
@@ -36,6 +37,7 @@ Examples:
   $ kafka-dup-lab run producer-retry
   $ kafka-dup-lab run all --markdown > results.md
   $ kafka-dup-lab run all --out results.json && kafka-dup-lab check results.json
+  $ kafka-dup-lab run producer-retry --html report.html
   $ kafka-dup-lab broker                      # one warm broker for a room
   $ kafka-dup-lab prepare                     # before a workshop: fetch Kafka / the image once
   $ kafka-dup-lab doctor
@@ -68,6 +70,7 @@ ${EXIT_CODES}`,
     .option('--no-throughput', 'skip the fault-free msg/s passes (reorder), for a quicker run')
     .option('--keep-data <dir>', "keep each variant's business database in <dir> (SQLite files; with --pg-url, its schemas), to look at with sqlite3 or psql")
     .option('--out <file>', "also write the results with every variant's full history as JSON")
+    .option('--html <file>', 'also write a self-contained HTML report (tables and a diagram per variant) for a projector or print')
     .option('--strict', `exit ${EXIT.promiseBroken} when a variant breaks its promise (for CI)`)
     .option('--redis-url <url>', 'Redis for the Redis variants (default: a local redis-server, else a container)')
     .option('--pg-url <url>', 'PostgreSQL for the business database (default: SQLite files)', parsePgUrl)
@@ -101,6 +104,20 @@ Examples:
 What changed (an edited history, a newer lab) is named on stderr.`,
     )
     .action(async (file: string, options) => setExit(await checkCommand(file, options)));
+
+  program
+    .command('report')
+    .argument('<results.json>', 'a file saved with "run ... --out"')
+    .description('the self-contained HTML report of a saved run, recomputed from its histories, with no broker')
+    .option('--html <file>', 'where to write the page')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ kafka-dup-lab run all --out results.json
+  $ kafka-dup-lab report results.json --html report.html     # prepare the slides once, open from disk`,
+    )
+    .action(async (file: string, options) => setExit(await reportCommand(file, options)));
 
   program
     .command('list')

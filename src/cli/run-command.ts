@@ -1,6 +1,6 @@
 // `kafka-dup-lab run <scenario|all>`: start (or reach) a broker, run the variants, print tables, Markdown or JSON.
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ProviderChoice, RunningBroker } from '../broker/provider.js';
 import { checkBrokerRequest, startBroker } from '../broker/select.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
@@ -13,7 +13,9 @@ import { labCapabilities } from '../lab/capabilities.js';
 import type { Scenario, Variant } from '../core/scenario.js';
 import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
+import { writeHtmlReport } from './html-output.js';
 import { renderEnd, renderScenario } from './output.js';
+import { checkWritable } from './writable.js';
 import { pickVariants } from './parse.js';
 import { EXIT, interruptedNow } from './process.js';
 
@@ -31,6 +33,7 @@ export interface RunOptions {
   timeline?: boolean;
   keepTopics?: boolean;
   keepData?: string;
+  html?: string;
   /** false with --no-throughput. */
   throughput?: boolean;
   out?: string;
@@ -91,7 +94,8 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
     kafkaImage: options.kafkaImage,
   };
   checkBrokerRequest(brokerRequest);
-  checkOutFile(options.out);
+  checkWritable('--out', options.out);
+  checkWritable('--html', options.html);
   checkKeepData(options.keepData, plans);
   // Live progress only on a terminal: with stdout piped (or --json), only the one-time notices show.
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
@@ -137,6 +141,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
 
   if (options.out) writeFileSync(options.out, `${JSON.stringify(toJsonReport(runs, header(broker, options), { history: true }), null, 2)}\n`);
   process.stdout.write(renderEnd(runs, header(broker, options), options));
+  if (options.html) writeHtmlReport(options.html, runs, header(broker, options));
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
 }
@@ -152,17 +157,6 @@ function checkKeepData(dir: string | undefined, plans: Plan[]): void {
     accessSync(dir, constants.W_OK);
   } catch {
     throw new UsageError(`--keep-data ${dir}: cannot create or write that folder; pick another`);
-  }
-}
-
-/** An --out file that cannot be written is a usage error, found before a run is spent. */
-function checkOutFile(out: string | undefined): void {
-  if (!out) return;
-  const dir = dirname(resolve(out));
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new UsageError(`--out ${out}: cannot write to ${dir}; pick a file in an existing, writable folder`);
   }
 }
 

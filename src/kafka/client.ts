@@ -14,9 +14,13 @@ import type {
   LogEntry,
 } from 'kafkajs';
 
+import { createRequire } from 'node:module';
 import { errorMessage } from '../core/errors.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
+
+/** The client the lab's counts are about, for reports: "kafkajs 2.2.4". */
+export const CLIENT = `kafkajs ${(createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version}`;
 export type { Admin, Consumer, ConsumerConfig, EachBatchPayload, KafkaClient, KafkaMessage, Producer, ProducerConfig, RetryOptions };
 
 /**
