@@ -17,7 +17,12 @@ interface Mark {
 const WIDTH = 960;
 const LEFT = 150;
 const RIGHT = 20;
-const LANE_HEIGHT = 64;
+const LANE_HEIGHT = 88;
+/** Label baselines relative to the lane's track: two rows above it, two below. */
+const LABEL_ROWS = [-14, 26, -30, 42];
+/** Roughly the width of one character at the diagram's 13px type, in its own units (bold is wider). */
+const CHAR_WIDTH = 7.9;
+const BOLD_CHAR_WIDTH = 8.6;
 const TOP = 28;
 
 export function escapeXml(text: string): string {
@@ -137,17 +142,29 @@ function readBackMarks(result: VariantResult): Mark[] {
   return marks;
 }
 
-/** Marks of one kind, on one lane, within a few ms of each other (5 retries of one reset) become one. */
+/**
+ * Marks of one kind on one lane that follow each other become one: the retries of one reset (within
+ * a few ms), a worker's run of commits with nothing else on its lane between them.
+ */
 function mergeNeighbours(marks: Mark[]): Mark[] {
   const merged: (Mark & { n?: number })[] = [];
+  const lastOnLane = new Map<string, Mark & { n?: number }>();
   for (const mark of marks) {
-    const last = merged.at(-1);
-    if (last && last.lane === mark.lane && last.shape === mark.shape && mark.shape === 'retry' && mark.at - last.at < 50) {
+    const last = lastOnLane.get(mark.lane);
+    if (last && last.shape === mark.shape && mark.shape === 'retry' && mark.at - last.at < 50) {
       last.n = (last.n ?? 1) + 1;
       last.label = `${last.n} retries after ${mark.label.split(' after ')[1]}`;
       continue;
     }
-    merged.push({ ...mark });
+    if (last && last.shape === 'commit' && mark.shape === 'commit') {
+      last.n = (last.n ?? 1) + 1;
+      last.until = mark.at;
+      last.label = `${last.n} commits`;
+      continue;
+    }
+    const copy = { ...mark };
+    merged.push(copy);
+    lastOnLane.set(mark.lane, copy);
   }
   return merged;
 }
@@ -157,8 +174,8 @@ export function renderDiagram(result: VariantResult, title: string): string {
   const marks = marksOf(result);
   if (marks.length === 0) return '';
   const lanes = lanesOf(marks);
-  const end = Math.max(1, ...marks.map((m) => m.until ?? m.at));
-  const x = (at: number) => LEFT + ((WIDTH - LEFT - RIGHT) * at) / end;
+  const scale = timeScale(marks, LEFT, WIDTH - RIGHT);
+  const x = scale.x;
   const y = (lane: string) => TOP + lanes.indexOf(lane) * LANE_HEIGHT + LANE_HEIGHT / 2;
   const height = TOP + lanes.length * LANE_HEIGHT + 24;
   const parts: string[] = [];
@@ -168,25 +185,73 @@ export function renderDiagram(result: VariantResult, title: string): string {
     parts.push(`<text class="lane-title" x="8" y="${ly + LANE_HEIGHT / 2 + 5}">${escapeXml(LANE_TITLES[lane] ?? lane)}</text>`);
     parts.push(`<line class="track" x1="${LEFT}" y1="${ly + LANE_HEIGHT / 2}" x2="${WIDTH - RIGHT}" y2="${ly + LANE_HEIGHT / 2}"/>`);
   });
-  const flip = new Map<string, number>();
-  for (const mark of marks) {
+  // A quiet stretch drawn short: its real length on a break mark across the lanes.
+  for (const gap of scale.breaks) {
+    parts.push(`<line class="gap" x1="${gap.x}" y1="${TOP}" x2="${gap.x}" y2="${TOP + lanes.length * LANE_HEIGHT}"/>`);
+    parts.push(`<text class="axis" x="${gap.x}" y="${height - 6}" text-anchor="middle">+${(gap.ms / 1000).toFixed(1)} s</text>`);
+  }
+  for (const mark of marks) parts.push(shape(mark, x(mark.at), y(mark.lane), mark.until !== undefined ? x(mark.until) : x(mark.at)));
+  // Labels: the marks that made the difference first, then the rest, each in the first row where it fits.
+  const rowEnds = new Map<string, { from: number; to: number }[][]>();
+  const byImportance = [...marks].sort((a, b) => Number(Boolean(b.key)) - Number(Boolean(a.key)));
+  for (const mark of byImportance) {
     const cx = x(mark.at);
     const cy = y(mark.lane);
-    const n = flip.get(mark.lane) ?? 0;
-    flip.set(mark.lane, n + 1);
-    const above = n % 2 === 0;
-    parts.push(shape(mark, cx, cy, mark.until !== undefined ? x(mark.until) : cx));
-    const ty = above ? cy - 13 : cy + 22;
-    const anchor = cx > WIDTH - 160 ? 'end' : 'start';
-    parts.push(`<text class="label${mark.key ? ' key' : ''}" x="${cx}" y="${ty}" text-anchor="${anchor}">${escapeXml(mark.label)}</text>`);
+    const width = mark.label.length * (mark.key ? BOLD_CHAR_WIDTH : CHAR_WIDTH);
+    const anchor = cx + width > WIDTH - RIGHT ? 'end' : 'start';
+    const [from, to] = anchor === 'end' ? [cx - width, cx] : [cx, cx + width];
+    const rows = rowEnds.get(mark.lane) ?? LABEL_ROWS.map(() => []);
+    rowEnds.set(mark.lane, rows);
+    const row = rows.findIndex((taken) => taken.every((t) => to + 6 <= t.from || from >= t.to + 6));
+    // No room on any row: the mark keeps its label as a tooltip.
+    if (row < 0) continue;
+    rows[row]!.push({ from, to });
+    parts.push(`<text class="label${mark.key ? ' key' : ''}" x="${cx}" y="${cy + LABEL_ROWS[row]!}" text-anchor="${anchor}">${escapeXml(mark.label)}</text>`);
   }
   parts.push(`<text class="axis" x="${LEFT}" y="${height - 6}">0 ms</text>`);
-  parts.push(`<text class="axis" x="${WIDTH - RIGHT}" y="${height - 6}" text-anchor="end">${end} ms</text>`);
+  parts.push(`<text class="axis" x="${WIDTH - RIGHT}" y="${height - 6}" text-anchor="end">${scale.end} ms</text>`);
   return `<svg class="diagram" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeXml(title)}">${parts.join('')}</svg>`;
+}
+
+/**
+ * Where a moment goes on the x axis. Time runs linearly, except that a stretch with no mark that is
+ * longer than a tenth of the run is drawn as a short gap with a break mark (a consumer scenario's
+ * crash and restart would otherwise share a few pixels while nothing happens for seconds).
+ */
+export function timeScale(marks: { at: number; until?: number }[], left: number, right: number) {
+  const times = [...new Set(marks.flatMap((m) => (m.until !== undefined ? [m.at, m.until] : [m.at])))].sort((a, b) => a - b);
+  const end = Math.max(1, times.at(-1) ?? 1);
+  const longGap = end / 10;
+  const drawn = (gap: number) => (gap > longGap ? longGap / 3 : gap);
+  // Cumulative drawn length at each known moment.
+  const points: { at: number; pos: number }[] = [{ at: 0, pos: 0 }];
+  const breaks: { atPos: number; ms: number }[] = [];
+  let prev = 0;
+  for (const t of times) {
+    if (t <= prev) continue;
+    const gap = t - prev;
+    const last = points.at(-1)!;
+    if (gap > longGap) breaks.push({ atPos: last.pos + drawn(gap) / 2, ms: gap });
+    points.push({ at: t, pos: last.pos + drawn(gap) });
+    prev = t;
+  }
+  const total = Math.max(1, points.at(-1)!.pos);
+  const toX = (pos: number) => left + ((right - left) * pos) / total;
+  const x = (at: number) => {
+    const i = points.findIndex((p) => p.at >= at);
+    if (i <= 0) return toX(0);
+    const [a, b] = [points[i - 1]!, points[i]!];
+    return toX(a.pos + ((b.pos - a.pos) * (at - a.at)) / Math.max(1, b.at - a.at));
+  };
+  return { x, end, breaks: breaks.map((b) => ({ x: toX(b.atPos), ms: b.ms })) };
 }
 
 /** Each shape differs by form, not only by colour, so it reads in grayscale and for colour-blind eyes. */
 function shape(mark: Mark, cx: number, cy: number, x2: number): string {
+  return `<g><title>${escapeXml(`${mark.at} ms: ${mark.label}`)}</title>${form(mark, cx, cy, x2)}</g>`;
+}
+
+function form(mark: Mark, cx: number, cy: number, x2: number): string {
   const cls = `mark ${mark.shape}${mark.key ? ' key' : ''}`;
   switch (mark.shape) {
     case 'bar':
@@ -205,7 +270,7 @@ function shape(mark: Mark, cx: number, cy: number, x2: number): string {
     case 'flag':
       return `<path class="${cls}" d="M${cx} ${cy + 10} V${cy - 12} L${cx + 12} ${cy - 7} L${cx} ${cy - 2}"/>`;
     case 'commit':
-      return `<rect class="${cls}" x="${cx - 2}" y="${cy - 8}" width="4" height="16"/>`;
+      return `<rect class="${cls}" x="${cx - 2}" y="${cy - 8}" width="${Math.max(4, x2 - cx + 4)}" height="16"/>`;
     case 'read':
       return `<rect class="${cls}" x="${cx - 7}" y="${cy - 9}" width="14" height="18" rx="2"/>`;
     case 'exit':

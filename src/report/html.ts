@@ -140,7 +140,7 @@ th, td { border: 1px solid var(--line); padding: 6px 10px; text-align: left; } t
 svg.diagram { width: 100%; height: auto; margin: 8px 0 16px; font: 13px system-ui, "DejaVu Sans", sans-serif; }
 svg .lane { fill: var(--lane); } svg .lane.odd { fill: var(--lane2); } svg .track { stroke: var(--line); stroke-width: 1; }
 svg .lane-title { fill: var(--fg); font-weight: 700; } svg .label { fill: var(--muted); } svg .label.key { fill: var(--fg); font-weight: 700; }
-svg .axis { fill: var(--muted); }
+svg .axis { fill: var(--muted); } svg .gap { stroke: var(--muted); stroke-width: 2; stroke-dasharray: 4 4; }
 svg .mark { fill: var(--worker); stroke: var(--worker); stroke-width: 2; } svg .mark.bar { fill: var(--bar); stroke: none; opacity: 0.8; }
 svg .mark.key { fill: var(--accent); stroke: var(--accent); stroke-width: 3; }
 svg .mark.kill, svg .mark.refused, svg .mark.pause, svg .mark.flag { fill: none; stroke-width: 3; }
