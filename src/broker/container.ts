@@ -16,6 +16,7 @@ import {
   containerStartScript,
 } from './container-spec.js';
 import type { RunningBroker } from './provider.js';
+import type { ShareSettings } from './share.js';
 
 const READY_LINE = 'Kafka Server started';
 const WRONG_IMAGE_HINT = 'it is not an apache/kafka-style image: pick one with --kafka-image, or use --broker local';
@@ -27,6 +28,8 @@ export interface ContainerRequest {
   image: string;
   /** A fixed host port for clients (the `broker --port` option); a free one when left out. */
   port?: number;
+  /** Published on every interface, the LAN address advertised (`broker --share`). */
+  share?: ShareSettings;
   progress: Progress;
 }
 
@@ -39,6 +42,7 @@ export async function startContainerBroker(request: ContainerRequest): Promise<R
     role: 'broker',
     port: CONTAINER_KAFKA_PORT,
     hostPort: request.port,
+    publishEverywhere: Boolean(request.share),
     entrypoint: ['sh'],
     command: WAIT_FOR_START_SCRIPT,
     readyLine: WAITING_LINE,
@@ -55,7 +59,8 @@ export async function startContainerBroker(request: ContainerRequest): Promise<R
     await container.stop();
   };
   try {
-    const { host, mappedPort } = container;
+    const { mappedPort } = container;
+    const host = request.share?.advertise ?? container.host;
     await container.copyFile(containerStartScript(host, mappedPort, newClusterId(randomBytes(16))), START_SCRIPT);
     logs = await container.logs();
     const { version, exited } = await waitUntilReady(logs, image, () => stopping);

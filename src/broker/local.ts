@@ -12,6 +12,7 @@ import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
 import { freePort, portFree } from './ports.js';
 import type { RunningBroker } from './provider.js';
+import type { ShareSettings } from './share.js';
 import { parseKafkaVersion } from './versions.js';
 
 const START_TIMEOUT_MS = 90_000;
@@ -25,7 +26,7 @@ export function javaCommand(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export async function startLocalBroker(version: string, progress: Progress, options: { port?: number } = {}): Promise<RunningBroker> {
+export async function startLocalBroker(version: string, progress: Progress, options: { port?: number; share?: ShareSettings } = {}): Promise<RunningBroker> {
   if (options.port !== undefined && !(await portFree(options.port))) {
     throw new UsageError(`port ${options.port} is already in use on this machine; pick another with --port, or leave --port out for a free one`);
   }
@@ -34,7 +35,9 @@ export async function startLocalBroker(version: string, progress: Progress, opti
   const unregisterDir = onCleanup('broker data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   try {
     const port = options.port ?? (await freePort());
-    const { logging } = await writeConfigAndFormat(classpath, dataDir, port, version, progress);
+    // Loopback only, unless the broker is for the whole room (--share): then every interface, and the LAN address advertised.
+    const host = options.share?.advertise ?? '127.0.0.1';
+    const { logging } = await writeConfigAndFormat(classpath, dataDir, { listener: `${options.share ? '0.0.0.0' : '127.0.0.1'}:${port}`, advertised: `${host}:${port}` }, version, progress);
     const javaArgs = [...JVM_OPTIONS, ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
     const broker = await startGuarded({
       label: 'The Kafka broker',
@@ -47,7 +50,7 @@ export async function startLocalBroker(version: string, progress: Progress, opti
     unregisterDir();
     progress.done();
     return {
-      bootstrap: `127.0.0.1:${port}`,
+      bootstrap: `${host}:${port}`,
       provider: 'local',
       kafkaVersion: version,
       description: `Apache Kafka ${version}, local JVM (KRaft, one node${process.env.KAFKA_HOME ? `, from ${source}` : ''})`,
@@ -70,7 +73,8 @@ export async function prepareLocalBroker(version: string, progress: Progress): P
   const dataDir = makeTempDir('prepare');
   const unregisterDir = onCleanup('prepare dir', () => rmSync(dataDir, { recursive: true, force: true }));
   try {
-    await writeConfigAndFormat(classpath, dataDir, await freePort(), version, progress);
+    const port = await freePort();
+    await writeConfigAndFormat(classpath, dataDir, { listener: `127.0.0.1:${port}`, advertised: `127.0.0.1:${port}` }, version, progress);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
     unregisterDir();
@@ -80,13 +84,13 @@ export async function prepareLocalBroker(version: string, progress: Progress): P
 }
 
 /** Writes server.properties and the logging settings into dataDir and formats its storage. */
-async function writeConfigAndFormat(classpath: string, dataDir: string, port: number, version: string, progress: Progress) {
+async function writeConfigAndFormat(classpath: string, dataDir: string, at: { listener: string; advertised: string }, version: string, progress: Progress) {
   const logDir = join(dataDir, 'data');
   mkdirSync(logDir);
   const props = kraftServerProperties({
     nodeId: NODE_ID,
-    listener: `127.0.0.1:${port}`,
-    advertised: `127.0.0.1:${port}`,
+    listener: at.listener,
+    advertised: at.advertised,
     controller: `127.0.0.1:${await freePort()}`,
     logDir,
   });

@@ -8,6 +8,7 @@ import { ImageUnavailable, probeContainerRuntime } from '../containers/runtime.j
 import { connectExternal } from './external.js';
 import { javaCommand, startLocalBroker } from './local.js';
 import type { ProviderChoice, RunningBroker } from './provider.js';
+import type { ShareSettings } from './share.js';
 import { isSupportedKafkaVersion, kafkaImage } from './versions.js';
 
 export interface BrokerRequest {
@@ -18,6 +19,8 @@ export interface BrokerRequest {
   kafkaImage?: string;
   /** A fixed client port for the broker the lab starts (`broker --port`); a free one when left out. */
   port?: number;
+  /** A broker for the whole room (`broker --share`): every interface, the LAN address advertised. */
+  share?: ShareSettings;
   progress: Progress;
 }
 
@@ -58,22 +61,22 @@ async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
   const { choice, bootstrap, kafkaVersion, progress, port } = request;
   if (bootstrap) return connectExternal(bootstrap);
   const image = request.kafkaImage ?? kafkaImage(kafkaVersion);
-  if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port });
-  if (choice === 'container') return startContainerBroker({ image, port, progress });
+  if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
+  if (choice === 'container') return startContainerBroker({ image, port, share: request.share, progress });
   // auto: a container where an engine answers, else the local JVM.
   const runtime = await probeContainerRuntime();
   if (runtime.ok) {
     try {
-      return await startContainerBroker({ image, port, progress });
+      return await startContainerBroker({ image, port, share: request.share, progress });
     } catch (error) {
       // Offline with an engine but no image: a room with Java still gets a broker.
       if (!(error instanceof ImageUnavailable) || request.kafkaImage || !javaAvailable()) throw error;
       progress.info(`could not pull ${error.image} (${error.reason}); using the local JVM instead (--broker container insists on the container).`);
-      return startLocalBroker(kafkaVersion, progress, { port });
+      return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
     }
   }
   if (request.kafkaImage) throw new EnvironmentError(`--kafka-image needs a container engine: ${runtime.reason}`);
-  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress, { port });
+  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
   throw new EnvironmentError(
     'No way to get a Kafka broker here: pass --bootstrap host:port for a running cluster, or start Docker (container), or install Java 17+ (local).',
   );

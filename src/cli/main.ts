@@ -139,13 +139,16 @@ Examples:
     .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
     .addOption(imageOption())
     .option('--port <n>', 'the port clients connect to (default: a free one)', parsePort)
+    .option('--share', "for the whole room: listen on every interface and advertise this machine's network address (default: loopback only)")
+    .option('--advertise <host>', 'with --share: the name or address attendees connect to (default: the first network address found)')
     .addHelpText(
       'after',
       `
 Examples:
   $ kafka-dup-lab broker                       # then, in other terminals:
   $ kafka-dup-lab run producer-retry --bootstrap 127.0.0.1:<port>
-  $ kafka-dup-lab broker --broker container --port 9092`,
+  $ kafka-dup-lab broker --broker container --port 9092
+  $ kafka-dup-lab broker --share --port 9092          # hand out the printed bootstrap to the room`,
     )
     .action(async (options) => setExit(await brokerCommand(options)));
 

@@ -20,6 +20,8 @@ export interface LabContainerSpec {
   port: number;
   /** A fixed host port for it; a free one when left out. */
   hostPort?: number;
+  /** Publish on every interface (a broker for the whole room); loopback otherwise. */
+  publishEverywhere?: boolean;
   entrypoint?: string[];
   command?: string[];
   /** A line the container prints when testcontainers may hand it over. */
@@ -49,7 +51,7 @@ export async function startLabContainer(spec: LabContainerSpec): Promise<Started
   await ensureImage(spec.image, spec.progress);
   const instance = randomBytes(6).toString('hex');
   const { GenericContainer, Wait } = await import('testcontainers');
-  const bind = publishAddress(runtime.host);
+  const bind = spec.publishEverywhere ? '' : publishAddress(runtime.host);
 
   /** testcontainers publishes on every interface; the lab publishes on `bind` only (see publishAddress). */
   class LoopbackContainer extends GenericContainer {

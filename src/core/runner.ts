@@ -2,6 +2,7 @@
 //
 // The runner knows no Kafka client, proxy or checker: the CLI hands it those as capabilities (LabCapabilities),
 // so this folder stays the floor every other part stands on.
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanupsRunning, onCleanup, onCleanupInBackground } from './cleanup.js';
@@ -61,8 +62,11 @@ export interface ScenarioResult {
 
 export async function runScenario(request: RunRequest): Promise<ScenarioResult> {
   const { scenario, variants, progress } = request;
-  // The run id makes topic names and message ids unique, so runs on a shared broker never mix.
-  const runId = `${request.seed.toString(36)}${Date.now().toString(36).slice(-5)}`;
+  // The run id makes topic names, groups, transactional ids and message ids unique, so runs on a shared
+  // broker never mix, even when a room starts the same scenario with the same seed at the same moment.
+  // Five random characters, always five: the id is inside every message, and message sizes decide
+  // where fetches (so batches, so crash points) end.
+  const runId = `${request.seed.toString(36)}${randomRunSuffix()}`;
   const results: VariantResult[] = new Array(variants.length);
   const histories: History[] = new Array(variants.length);
   let done = 0;
@@ -90,6 +94,10 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
     faults: request.faults,
     results,
   };
+}
+
+function randomRunSuffix(): string {
+  return Array.from(randomBytes(5), (b) => (b % 36).toString(36)).join('');
 }
 
 /** The variant's topics, its workers' consumer group, and the read-back groups of its topics. */
@@ -211,12 +219,15 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string, 
  */
 const MEASURE_ROUNDS = 3;
 
+/** Marks the run id of a measurement's topics; upper case, so it never reads as part of a (base-36, lower-case) run id. */
+export const MEASURE_MARK = 'M';
+
 async function measureAll(request: RunRequest, runId: string, results: VariantResult[], histories: History[]): Promise<void> {
   const runs: { index: number; pass?: () => Promise<MeasuredRates>; close: () => Promise<void>; topics: string[] }[] = [];
   try {
     for (const [index, variant] of request.variants.entries()) {
       if (results[index]!.error || results[index]!.skipped) continue;
-      const { ctx, topics, close } = openContext(request, variant, `${runId}m`, new History());
+      const { ctx, topics, close } = openContext(request, variant, `${runId}${MEASURE_MARK}`, new History());
       // Listed before preparing, so a failed preparation is still closed below.
       const run: (typeof runs)[number] = { index, close, topics };
       runs.push(run);

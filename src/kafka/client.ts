@@ -131,6 +131,31 @@ export async function withAdmin<T>(bootstrap: string, work: (admin: Admin) => Pr
 }
 
 /**
+ * Lists the broker's topics every `intervalMs` over one admin connection and hands them over; a look
+ * that fails (the broker is busy) is skipped. Returns the function that stops watching.
+ */
+export function watchTopics(bootstrap: string, intervalMs: number, onTopics: (topics: string[]) => void): () => Promise<void> {
+  const admin = createKafka(bootstrap, { clientId: 'kafka-dup-lab-room', retry: { retries: 1 } }).admin();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const look = async () => {
+    try {
+      onTopics(await admin.listTopics());
+    } catch {
+      /* the next look will tell */
+    }
+    if (!stopped) timer = setTimeout(look, intervalMs);
+  };
+  const connected = admin.connect().then(look, () => undefined);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await connected;
+    await admin.disconnect().catch(() => undefined);
+  };
+}
+
+/**
  * Makes the group coordinator ready: on a new broker the first group request creates and loads the
  * offsets topic, and until then groups get GROUP_LOAD_IN_PROGRESS (kafkajs consumers then crash and
  * restart). Asking once, with retries, moves that wait to broker start-up.

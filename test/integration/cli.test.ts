@@ -1,5 +1,5 @@
 // The CLI as a user meets it: exit codes, one-line errors, --json, --keep-topics, against a real broker.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -168,7 +168,7 @@ describe('workshop commands', () => {
   });
 
   it('every command has --help with an example', async () => {
-    for (const command of ['run', 'check', 'list', 'explain', 'broker', 'prepare', 'proxy', 'doctor']) {
+    for (const command of ['run', 'check', 'report', 'list', 'explain', 'broker', 'prepare', 'proxy', 'doctor']) {
       const r = await runCli([command, '--help']);
       expect(r.code, command).toBe(0);
       expect(r.stdout, command).toMatch(/Example/);
@@ -222,13 +222,16 @@ describe('workshop commands', () => {
 
   it('run all runs every scenario on one broker and ends with the summary; check prints the same from the saved file', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dup-lab-test-')), 'all.json');
-    const r = await runCli(['run', 'all', '--bootstrap', broker.bootstrap, '--messages', '100', '--faults', '1', '--out', out], { timeoutMs: 300_000 });
+    const html = join(dirname(out), 'all.html');
+    const r = await runCli(['run', 'all', '--bootstrap', broker.bootstrap, '--messages', '100', '--faults', '1', '--out', out, '--html', html], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Summary/);
     for (const name of scenarios.map((sc) => sc.name)) {
       expect(r.stdout, name).toMatch(new RegExp(`│ ${name} +│`));
     }
     expect(r.stdout).not.toMatch(/│ error /);
+    // One page for the whole run, small enough to mail.
+    expect(statSync(html).size).toBeLessThan(1_000_000);
     // No broker needed: the histories alone give the same tables, character for character.
     const check = await runCli(['check', out]);
     expect(check.code, check.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, type CliRun } from './support/cli.js';
 import { BROKEN_IMAGES, CONTAINER_ENV, TEST_IMAGE, containerSkipReason, containerTestsRun, labContainers } from './support/container.js';
+import { lanAddress } from '../../src/broker/share.js';
 import { kcatValues } from './support/kcat.js';
 import { waitFor } from './support/processes.js';
 
@@ -116,6 +117,23 @@ describe.skipIf(!containerTestsRun)(title, () => {
       await broker.exited;
       expect(await waitFor(() => labContainers(broker.child.pid).length === 0, 20_000), 'container still there').toBe(true);
       expect(spawnSync('pgrep', ['-f', 'processes/container-guardian.js']).status, 'a guardian is still running').toBe(1);
+    }, 120_000);
+
+    it('--share: published on every interface, the LAN address advertised and usable', async () => {
+      const broker = startBrokerCommand(['--share']);
+      const bootstrap = await broker.bootstrap();
+      try {
+        expect(bootstrap.split(':')[0]).toBe(lanAddress());
+        expect(labContainers(broker.child.pid)[0]!.ports).toMatch(/^0\.0\.0\.0:\d+->9092\/tcp/);
+        expect(broker.output()).toMatch(/warning: this broker accepts anyone/);
+        const run = await runCli(['run', 'producer-retry', '--bootstrap', bootstrap, '--variant', 'retries', '--messages', '200', '--faults', '1', '--json'], { timeoutMs: 60_000 });
+        expect(run.code, run.stderr).toBe(0);
+        expect(rowsOf(run)[0]!.counts.duplicates).toBeGreaterThan(0);
+      } finally {
+        broker.child.kill('SIGINT');
+        await broker.exited;
+      }
+      expect(labContainers(broker.child.pid)).toEqual([]);
     }, 120_000);
 
     it('--port: the fixed port; a second broker on it is a one-line usage error, nothing left', async () => {
