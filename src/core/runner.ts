@@ -108,6 +108,11 @@ async function removeRunData(request: RunRequest, topics: string[], groupId: str
 
 /** After a Ctrl-C killed the workers, their group empties once their sessions time out (2 s in the lab). */
 const INTERRUPTED_GROUP_WAIT_MS = 5_000;
+/**
+ * After a normal end the group is usually empty at once; on a busy machine a killed member's session
+ * may still be running out, and a group with members cannot be deleted: wait for that, boundedly.
+ */
+const GROUP_WAIT_MS = 10_000;
 
 /** A variant's context and the undo list that closes it (proxies, deferred steps, topics, work dir). */
 function openContext(request: RunRequest, variant: Variant, runId: string, history: History) {
@@ -157,7 +162,7 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
   const close = async () => {
     for (const step of undo.reverse()) await Promise.resolve().then(step.run).catch(() => undefined);
     unregisterTopics();
-    if (!request.keepTopics) await removeRunData(request, topics, ctx.groupId);
+    if (!request.keepTopics) await removeRunData(request, topics, ctx.groupId, GROUP_WAIT_MS);
     if (request.resources.keepDataDir) keepSqliteFiles(workDir, join(request.resources.keepDataDir, `${scenario.name}-${variant.name}`));
     rmSync(workDir, { recursive: true, force: true });
     unregisterWorkDir();

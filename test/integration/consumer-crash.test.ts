@@ -59,7 +59,6 @@ describe('consumer-crash against a real broker (SQLite; seed 42, 200 orders: the
   it.each([
     // variant, duplicate effects, never applied (README)
     ['auto-commit', 14, 0],
-    ['auto-commit-handoff', 0, 106],
     ['commit-after-batch', 14, 0],
     ['commit-per-message', 1, 0],
     ['commit-before-process', 0, 6],
@@ -72,13 +71,23 @@ describe('consumer-crash against a real broker (SQLite; seed 42, 200 orders: the
     expect(sqliteCounts(r)).toEqual({ effects: r.counts.effects, duplicateEffects, neverApplied, balanceActual: r.counts.balanceActual });
   });
 
+  it('auto-commit-handoff: what was committed and still queued is never applied (README: how much, timing decides; 106 on an unloaded machine)', () => {
+    const r = rowOf(result, 'auto-commit-handoff');
+    expect(r.counts.duplicateEffects).toBe(0);
+    expect(r.counts.neverApplied).toBeGreaterThanOrEqual(crashPoint(r).committedNotApplied);
+    expect(r.counts.neverApplied).toBeGreaterThan(0);
+    expect(sqliteCounts(r)).toEqual({ effects: r.counts.effects, duplicateEffects: 0, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
+  });
+
   it('predictions come from w1\'s own count at the crash: redone = applied after its last commit, skipped = committed, not applied', () => {
     for (const r of result.results) {
       const point = crashPoint(r);
       const dedups = ['redis-setnx', 'dedup-window', 'processed-table'].includes(r.variant);
       expect(r.predicted, r.variant).toEqual({ duplicateEffects: dedups ? 0 : point.appliedNotCommitted, neverApplied: point.committedNotApplied });
       if (!dedups) expect(r.counts.duplicateEffects, r.variant).toBe(point.appliedNotCommitted);
-      expect(r.counts.neverApplied, r.variant).toBe(point.committedNotApplied);
+      // A commit on its way at the crash may skip more than w1 knew of (auto-commit-handoff, on a busy machine).
+      if (r.variant === 'auto-commit-handoff') expect(r.counts.neverApplied, r.variant).toBeGreaterThanOrEqual(point.committedNotApplied);
+      else expect(r.counts.neverApplied, r.variant).toBe(point.committedNotApplied);
     }
   });
 
