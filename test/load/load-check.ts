@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.js';
-import { cellColumns, fixedCounts, killChildren, option, own, problemsOf, runScenario, shown, startBroker, type Row } from './support.js';
+import { cellColumns, fixedCounts, runCheck, option, own, problemsOf, runScenario, shown, startBroker, type Row } from './support.js';
 
 const DEFAULT_SCENARIOS = ['producer-retry', 'acks-zero', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions'];
 
@@ -62,14 +62,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killChildren();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    console.error(`load check: ${error instanceof Error ? error.message : String(error)}`);
-    killChildren();
-    process.exit(1);
-  },
-);
+runCheck('load check', main);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.js';
 import { withAdmin } from '../../src/kafka/client.js';
-import { killChildren, option, problemsOf, runScenario, shown, startBroker, type Row } from './support.js';
+import { runCheck, option, problemsOf, runScenario, shown, startBroker, type Row } from './support.js';
 
 /** The broker JVM under the broker command: the java process whose command line holds the command's data dir. */
 function brokerJvm(commandPid: number): number | undefined {
@@ -81,14 +81,4 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    killChildren();
-    process.exit(code);
-  },
-  (error: unknown) => {
-    console.error(`room check: ${error instanceof Error ? error.message : String(error)}`);
-    killChildren();
-    process.exit(1);
-  },
-);
+runCheck('room check', main);

@@ -98,3 +98,18 @@ export function problemsOf(scenario: Scenario, row: Row, reference: Row): string
   if (variant?.varies && !row.error && !variant.varies.holds(row.counts, row.history)) problems.push(`"${variant.varies.relation}" broken`);
   return problems;
 }
+
+/** Runs a check's main, stops every child it started, and exits with its code (1, with its message, if it threw). */
+export function runCheck(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      killChildren();
+      process.exit(code);
+    },
+    (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      killChildren();
+      process.exit(1);
+    },
+  );
+}
