@@ -5,7 +5,7 @@
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
   process.stderr.write(
-    `kafka-dup-lab: needs Node.js 22.22+ or 24, this is ${process.version}; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ${process.argv.slice(2).join(' ')}\n`,
+    `kafka-dup-lab: needs Node.js 22.22+ or 24, this is ${process.version}; Node 24 from the npm registry, for this shell: export PATH="$(npx -y -p node@24 -- sh -c 'dirname "$(command -v node)"'):$PATH"\n`,
   );
   process.exit(1);
 }

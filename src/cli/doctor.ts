@@ -106,7 +106,7 @@ export function nodeRow(version: string, today: string): DoctorRow {
     return {
       check: 'node',
       status: 'missing',
-      detail: `${version}${pastEol ? ` (past end of life since ${eol})` : ''}: the lab needs Node.js 22.22+ or 24; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ...`,
+      detail: `${version}${pastEol ? ` (past end of life since ${eol})` : ''}: the lab needs Node.js 22.22+ or 24 (README, Quick start: one line puts Node 24 from the npm registry on the PATH)`,
     };
   }
   if (pastEol) return { check: 'node', status: 'note', detail: `${version}: past end of life since ${eol}; move to Node.js 24` };

@@ -224,7 +224,7 @@ describe('nodeRow', () => {
   it('Node 20: past end of life, and too old for the lab; says how to get 24 in one step', () => {
     const row = nodeRow('v20.20.2', today);
     expect(row.status).toBe('missing');
-    expect(row.detail).toBe('v20.20.2 (past end of life since 2026-04-30): the lab needs Node.js 22.22+ or 24; one step from the npm registry: npx -y -p node@24 -- npx kafka-dup-lab ...');
+    expect(row.detail).toBe('v20.20.2 (past end of life since 2026-04-30): the lab needs Node.js 22.22+ or 24 (README, Quick start: one line puts Node 24 from the npm registry on the PATH)');
   });
 
   it('Node 22 before 22.22 is too old (testcontainers 12)', () => {
