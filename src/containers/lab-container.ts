@@ -160,10 +160,16 @@ function guardContainers(instance: string): { release(): void } {
     detached: true,
   });
   child.on('error', () => undefined);
+  child.stdin?.on('error', () => undefined);
   child.unref();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
+  let released = false;
   return {
-    // The containers are gone: the guardian may exit without asking the engine again.
-    release: () => child.stdin?.end('released\n'),
+    // The containers are gone: the guardian may exit without asking the engine again. Once.
+    release: () => {
+      if (released) return;
+      released = true;
+      child.stdin?.end('released\n');
+    },
   };
 }
