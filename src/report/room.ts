@@ -1,4 +1,5 @@
 // Who is running what on a shared broker, from the lab's topic names alone (dup-lab-<scenario>-<variant>-<suffix>-<run id>). Pure.
+import { MEASURE_MARK } from '../core/runner.js';
 
 export interface RoomRun {
   runId: string;
@@ -15,8 +16,9 @@ export function runsOnBroker(topics: string[], scenarioNames: string[]): RoomRun
     if (!topic.startsWith('dup-lab-')) continue;
     const scenario = names.find((n) => topic.startsWith(`dup-lab-${n}-`));
     if (!scenario) continue;
-    // A measurement's topics carry the run id with an upper-case mark (the runner's MEASURE_MARK).
-    const runId = topic.slice(topic.lastIndexOf('-') + 1).replace(/M$/, '');
+    // A measurement's topics carry the run id with the runner's mark after it.
+    const last = topic.slice(topic.lastIndexOf('-') + 1);
+    const runId = last.endsWith(MEASURE_MARK) ? last.slice(0, -MEASURE_MARK.length) : last;
     const key = `${runId} ${scenario}`;
     const run = runs.get(key) ?? { runId, scenario, topics: 0 };
     run.topics++;
