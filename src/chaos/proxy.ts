@@ -131,8 +131,15 @@ export class ChaosProxy {
     const pending: Pending[] = [];
     const requests = new FrameSplitter();
     const responses = new FrameSplitter();
-    let doomed: { pendingAtDoom: Pending; dropped: number; quiet: boolean; quietTimer?: NodeJS.Timeout; timer: NodeJS.Timeout } | null =
-      null;
+    let doomed: {
+      pendingAtDoom: Pending;
+      dropped: number;
+      quiet: boolean;
+      /** The client's whole window is answered (and dropped): nothing more can come. */
+      windowFull: boolean;
+      quietTimer?: NodeJS.Timeout;
+      timer: NodeJS.Timeout;
+    } | null = null;
     const quietMs = this.options.quietMs ?? 200;
     // Requests are forwarded, and responses written, strictly in order; these chains keep the order
     // across a delayed request or an asynchronous rewrite, and are bypassed when nothing is waiting.
@@ -297,14 +304,17 @@ export class ChaosProxy {
       }
       if (doomed) {
         doomed.dropped++;
-        if (doomed.quiet && pending.length === 0) reset();
+        doomed.windowFull ||= doomed.dropped >= (doomed.pendingAtDoom.decision.window ?? Infinity);
+        if ((doomed.quiet || doomed.windowFull) && pending.length === 0) reset();
         return;
       }
       if (entry.decision.action === 'drop-response') {
         // Drop this response and every response after it, then reset: the client sees a broken
         // connection, while the broker has processed every one of those requests.
-        doomed = { pendingAtDoom: entry, dropped: 1, quiet: false, timer: setTimeout(reset, this.options.drainTimeoutMs ?? 2_000) };
-        armQuietTimer();
+        const windowFull = (entry.decision.window ?? Infinity) <= 1;
+        doomed = { pendingAtDoom: entry, dropped: 1, quiet: false, windowFull, timer: setTimeout(reset, this.options.drainTimeoutMs ?? 2_000) };
+        if (windowFull && pending.length === 0) reset();
+        else armQuietTimer();
         return;
       }
       writeResponse(frame, entry);

@@ -98,6 +98,48 @@ describe('ChaosProxy', () => {
     expect(events).toMatchObject([{ action: 'drop-response', api: 'Produce', ordinal: 1, affected: inFlight, detail }]);
   });
 
+  it.each([
+    [1, 1],
+    [3, 3],
+  ])('a rule with window %i resets as soon as %i responses are dropped, without the quiet wait', async (window, inFlight) => {
+    const broker = await fakeBroker();
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    // A quiet wait far longer than the test's patience: only the full window can end the connection in time.
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1], window }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    let closed = false;
+    client.on('close', () => (closed = true));
+    const started = Date.now();
+    client.write(Buffer.concat(Array.from({ length: inFlight }, (_, i) => produce(i + 1))));
+    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(events).toMatchObject([{ action: 'drop-response', affected: inFlight }]);
+  });
+
+  it('a window not yet full waits for the rest of it: a late request is still swallowed and counted', async () => {
+    const broker = await fakeBroker();
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1], window: 2 }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    let answers = 0;
+    let closed = false;
+    client.on('data', () => answers++);
+    client.on('close', () => (closed = true));
+    client.write(produce(1));
+    expect(await until(() => broker.received() === 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(closed).toBe(false);
+    client.write(produce(2));
+    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(broker.received()).toBe(2);
+    expect(answers).toBe(0);
+    expect(events).toMatchObject([{ action: 'drop-response', affected: 2 }]);
+  });
+
   it('records a lost ack even when the client closes before the reset', async () => {
     const broker = await fakeBroker();
     open.push(broker.server);
