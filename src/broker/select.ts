@@ -2,6 +2,7 @@
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
 import { warmGroupCoordinator } from '../kafka/client.js';
 import { onPath } from '../resources/on-path.js';
+import { timed } from '../core/timings.js';
 import type { Progress } from '../core/progress.js';
 import { startContainerBroker } from './container.js';
 import { ImageUnavailable, probeContainerRuntime } from '../containers/runtime.js';
@@ -33,7 +34,7 @@ export function javaAvailable(): boolean {
 export async function startBroker(request: BrokerRequest): Promise<RunningBroker> {
   const broker = await startProvider(request);
   try {
-    await warmGroupCoordinator(broker.bootstrap);
+    await timed('broker: group coordinator warm-up', () => warmGroupCoordinator(broker.bootstrap));
   } catch (error) {
     await broker.stop();
     throw new EnvironmentError(`The broker at ${broker.bootstrap} answers, but its group coordinator does not: ${errorMessage(error)}`);

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { sweepStaleTempDirs } from '../core/temp.js';
+import { recordSpan, writeTimings } from '../core/timings.js';
 import { brokerCommand } from './broker-command.js';
 import { checkCommand } from './check-command.js';
 import { doctorCommand } from './doctor-command.js';
@@ -206,6 +207,8 @@ down"), so it cannot show a retry here; the Java producer reconnects and retries
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // From the process's start to here: node itself and the lab's imports.
+  recordSpan('node start and imports', 0);
   installSignalHandlers();
   sweepStaleTempDirs();
   let code: number = EXIT.ok;
@@ -218,5 +221,6 @@ export async function main(argv: string[]): Promise<number> {
     // After Ctrl-C an error is most likely the interruption itself (a killed worker): no line for it.
     else code = interruptedNow() ? EXIT.interrupted : exitCodeFor(error);
   }
+  writeTimings();
   return finalExitCode(code);
 }

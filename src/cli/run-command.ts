@@ -8,6 +8,7 @@ import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
 import { runScenario, type ScenarioResult } from '../core/runner.js';
+import { timed } from '../core/timings.js';
 import { toJsonReport, type ReportHeader } from '../report/json.js';
 import { labCapabilities } from '../lab/capabilities.js';
 import type { Scenario, Variant } from '../core/scenario.js';
@@ -101,10 +102,10 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
   // Redis and PostgreSQL first: a wrong --redis-url or --pg-url is found before a broker starts.
   const needs = new Set(plans.flatMap((p) => p.variants.flatMap((v) => v.needs ?? [])));
-  const prepared = await prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress);
+  const prepared = await timed('services (Redis, PostgreSQL)', () => prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress));
   let broker: RunningBroker;
   try {
-    broker = await startBroker({ ...brokerRequest, progress });
+    broker = await timed('broker start', () => startBroker({ ...brokerRequest, progress }));
   } catch (error) {
     await prepared.stop();
     throw error;
@@ -112,7 +113,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   const runs: ScenarioResult[] = [];
   try {
     for (const { scenario, variants } of plans) {
-      const run = await runScenario({
+      const run = await timed(`scenario ${scenario.name}`, () => runScenario({
         scenario,
         variants,
         bootstrap: broker.bootstrap,
@@ -126,7 +127,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         progress,
         resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
         lab: labCapabilities,
-      });
+      }));
       // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
       if (interruptedNow()) return EXIT.interrupted;
       runs.push(run);
@@ -134,8 +135,8 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       process.stdout.write(renderScenario(scenario, run, header(broker, options), options));
     }
   } finally {
-    await prepared.stop();
-    await broker.stop();
+    await timed('stop services', () => prepared.stop());
+    await timed('broker stop', () => broker.stop());
     await runCleanups();
   }
 

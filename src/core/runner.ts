@@ -12,6 +12,7 @@ import type { Progress } from './progress.js';
 import { missingReason, type Resources } from './resources.js';
 import { SeededRandom } from './rng.js';
 import { makeTempDir } from './temp.js';
+import { recordSpan, timed } from './timings.js';
 import { inWindows } from './windows.js';
 import type { MeasuredRates, ProxyHandle, ReadBackRequest, Scenario, TopicConfigs, Variant, VariantContext } from './scenario.js';
 import type { Evaluation, Op, VariantResult } from './types.js';
@@ -72,7 +73,7 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
   let done = 0;
   const report = () => progress.step(`${scenario.name}: ${done}/${variants.length} variants done`);
   report();
-  if (scenario.transactional && variants.length > 0) await request.lab.warmTransactions(request.bootstrap);
+  if (scenario.transactional && variants.length > 0) await timed(`${scenario.name}: transaction coordinator warm-up`, () => request.lab.warmTransactions(request.bootstrap));
   // Variants are independent (own topics, proxy, clients); a scenario says how many may run at once.
   const indexes = variants.map((_, i) => i);
   await inWindows(indexes, Math.max(1, request.parallel ?? scenario.parallelVariants ?? 1), async (i) => {
@@ -83,7 +84,7 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
   });
   if (scenario.prepareMeasure && request.measure !== false) {
     progress.step(`${scenario.name}: measuring without faults`);
-    await measureAll(request, runId, results, histories);
+    await timed(`${scenario.name}: fault-free msg/s`, () => measureAll(request, runId, results, histories));
   }
   progress.done();
   return {
@@ -135,7 +136,7 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     resources: { ...request.resources, workDir },
     createTopic: async (suffix, partitions, configs) => {
       const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
-      const creation = lab.createTopics(request.bootstrap, [{ name, partitions, configs }]);
+      const creation = timed(`${scenario.name}/${variant.name}: topic`, () => lab.createTopics(request.bootstrap, [{ name, partitions, configs }]));
       // A Ctrl-C while the topic is being created: wait for it, then delete it, or it would outlive the run.
       const unregister =
         request.deleteOnInterrupt && !request.keepTopics
@@ -197,14 +198,16 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string, 
     const started = performance.now();
     const readBacks = await scenario.run(ctx, variant);
     history.add({ type: 'phase', name: 'workload', ms: Math.round(performance.now() - started) });
+    recordSpan(`${scenario.name}/${variant.name}: workload`, started);
     const reading = performance.now();
     // Before close(): the topics and the business database go with the variant.
     for (const readBack of readBacks) await request.lab.readBack(request.bootstrap, readBack, history);
     history.add({ type: 'phase', name: 'read-back', ms: Math.round(performance.now() - reading) });
+    recordSpan(`${scenario.name}/${variant.name}: read-back`, reading);
   } catch (e) {
     error = errorMessage(e);
   } finally {
-    await close();
+    await timed(`${scenario.name}/${variant.name}: clean-up`, close);
   }
   const ops = [...history.all()];
   let evaluation: Evaluation = { counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '' };
