@@ -7,7 +7,8 @@ import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { runCleanups } from '../core/cleanup.js';
 import { UsageError } from '../core/errors.js';
 import { createProgress } from '../core/progress.js';
-import { runScenario, type ScenarioResult } from '../core/runner.js';
+import { runVariants, type ScenarioResult, type ScenarioRun } from '../core/runner.js';
+import { inWindows } from '../core/windows.js';
 import { timed } from '../core/timings.js';
 import { toJsonReport, type ReportHeader } from '../report/json.js';
 import { labCapabilities } from '../lab/capabilities.js';
@@ -47,6 +48,13 @@ interface Plan {
   scenario: Scenario;
   variants: Variant[];
 }
+
+/**
+ * Scenarios of "run all" that run at once. Their variants mostly wait (retry back-offs, request and
+ * session timeouts), so three side by side keep two cores busy without starving each other; every
+ * count is the same as alone (the load check holds them under a full CPU load too).
+ */
+const SCENARIOS_AT_ONCE = 3;
 
 /** Checks everything that can be checked before a broker starts. */
 function plan(name: string, options: RunOptions): Plan[] {
@@ -112,28 +120,51 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   }
   const runs: ScenarioResult[] = [];
   try {
-    for (const { scenario, variants } of plans) {
-      const run = await timed(`scenario ${scenario.name}`, () => runScenario({
-        scenario,
-        variants,
-        bootstrap: broker.bootstrap,
-        seed: options.seed,
-        messages: options.messages ?? scenario.defaultMessages,
-        // "run all --faults n" changes only the scenarios whose fault count is adjustable.
-        faults: scenario.faultsAdjustable ? (options.faults ?? scenario.defaultFaults) : scenario.defaultFaults,
-        keepTopics: options.keepTopics ?? false,
-        deleteOnInterrupt: broker.provider === 'external',
-        measure: options.throughput !== false,
-        progress,
-        resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
-        lab: labCapabilities,
-      }));
-      // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
-      if (interruptedNow()) return EXIT.interrupted;
-      runs.push(run);
-      // Each scenario's table as soon as it is done: a workshop room does not wait for all of them.
-      process.stdout.write(renderScenario(scenario, run, header(broker, options), options));
+    const started = plans.map(({ scenario, variants }) => () =>
+      timed(`scenario ${scenario.name}`, () =>
+        runVariants({
+          scenario,
+          variants,
+          bootstrap: broker.bootstrap,
+          seed: options.seed,
+          messages: options.messages ?? scenario.defaultMessages,
+          // "run all --faults n" changes only the scenarios whose fault count is adjustable.
+          faults: scenario.faultsAdjustable ? (options.faults ?? scenario.defaultFaults) : scenario.defaultFaults,
+          keepTopics: options.keepTopics ?? false,
+          deleteOnInterrupt: broker.provider === 'external',
+          measure: options.throughput !== false,
+          progress,
+          resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
+          lab: labCapabilities,
+        }),
+      ),
+    );
+    // Each scenario's table as soon as it and every one before it are done: a workshop room does not wait for all of them.
+    const done: (ScenarioRun | undefined)[] = new Array(plans.length);
+    const printReady = () => {
+      while (runs.length < plans.length && done[runs.length] && !done[runs.length]!.measurePending) {
+        const run = done[runs.length]!.result;
+        runs.push(run);
+        process.stdout.write(renderScenario(plans[runs.length - 1]!.scenario, run, header(broker, options), options));
+      }
+    };
+    await inWindows(
+      plans.map((_, i) => i),
+      SCENARIOS_AT_ONCE,
+      async (i) => {
+        if (interruptedNow()) return;
+        done[i] = await started[i]!();
+        if (!interruptedNow()) printReady();
+      },
+    );
+    // The msg/s passes last, one scenario at a time, with nothing else running.
+    for (const run of done) {
+      if (interruptedNow()) break;
+      await run?.measure();
+      printReady();
     }
+    // Ctrl-C: the variants after it did not run; no table for them (the signal handler exits with 130).
+    if (interruptedNow()) return EXIT.interrupted;
   } finally {
     await timed('stop services', () => prepared.stop());
     await timed('broker stop', () => broker.stop());

@@ -61,7 +61,26 @@ export interface ScenarioResult {
   results: VariantResult[];
 }
 
+/** A scenario whose variants have run; `measure` then runs its fault-free msg/s passes, if it has any, into `result`. */
+export interface ScenarioRun {
+  result: ScenarioResult;
+  /** True when the scenario measures msg/s and `measure()` has not run yet. */
+  measurePending: boolean;
+  measure(): Promise<void>;
+}
+
+/** Runs the variants and, unless `measure` is false, the msg/s passes right after them. */
 export async function runScenario(request: RunRequest): Promise<ScenarioResult> {
+  const run = await runVariants(request);
+  await run.measure();
+  return run.result;
+}
+
+/**
+ * Runs the variants only. The msg/s passes wait for `measure()`: a caller that runs several scenarios
+ * at once measures afterwards, one scenario at a time, so no other work disturbs the figures.
+ */
+export async function runVariants(request: RunRequest): Promise<ScenarioRun> {
   const { scenario, variants, progress } = request;
   // The run id makes topic names, groups, transactional ids and message ids unique, so runs on a shared
   // broker never mix, even when a room starts the same scenario with the same seed at the same moment.
@@ -82,12 +101,8 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
     done++;
     report();
   });
-  if (scenario.prepareMeasure && request.measure !== false) {
-    progress.step(`${scenario.name}: measuring without faults`);
-    await timed(`${scenario.name}: fault-free msg/s`, () => measureAll(request, runId, results, histories));
-  }
   progress.done();
-  return {
+  const result: ScenarioResult = {
     scenario: scenario.name,
     summary: scenario.summary,
     seed: request.seed,
@@ -95,6 +110,18 @@ export async function runScenario(request: RunRequest): Promise<ScenarioResult> 
     faults: request.faults,
     results,
   };
+  const run: ScenarioRun = {
+    result,
+    measurePending: scenario.prepareMeasure !== undefined && request.measure !== false,
+    measure: async () => {
+      if (!run.measurePending) return;
+      run.measurePending = false;
+      progress.step(`${scenario.name}: measuring without faults`);
+      await timed(`${scenario.name}: fault-free msg/s`, () => measureAll(request, runId, results, histories));
+      progress.done();
+    },
+  };
+  return run;
 }
 
 function randomRunSuffix(): string {

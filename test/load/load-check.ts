@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.js';
-import { cellColumns, fixedCounts, runCheck, option, own, problemsOf, runScenario, shown, startBroker, type Row } from './support.js';
+import { cellColumns, fixedCounts, runCheck, option, own, problemsOf, runScenario, runScenarios, shown, startBroker, type Row } from './support.js';
 
 const DEFAULT_SCENARIOS = ['producer-retry', 'acks-zero', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions'];
 
@@ -35,6 +35,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const outDir = mkdtempSync(join(tmpdir(), 'kafka-dup-lab-load-'));
   process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
+  const firstRuns = new Map<string, Row[]>();
   for (const scenario of chosen) {
     const results: Row[][] = [];
     const t0 = performance.now();
@@ -57,9 +58,34 @@ async function main(): Promise<number> {
       console.log(`  ${variant.name.padEnd(30)} ${rows.map((r) => shown(scenario, r).padEnd(14)).join(' ')} ${verdict}`);
       if (problems.includes('counts differ')) for (const r of rows) console.log(`      ${fixedCounts(scenario, r)}`);
     }
+    // The reference for run all: the first run without an error (an error is reported above already).
+    firstRuns.set(scenario.name, results.find((rows) => rows.every((r) => !r.error)) ?? results[0]!);
   }
+  failures += await checkRunAll(bootstrap, seed, outDir, firstRuns);
   console.log(`\nload check: ${failures === 0 ? 'every deterministic count identical' : `${failures} variant(s) differ`} (${Math.round((performance.now() - started) / 1000)} s)`);
   return failures === 0 ? 0 : 1;
+}
+
+/**
+ * `run all` runs several scenarios at once: under the same hog, each of its scenarios must give the
+ * counts the scenario gave alone (the scenarios it runs beyond those checked above are not compared).
+ */
+async function checkRunAll(bootstrap: string, seed: number, outDir: string, alone: Map<string, Row[]>): Promise<number> {
+  const t0 = performance.now();
+  const all = await runScenarios('all', bootstrap, seed, join(outDir, 'all.json'));
+  console.log(`\nrun all, scenarios side by side (${((performance.now() - t0) / 1000).toFixed(1)} s), against the runs alone above:`);
+  let failures = 0;
+  for (const [name, reference] of alone) {
+    const scenario = scenarios.find((s) => s.name === name)!;
+    const rows = all.get(name) ?? [];
+    const problems = reference.flatMap((ref) => {
+      const row = rows.find((r) => r.variant === ref.variant);
+      return row ? problemsOf(scenario, row, ref).map((p) => `${ref.variant}: ${p}`) : [`${ref.variant}: missing`];
+    });
+    if (problems.length) failures++;
+    console.log(`  ${name.padEnd(30)} ${problems.length ? `DIFFERS: ${problems.join('; ')}` : 'identical'}`);
+  }
+  return failures;
 }
 
 runCheck('load check', main);

@@ -49,7 +49,12 @@ export async function startBroker(extra: string[] = []): Promise<{ bootstrap: st
 }
 
 /** One run through the CLI, as a user runs it; its --out file holds each variant's history, for the relations. */
-export function runScenario(name: string, bootstrap: string, seed: number, out: string): Promise<Row[]> {
+export async function runScenario(name: string, bootstrap: string, seed: number, out: string): Promise<Row[]> {
+  return (await runScenarios(name, bootstrap, seed, out)).get(name)!;
+}
+
+/** `run <name>` (a scenario, or all) through the CLI: each scenario's rows, by name. */
+export function runScenarios(name: string, bootstrap: string, seed: number, out: string): Promise<Map<string, Row[]>> {
   return new Promise((resolve, reject) => {
     const args = [CLI, 'run', name, '--bootstrap', bootstrap, '--seed', String(seed), '--json', '--out', out, '--no-throughput'];
     const child = own(spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
@@ -57,7 +62,8 @@ export function runScenario(name: string, bootstrap: string, seed: number, out: 
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`run ${name} exited ${code}: ${stderr.trim().split('\n').at(-1)}`));
-      resolve((JSON.parse(readFileSync(out, 'utf8')) as { scenarios: { variants: Row[] }[] }).scenarios[0]!.variants);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { scenarios: { name: string; variants: Row[] }[] };
+      resolve(new Map(report.scenarios.map((s) => [s.name, s.variants])));
     });
   });
 }
