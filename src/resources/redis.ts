@@ -1,5 +1,4 @@
 // Finds a Redis for the Redis variants: --redis-url, else a local redis-server on a free port, else a container.
-import { Redis } from 'ioredis';
 import { freePort } from '../broker/ports.js';
 import { EnvironmentError, errorMessage } from '../core/errors.js';
 import { startGuarded } from '../core/guarded-process.js';
@@ -13,6 +12,8 @@ export type RedisFound = { url: string; stop(): Promise<void> } | { missing: str
 const START_TIMEOUT_MS = 15_000;
 
 export async function pingRedis(url: string, timeoutMs = 3_000): Promise<void> {
+  // Loaded here, not at start: only the Redis variants need it.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
   // Without a listener ioredis prints each connection error with its stack; the first one is the cause.
   let cause: Error | undefined;

@@ -1,5 +1,4 @@
 // Consumer-side deduplication strategies from the source notes: Redis SET NX, a window of recent ids, a processed table.
-import { Redis } from 'ioredis';
 import type { Order } from './orders.js';
 import type { Sink } from './sinks/sink.js';
 import type { WorkerConfig } from './worker-protocol.js';
@@ -45,6 +44,8 @@ export async function openDedup(config: WorkerConfig, sink: Sink): Promise<Dedup
  */
 async function redisSetNx(config: WorkerConfig): Promise<Dedup> {
   if (!config.redisUrl) throw new Error('redis-setnx needs a Redis URL');
+  // Loaded here: every worker process would otherwise pay for the import at start, and most use no Redis.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 2 });
   // Failed commands reject on their own; without a listener ioredis would also print every connection error.
   redis.on('error', () => undefined);

@@ -1,12 +1,14 @@
 // The PostgreSQL business database (node-postgres), used when --pg-url is given; one schema per variant.
-import pg from 'pg';
+// pg loads only when a run uses PostgreSQL: every run pays an import at start, and most never need it.
+import type pg from 'pg';
 import type { Order } from '../orders.js';
 import type { ApplyResult, EffectsReadBack, Sink } from './sink.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
-function client(url: string): pg.Client {
-  return new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+async function client(url: string): Promise<pg.Client> {
+  const { default: pgModule } = await import('pg');
+  return new pgModule.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
 }
 
 function quoteIdent(name: string): string {
@@ -15,7 +17,7 @@ function quoteIdent(name: string): string {
 }
 
 export async function initPostgres(url: string, schema: string): Promise<void> {
-  const c = client(url);
+  const c = await client(url);
   await c.connect();
   try {
     const s = quoteIdent(schema);
@@ -34,7 +36,7 @@ export async function initPostgres(url: string, schema: string): Promise<void> {
 }
 
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
-  const c = client(url);
+  const c = await client(url);
   await c.connect();
   try {
     await c.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
@@ -44,7 +46,7 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
 }
 
 export async function openPostgresSink(url: string, schema: string): Promise<Sink> {
-  const c = client(url);
+  const c = await client(url);
   await c.connect();
   const s = quoteIdent(schema);
   const inTransaction = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -95,7 +97,7 @@ export async function openPostgresSink(url: string, schema: string): Promise<Sin
 }
 
 export async function readPostgresEffects(url: string, schema: string): Promise<EffectsReadBack> {
-  const c = client(url);
+  const c = await client(url);
   await c.connect();
   try {
     const s = quoteIdent(schema);
