@@ -9,7 +9,7 @@ import { lastLines, startGuarded } from '../core/guarded-process.js';
 import { makeTempDir } from '../core/temp.js';
 import type { Progress } from '../core/progress.js';
 import { timed } from '../core/timings.js';
-import { createTopics, warmGroupCoordinator, warmTransactionCoordinator } from '../kafka/client.js';
+import { createKafka, createProducer, createTopics, readTopic, warmGroupCoordinator, warmTransactionCoordinator } from '../kafka/client.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { classArchiveFile, makeClassArchive, useClassArchive } from './class-archive.js';
 import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
@@ -118,7 +118,13 @@ async function ensureClassArchive(classpath: string, version: string, progress: 
       whenReady: async () => {
         await warmGroupCoordinator(bootstrap);
         await warmTransactionCoordinator(bootstrap);
-        await createTopics(bootstrap, [{ name: 'kafka-dup-lab-class-archive', partitions: 1 }]);
+        const topic = 'kafka-dup-lab-class-archive';
+        await createTopics(bootstrap, [{ name: topic, partitions: 1 }]);
+        const producer = createProducer(createKafka(bootstrap, { clientId: 'kafka-dup-lab-class-archive' }), { idempotent: true });
+        await producer.connect();
+        await producer.send({ topic, messages: [{ key: 'k', value: 'v' }] });
+        await producer.disconnect();
+        await readTopic(bootstrap, topic, { isolation: 'read_committed', timeoutMs: 10_000 });
       },
       timeoutMs: START_TIMEOUT_MS,
     });
