@@ -12,12 +12,15 @@ import { cacheDirFor } from './artifacts.js';
  * carries that build (the java binary's real path, size and time); -Xlog:cds=off keeps a Java that
  * refuses it anyway (an upgrade in place) quiet: it then starts as it would without one.
  */
+/** Raised when what the training run does changes, so older archives are made again. */
+const TRAINING = 2;
+
 export function classArchiveFile(version: string, java: string): string | undefined {
   const binary = resolveExecutable(java);
   if (!binary) return undefined;
   const { size, mtimeMs } = statSync(binary);
   const build = createHash('sha256').update(`${binary}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 12);
-  return join(cacheDirFor(version), `broker-classes-${build}.jsa`);
+  return join(cacheDirFor(version), `broker-classes-t${TRAINING}-${build}.jsa`);
 }
 
 /** The JVM flags that use the archive, or none when there is no archive yet. */

@@ -1,5 +1,5 @@
 // What the container provider asks the engine for, as plain data, so it can be unit-tested without an engine.
-import { kraftServerProperties, toPropertiesFile } from './broker-settings.js';
+import { LAB_JVM_HEAP, LAB_JVM_PERFORMANCE, kraftServerProperties, toPropertiesFile } from './broker-settings.js';
 
 /** The client listener inside the container; the engine maps it to a free host port. */
 export const CONTAINER_KAFKA_PORT = 9092;
@@ -60,9 +60,9 @@ export function containerStartScript(advertised: string, mappedPort: number, clu
     'KAFKA_DUP_LAB_EOF',
     `jar=$(ls ${KAFKA_BIN}/../libs/ 2>/dev/null | grep -E '^kafka_[0-9.]+-[0-9][^-]*\\.jar$' | head -1)`,
     `echo "${VERSION_MARKER} $(echo "$jar" | sed -E 's/^kafka_[0-9.]+-(.*)\\.jar$/\\1/')"`,
-    // The same heap and collector as the local provider (the distribution's defaults: a fixed 1 GB, G1).
-    `export KAFKA_HEAP_OPTS="\${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g}"`,
-    `perf="\${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseParallelGC -Djava.awt.headless=true}"`,
+    // The same heap, collector and JIT as the local provider (the distribution's defaults: a fixed 1 GB, G1, both compilers).
+    `export KAFKA_HEAP_OPTS="\${KAFKA_HEAP_OPTS:-${LAB_JVM_HEAP.join(' ')}}"`,
+    `perf="\${KAFKA_JVM_PERFORMANCE_OPTS:-${LAB_JVM_PERFORMANCE.join(' ')}}"`,
     // The official image ships class-data-sharing archives for both tools (its launcher uses them too).
     `cds() { [ -f /opt/kafka/$1 ] && echo "-XX:SharedArchiveFile=/opt/kafka/$1"; }`,
     `KAFKA_JVM_PERFORMANCE_OPTS="$perf $(cds storage.jsa)" ${KAFKA_BIN}/kafka-storage.sh format --cluster-id='${clusterId}' -c ${dir}/server.properties || { echo 'kafka-dup-lab: storage format failed'; exit 65; }`,

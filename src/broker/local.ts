@@ -12,7 +12,7 @@ import { timed } from '../core/timings.js';
 import { createKafka, createProducer, createTopics, readTopic, warmGroupCoordinator, warmTransactionCoordinator } from '../kafka/client.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { classArchiveFile, makeClassArchive, useClassArchive } from './class-archive.js';
-import { kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
+import { LAB_JVM_HEAP, LAB_JVM_PERFORMANCE, kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
 import { freePort, portFree } from './ports.js';
 import type { RunningBroker } from './provider.js';
 import type { ShareSettings } from './share.js';
@@ -22,13 +22,7 @@ const START_TIMEOUT_MS = 90_000;
 const READY_LINE = 'Kafka Server started';
 const NODE_ID = 1;
 
-/**
- * A modest heap, a collector that starts quickly on two cores, and only the quick (C1) JIT: a lab
- * broker lives for minutes and serves a few thousand small requests, so the optimising compiler's
- * CPU, taken from the lab's own clients on a small machine, never pays back (a producer-retry run on
- * a new broker: 9.5 s with both compilers, 6.9 s with C1 alone, on two cores).
- */
-const JVM_OPTIONS = ['-Xms256m', '-Xmx1g', '-XX:+UseParallelGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
+const JVM_OPTIONS = [...LAB_JVM_HEAP, ...LAB_JVM_PERFORMANCE];
 
 export function javaCommand(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';

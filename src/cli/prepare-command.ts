@@ -48,7 +48,7 @@ export async function prepareCommand(options: PrepareOptions): Promise<number> {
 
 async function prepareLocal(version: string, progress: Progress): Promise<string> {
   const source = await prepareLocalBroker(version, progress);
-  return `jars and a formatted storage template (${source})`;
+  return `jars, a formatted storage template and a class-data archive of the broker (${source})`;
 }
 
 /** The broker image; the reaper's image when testcontainers will start one; Redis' when there is no redis-server. */
