@@ -43,6 +43,8 @@ export interface Decision {
 export class RuleEngine {
   private readonly seen = new Map<number, number>();
   private hits: number[] = [];
+  /** Whether any rule draws a random number, so the common case (no such rule) allocates nothing per frame. */
+  private drawing = false;
   private readonly rng: SeededRandom;
 
   constructor(
@@ -57,6 +59,7 @@ export class RuleEngine {
   setRules(rules: ProxyRule[]): void {
     this.rules = rules;
     this.hits = rules.map(() => 0);
+    this.drawing = rules.some((r) => r.probability !== undefined);
   }
 
   /** Counts a frame that no rule may touch (one on a connection about to be reset); returns its ordinal. */
@@ -70,11 +73,11 @@ export class RuleEngine {
     const ordinal = this.count(apiKey);
     // Every probabilistic rule of this API draws once per frame, whether or not an earlier rule wins,
     // so adding or removing another rule never shifts the random sequence.
-    const draws = this.rules.map((r) => (r.api === apiKey && r.probability !== undefined ? this.rng.next() : 1));
+    const draws = this.drawing ? this.rules.map((r) => (r.api === apiKey && r.probability !== undefined ? this.rng.next() : 1)) : undefined;
     for (const [index, rule] of this.rules.entries()) {
       if (rule.api !== apiKey) continue;
       if (rule.limit !== undefined && this.hits[index]! >= rule.limit) continue;
-      if (!matches(rule, ordinal, draws[index]!)) continue;
+      if (!matches(rule, ordinal, draws?.[index] ?? 1)) continue;
       this.hits[index]!++;
       return { action: rule.action, ordinal, delayMs: rule.delayMs, window: rule.window, rule: index };
     }
