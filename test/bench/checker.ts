@@ -32,7 +32,7 @@ function gc(): void {
 }
 
 function main(): void {
-  const records = Number(process.argv[2] ?? 1_000_000);
+  const records = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
   if (!(globalThis as { gc?: unknown }).gc) console.error('(run with --expose-gc for the memory figures)');
   gc();
   const before = process.memoryUsage().heapUsed;
@@ -52,6 +52,10 @@ function main(): void {
     allocated.push(process.memoryUsage().heapUsed - heap);
   }
   const best = Math.min(...times);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ recordsPerSecond: records / (best / 1000), bytesPerRecord: Math.round(Math.max(...allocated) / records) }));
+    return;
+  }
   console.log(`checker: ${records.toLocaleString('en')} records (${counts!.sent} sends, ${counts!.observed} reads; ${counts!.duplicates} duplicates, ${counts!.outOfOrder} out of order)`);
   console.log(`checker: ${Math.round(records / (best / 1000)).toLocaleString('en')} records/s (best of 3: ${best.toFixed(0)} ms)`);
   console.log(`checker: ${Math.round(Math.max(...allocated) / records)} bytes/record allocated by the check (the history itself: ${Math.round(historyBytes / records)} bytes/record)`);

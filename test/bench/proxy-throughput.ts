@@ -82,6 +82,10 @@ function median(values: number[]): number {
 }
 
 /** Direct versus proxied rounds of one workload, after a warm-up; prints the medians and returns the ratio. */
+/** With --json the figures go to stdout as one JSON line at the end, and the rest to stderr. */
+const json = process.argv.includes('--json');
+const say = (line: string) => (json ? console.error(line) : console.log(line));
+
 async function compare(direct: string, proxied: string, topic: string, w: Workload, label: string): Promise<number> {
   // Warm-up, not counted: the broker's JIT needs tens of thousands of requests before its speed settles.
   for (let i = 0; i < WARMUP_ROUNDS; i++) {
@@ -95,8 +99,8 @@ async function compare(direct: string, proxied: string, topic: string, w: Worklo
     for (const side of order) rates[side].push(await produce(side === 'direct' ? direct : proxied, topic, w));
   }
   const ratio = median(rates.proxied) / median(rates.direct);
-  console.log(`${w.name}`);
-  console.log(
+  say(`${w.name}`);
+  say(
     `  direct: ${median(rates.direct).toFixed(0)} msg/s   ${label}: ${median(rates.proxied).toFixed(0)} msg/s   ratio ${ratio.toFixed(3)}   (median of ${ROUNDS})`,
   );
   return ratio;
@@ -110,23 +114,25 @@ async function main(): Promise<void> {
   const proxy = await ChaosProxy.start({ upstream: broker.bootstrap, rules: [], seed: 1 });
   const topic = `dup-lab-bench-${Date.now().toString(36)}`;
   await createTopics(broker.bootstrap, [{ name: topic, partitions: 1 }]);
-  console.log(`broker: ${broker.description} · ${cpus().length} cores · Node ${process.version}`);
+  say(`broker: ${broker.description} · ${cpus().length} cores · Node ${process.version}`);
   const ratios = new Map<Workload, number>();
+  let standaloneRatio = 0;
   try {
     for (const w of WORKLOADS) {
       const ratio = await compare(broker.bootstrap, proxy.bootstrap, topic, w, 'proxy');
       ratios.set(w, ratio);
     }
     const standalone = await startStandaloneProxy(broker.bootstrap);
-    console.log('the same, through `kafka-dup-lab proxy` in a process of its own (not the headline: the lab runs the proxy in-process)');
-    await compare(broker.bootstrap, standalone, topic, THROUGHPUT, 'standalone proxy');
+    say('the same, through `kafka-dup-lab proxy` in a process of its own (not the headline: the lab runs the proxy in-process)');
+    standaloneRatio = await compare(broker.bootstrap, standalone, topic, THROUGHPUT, 'standalone proxy');
   } finally {
     await deleteTopics(broker.bootstrap, [topic]).catch(() => undefined);
     await proxy.close();
     await broker.stop();
     await runCleanups();
   }
-  console.log(`proxy-vs-direct throughput ratio: ${ratios.get(THROUGHPUT)!.toFixed(3)}`);
+  if (json) console.log(JSON.stringify({ throughput: ratios.get(THROUGHPUT), perRequest: ratios.get(PER_REQUEST), standalone: standaloneRatio }));
+  else console.log(`proxy-vs-direct throughput ratio: ${ratios.get(THROUGHPUT)!.toFixed(3)}`);
 }
 
 main().then(
