@@ -8,11 +8,15 @@ export const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 export class FrameSplitter {
   private buffered: Buffer[] = [];
   private length = 0;
+  /** The last push() returned frames that make up exactly the chunk pushed: nothing carried in or left over. */
+  lastWasWhole = false;
 
   push(chunk: Buffer): Buffer[] {
+    const carriedIn = this.length > 0;
     this.buffered.push(chunk);
     this.length += chunk.length;
     const frames: Buffer[] = [];
+    this.lastWasWhole = false;
     if (this.length < 4) return frames;
     let data = this.buffered.length === 1 ? this.buffered[0]! : Buffer.concat(this.buffered, this.length);
     let offset = 0;
@@ -20,9 +24,11 @@ export class FrameSplitter {
       const size = data.readInt32BE(offset);
       if (size < 0 || size > MAX_FRAME_BYTES) throw new WireError(`frame size ${size} is out of range`);
       if (data.length - offset < 4 + size) break;
-      frames.push(data.subarray(offset, offset + 4 + size));
+      // A chunk that is exactly one frame (common with large Produce requests) is handed on as it is.
+      frames.push(offset === 0 && size + 4 === data.length ? data : data.subarray(offset, offset + 4 + size));
       offset += 4 + size;
     }
+    this.lastWasWhole = !carriedIn && offset === data.length && frames.length > 0;
     data = data.subarray(offset);
     this.buffered = data.length ? [data] : [];
     this.length = data.length;

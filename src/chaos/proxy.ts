@@ -179,15 +179,28 @@ export class ChaosProxy {
 
     const reset = () => {
       if (!doomed) return;
+      // Decided while the broker's chunk is read: the answers before the dropped one in that chunk go
+      // to the client first (passThrough writes them at the chunk's end), then the reset.
+      if (responsesPassing) {
+        resetAfterChunk = true;
+        return;
+      }
       emitLostAck();
       client.resetAndDestroy();
       upstream.destroy();
     };
 
+    // While a chunk is read, frames that pass unchanged are collected instead of written one by one;
+    // when they are the whole chunk, the chunk itself is written (see passThrough).
+    let requestsPassing: Buffer[] | null = null;
+    let responsesPassing: Buffer[] | null = null;
+    let resetAfterChunk = false;
+
     const forward = (frame: Buffer, entry: Pending | null) => {
       if (upstream.destroyed) return;
       if (entry) pending.push(entry);
-      upstream.write(frame);
+      if (requestsPassing) requestsPassing.push(frame);
+      else upstream.write(frame);
     };
 
     /** Resets once the client has gone quiet and the broker has answered everything forwarded. */
@@ -262,7 +275,8 @@ export class ChaosProxy {
     const writeResponse = (frame: Buffer, entry: Pending) => {
       if (!carriesBrokerAddresses(entry.apiKey, entry.apiVersion) && !responseChain) {
         // A client that closed its side takes no more answers; the requests still go to the broker.
-        if (client.writable) client.write(frame);
+        if (responsesPassing) responsesPassing.push(frame);
+        else if (client.writable) client.write(frame);
         return;
       }
       const chain: Promise<void> = (responseChain ?? Promise.resolve())
@@ -336,19 +350,45 @@ export class ChaosProxy {
       }
     };
 
+    /**
+     * Handles one chunk's frames, then writes the ones that passed unchanged, in order: the chunk itself
+     * when they are all of it (no copy, one write), else each frame. Frames that a rule delays or a
+     * rewrite holds are written later through their chain, after these, so the order is kept.
+     */
+    const passThrough = (chunk: Buffer, splitter: FrameSplitter, handle: (frame: Buffer) => void, to: Socket, side: 'requests' | 'responses') => {
+      const passing: Buffer[] = [];
+      if (side === 'requests') requestsPassing = passing;
+      else responsesPassing = passing;
+      let frames = 0;
+      try {
+        splitOrClose(splitter, chunk, (frame) => {
+          frames++;
+          handle(frame);
+        });
+      } finally {
+        if (side === 'requests') requestsPassing = null;
+        else responsesPassing = null;
+      }
+      if (!to.destroyed && (side === 'requests' || to.writable)) {
+        if (splitter.lastWasWhole && passing.length === frames) {
+          to.write(chunk);
+        } else {
+          // Corked, so the frames of one chunk still leave in one write, not one each.
+          to.cork();
+          for (const frame of passing) to.write(frame);
+          to.uncork();
+        }
+      }
+      if (resetAfterChunk) {
+        resetAfterChunk = false;
+        reset();
+      }
+    };
+
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    // Corked while a chunk is handled, so the frames of one chunk leave in one write, not one each.
-    client.on('data', (chunk: Buffer) => {
-      upstream.cork();
-      splitOrClose(requests, chunk, onRequest);
-      upstream.uncork();
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      client.cork();
-      splitOrClose(responses, chunk, onResponse);
-      client.uncork();
-    });
+    client.on('data', (chunk: Buffer) => passThrough(chunk, requests, onRequest, upstream, 'requests'));
+    upstream.on('data', (chunk: Buffer) => passThrough(chunk, responses, onResponse, client, 'responses'));
     // A client that closes its side (FIN) may still have requests on their way: acks=0 sends are done
     // for the client once written. Like a TCP middlebox, the proxy delivers them, then closes its side
     // to the broker; the broker's close ends the connection. A reset or an error ends it at once.

@@ -29,7 +29,7 @@ const acksOf = (frame: Buffer) => frame.readInt16BE(4 + 10 + 1 + 2);
  */
 async function fakeBroker(
   answer?: (frame: Buffer) => Buffer | undefined,
-  options: { readAfterMs?: number } = {},
+  options: { readAfterMs?: number; oneWritePerChunk?: boolean } = {},
 ): Promise<{ server: Server; port: number; received: () => number }> {
   let received = 0;
   const server = createServer((socket) => {
@@ -40,6 +40,7 @@ async function fakeBroker(
     }
     const splitter = new FrameSplitter();
     socket.on('data', (chunk: Buffer) => {
+      const responses: Buffer[] = [];
       for (const frame of splitter.push(chunk)) {
         received++;
         if (frame.readInt16BE(4) === ApiKey.Produce && acksOf(frame) === 0) continue;
@@ -48,8 +49,11 @@ async function fakeBroker(
         response.writeInt32BE(4 + body.length, 0);
         response.writeInt32BE(frame.readInt32BE(8), 4);
         body.copy(response, 8);
-        socket.write(response);
+        responses.push(response);
       }
+      // One write for the chunk's answers, so they reach the proxy as one chunk too.
+      if (options.oneWritePerChunk) socket.write(Buffer.concat(responses));
+      else for (const response of responses) socket.write(response);
     });
     socket.on('error', () => undefined);
   });
@@ -116,6 +120,55 @@ describe('ChaosProxy', () => {
     expect(await until(() => closed, 2_000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(events).toMatchObject([{ action: 'drop-response', affected: inFlight }]);
+  });
+
+  it('an answer before the dropped one, in the same chunk from the broker, still reaches the client before the reset', async () => {
+    const broker = await fakeBroker(undefined, { oneWritePerChunk: true });
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [2], window: 1 }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answered: number[] = [];
+    const splitter = new FrameSplitter();
+    let closed = false;
+    client.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((f) => answered.push(f.readInt32BE(4))));
+    client.on('close', () => (closed = true));
+    client.write(Buffer.concat([produce(1), produce(2)]));
+    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(answered).toEqual([1]);
+    expect(events).toMatchObject([{ action: 'drop-response', ordinal: 2, affected: 1 }]);
+  });
+
+  it('frames that pass unchanged arrive byte for byte, whether a chunk holds several frames or a frame spans chunks', async () => {
+    const broker = await fakeBroker((frame) => frame.subarray(12), { oneWritePerChunk: true });
+    open.push(broker.server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [], seed: 1 });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const received: Buffer[] = [];
+    client.on('data', (chunk: Buffer) => received.push(chunk));
+    const requests = Array.from({ length: 6 }, (_, i) => produce(i + 1, -1, 1000 * i));
+    const bytes = Buffer.concat(requests);
+    // Three frames in one write, then the rest cut in the middle of a frame.
+    const cut = requests[0]!.length + requests[1]!.length + requests[2]!.length;
+    client.write(bytes.subarray(0, cut));
+    await new Promise((r) => setTimeout(r, 50));
+    client.write(bytes.subarray(cut, cut + 700));
+    await new Promise((r) => setTimeout(r, 50));
+    client.write(bytes.subarray(cut + 700));
+    const expected = Buffer.concat(
+      requests.map((r) => {
+        const body = r.subarray(12);
+        const response = Buffer.alloc(8 + body.length);
+        response.writeInt32BE(4 + body.length, 0);
+        response.writeInt32BE(r.readInt32BE(8), 4);
+        body.copy(response, 8);
+        return response;
+      }),
+    );
+    expect(await until(() => Buffer.concat(received).length >= expected.length)).toBe(true);
+    expect(Buffer.concat(received).equals(expected)).toBe(true);
   });
 
   it('a window not yet full waits for the rest of it: a late request is still swallowed and counted', async () => {
