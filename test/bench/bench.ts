@@ -170,13 +170,14 @@ async function main(): Promise<void> {
   row('proxy/direct, bulk (100 messages per send), in-process', throughput.throughput.toFixed(3), '≥ 0.97');
   row("proxy/direct, the lab's workload (1 message per send)", throughput.perRequest.toFixed(3));
   row('proxy/direct, bulk, `kafka-dup-lab proxy` in its own process', throughput.standalone.toFixed(3));
-  type Forwarding = { mbPerSecond: number; cpuMsPerMb: number; heapBytesPerMb: number };
+  type Forwarding = { mbPerSecond: number; userMsPerMb: number; systemMsPerMb: number; heapBytesPerMb: number };
   // Rate and CPU as the lab runs; the allocation with a young generation fixed so large that no
   // collection runs during a pass (its fresh pages slow the pass, so it gives no rate).
   const forwarding = benchJson<Forwarding>('proxy-forwarding.js', []);
   forwarding.heapBytesPerMb = benchJson<Forwarding>('proxy-forwarding.js', ['--expose-gc', '--min-semi-space-size=1024', '--max-semi-space-size=1024']).heapBytesPerMb;
   row('proxy alone: forwarding rate (8 KiB Produce frames)', `${forwarding.mbPerSecond.toFixed(0)} MB/s`);
-  row('proxy alone: CPU per MB forwarded', `${forwarding.cpuMsPerMb.toFixed(2)} ms`);
+  row('proxy alone: CPU per MB forwarded, user (JS, Node, V8)', `${forwarding.userMsPerMb.toFixed(2)} ms`);
+  row('proxy alone: CPU per MB forwarded, system (kernel: read + write)', `${forwarding.systemMsPerMb.toFixed(2)} ms`);
   row('proxy alone: heap allocated per MB forwarded', `${Math.round(forwarding.heapBytesPerMb).toLocaleString('en')} bytes`);
   const checker = benchJson<{ recordsPerSecond: number; bytesPerRecord: number }>('checker.js', ['--expose-gc', '--max-semi-space-size=1024']);
   row('checker: records/s (1 M records)', Math.round(checker.recordsPerSecond).toLocaleString('en'));
