@@ -80,25 +80,44 @@ const until = async (check: () => boolean, ms = 3_000) => {
   return check();
 };
 
+/**
+ * A fake broker, the proxy with one Produce lost-ack rule in front of it, and a client connected to the
+ * proxy that records the correlation ids of the answers it gets and whether its connection closed.
+ */
+async function lostAckSetup(rule: { ordinal: number; window?: number }, proxyOptions: { quietMs: number; drainTimeoutMs?: number }, brokerOptions: { oneWritePerChunk?: boolean } = {}) {
+  const broker = await fakeBroker(undefined, brokerOptions);
+  open.push(broker.server);
+  const events: ProxyEvent[] = [];
+  const proxy = await ChaosProxy.start({
+    upstream: `127.0.0.1:${broker.port}`,
+    rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [rule.ordinal], window: rule.window }],
+    seed: 1,
+    ...proxyOptions,
+    onEvent: (e) => events.push(e),
+  });
+  open.push(proxy);
+  const client = await connect(proxy.bootstrap);
+  const answered: number[] = [];
+  const splitter = new FrameSplitter();
+  let closed = false;
+  client.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((f) => answered.push(f.readInt32BE(4))));
+  client.on('close', () => (closed = true));
+  return { broker, events, client, answered, closed: () => closed };
+}
+
+/** A quiet wait far longer than a test's patience: only a full window can end the connection in time. */
+const NO_QUIET_END = { quietMs: 60_000, drainTimeoutMs: 60_000 };
+
 describe('ChaosProxy', () => {
   it.each([
     [1, 'Produce #1: response dropped after the broker processed the request; connection reset'],
     [3, 'Produce #1: response dropped after the broker processed the request, and the responses to the 2 requests in flight behind it; connection reset'],
   ])('a lost ack with %i request(s) in flight: the broker gets them all, the client none of the answers, then a reset; the event counts them', async (inFlight, detail) => {
-    const broker = await fakeBroker();
-    open.push(broker.server);
-    const events: ProxyEvent[] = [];
-    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1] }], seed: 1, quietMs: 50, onEvent: (e) => events.push(e) });
-    open.push(proxy);
-    const client = await connect(proxy.bootstrap);
-    let answers = 0;
-    let closed = false;
-    client.on('data', () => answers++);
-    client.on('close', () => (closed = true));
+    const { broker, events, client, answered, closed } = await lostAckSetup({ ordinal: 1 }, { quietMs: 50 });
     client.write(Buffer.concat(Array.from({ length: inFlight }, (_, i) => produce(i + 1))));
-    expect(await until(() => closed)).toBe(true);
+    expect(await until(closed)).toBe(true);
     expect(broker.received()).toBe(inFlight);
-    expect(answers).toBe(0);
+    expect(answered).toEqual([]);
     expect(events).toMatchObject([{ action: 'drop-response', api: 'Produce', ordinal: 1, affected: inFlight, detail }]);
   });
 
@@ -106,36 +125,18 @@ describe('ChaosProxy', () => {
     [1, 1],
     [3, 3],
   ])('a rule with window %i resets as soon as %i responses are dropped, without the quiet wait', async (window, inFlight) => {
-    const broker = await fakeBroker();
-    open.push(broker.server);
-    const events: ProxyEvent[] = [];
-    // A quiet wait far longer than the test's patience: only the full window can end the connection in time.
-    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1], window }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
-    open.push(proxy);
-    const client = await connect(proxy.bootstrap);
-    let closed = false;
-    client.on('close', () => (closed = true));
+    const { events, client, closed } = await lostAckSetup({ ordinal: 1, window }, NO_QUIET_END);
     const started = Date.now();
     client.write(Buffer.concat(Array.from({ length: inFlight }, (_, i) => produce(i + 1))));
-    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(await until(closed, 2_000)).toBe(true);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(events).toMatchObject([{ action: 'drop-response', affected: inFlight }]);
   });
 
   it('an answer before the dropped one, in the same chunk from the broker, still reaches the client before the reset', async () => {
-    const broker = await fakeBroker(undefined, { oneWritePerChunk: true });
-    open.push(broker.server);
-    const events: ProxyEvent[] = [];
-    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [2], window: 1 }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
-    open.push(proxy);
-    const client = await connect(proxy.bootstrap);
-    const answered: number[] = [];
-    const splitter = new FrameSplitter();
-    let closed = false;
-    client.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((f) => answered.push(f.readInt32BE(4))));
-    client.on('close', () => (closed = true));
+    const { events, client, answered, closed } = await lostAckSetup({ ordinal: 2, window: 1 }, NO_QUIET_END, { oneWritePerChunk: true });
     client.write(Buffer.concat([produce(1), produce(2)]));
-    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(await until(closed, 2_000)).toBe(true);
     expect(answered).toEqual([1]);
     expect(events).toMatchObject([{ action: 'drop-response', ordinal: 2, affected: 1 }]);
   });
@@ -172,24 +173,15 @@ describe('ChaosProxy', () => {
   });
 
   it('a window not yet full waits for the rest of it: a late request is still swallowed and counted', async () => {
-    const broker = await fakeBroker();
-    open.push(broker.server);
-    const events: ProxyEvent[] = [];
-    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'drop-response', ordinals: [1], window: 2 }], seed: 1, quietMs: 60_000, drainTimeoutMs: 60_000, onEvent: (e) => events.push(e) });
-    open.push(proxy);
-    const client = await connect(proxy.bootstrap);
-    let answers = 0;
-    let closed = false;
-    client.on('data', () => answers++);
-    client.on('close', () => (closed = true));
+    const { broker, events, client, answered, closed } = await lostAckSetup({ ordinal: 1, window: 2 }, NO_QUIET_END);
     client.write(produce(1));
     expect(await until(() => broker.received() === 1)).toBe(true);
     await new Promise((r) => setTimeout(r, 100));
-    expect(closed).toBe(false);
+    expect(closed()).toBe(false);
     client.write(produce(2));
-    expect(await until(() => closed, 2_000)).toBe(true);
+    expect(await until(closed, 2_000)).toBe(true);
     expect(broker.received()).toBe(2);
-    expect(answers).toBe(0);
+    expect(answered).toEqual([]);
     expect(events).toMatchObject([{ action: 'drop-response', affected: 2 }]);
   });
 
