@@ -69,7 +69,7 @@ async function run(ctx: VariantContext, variant: Variant<RetrySettings>): Promis
   // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
   const action = variant.settings.fault === 'lost-request' ? 'drop-request' : 'drop-response';
-  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action, ordinals, window: sendWindow(variant.settings) }];
+  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action, ordinals }];
   const proxy = await ctx.startProxy(rules);
   await runProducer({
     via: proxy.bootstrap,
@@ -80,16 +80,6 @@ async function run(ctx: VariantContext, variant: Variant<RetrySettings>): Promis
     clientId: `dup-lab-${variant.name}`,
   });
   return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
-}
-
-/**
- * The most Produce requests kafkajs can have in flight for this workload: each send() is its own
- * request, so the service's open sends; with idempotence kafkajs holds a lock per broker around each
- * request (acquireBrokerLock, kafkajs src/producer/eosManager/index.js), so one. Once that many acks
- * are dropped nothing more can come, and the proxy resets without its quiet wait.
- */
-function sendWindow(settings: RetrySettings): number {
-  return settings.idempotent ? 1 : Math.min(settings.concurrency, settings.maxInFlight ?? Infinity);
 }
 
 /** From the proxy's fault log: a lost request is a message never written; a lost ack of a retried send, a copy. */

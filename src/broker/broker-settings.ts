@@ -20,14 +20,25 @@ export const LAB_BROKER_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The broker JVM's flags, for every provider that launches the JVM itself (local, container): a modest
- * heap, a collector that starts quickly on two cores, and only the quick (C1) JIT. A lab broker lives
- * for minutes and serves a few thousand small requests, so the optimising compiler's CPU, taken from
- * the lab's own clients on a small machine, never pays back (producer-retry on a new local broker:
- * 9.5 s with both compilers, 6.9 s with C1 alone, on two cores).
+ * How long a lab broker lives: for one run (`run --broker local|container`), or for a session that many
+ * runs share (`kafka-dup-lab broker`, a room).
  */
+export type BrokerLifetime = 'run' | 'session';
+
+/** The broker JVM's heap, for every provider that launches the JVM itself (local, container). */
 export const LAB_JVM_HEAP = ['-Xms256m', '-Xmx1g'];
-export const LAB_JVM_PERFORMANCE = ['-XX:+UseParallelGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
+
+/**
+ * The broker JVM's collector and JIT: a collector that starts quickly on two cores and, for a broker
+ * that lives for one run, only the quick (C1) JIT. Such a broker serves a few thousand small requests,
+ * so the optimising compiler's CPU, taken from the lab's own clients on a small machine, never pays
+ * back (producer-retry on a new local broker: 9.5 s with both compilers, 6.9 s with C1 alone, on two
+ * cores). A session's broker keeps both compilers: a room's runs load it for an hour, and under twelve
+ * runs at once its C1-only requests slowed past the 1 s request timeout of the lost-request variants.
+ */
+export function labJvmPerformance(lifetime: BrokerLifetime): string[] {
+  return ['-XX:+UseParallelGC', ...(lifetime === 'run' ? ['-XX:TieredStopAtLevel=1'] : []), '-Djava.awt.headless=true'];
+}
 
 export interface KraftListeners {
   nodeId: number;

@@ -1,5 +1,5 @@
 // What the container provider asks the engine for, as plain data, so it can be unit-tested without an engine.
-import { LAB_JVM_HEAP, LAB_JVM_PERFORMANCE, kraftServerProperties, toPropertiesFile } from './broker-settings.js';
+import { LAB_JVM_HEAP, kraftServerProperties, labJvmPerformance, toPropertiesFile, type BrokerLifetime } from './broker-settings.js';
 
 /** The client listener inside the container; the engine maps it to a free host port. */
 export const CONTAINER_KAFKA_PORT = 9092;
@@ -34,7 +34,7 @@ export const WAIT_FOR_START_SCRIPT = ['-c', `echo '${WAITING_LINE}'; while [ ! -
  * server.properties (clients get host:mappedPort; inter-broker traffic a listener inside the
  * container), formats the storage, reports the image's Kafka version and hands over to Kafka.
  */
-export function containerStartScript(advertised: string, mappedPort: number, clusterId: string): string {
+export function containerStartScript(advertised: string, mappedPort: number, clusterId: string, lifetime: BrokerLifetime = 'run'): string {
   // Both end up inside a quoted heredoc and a quoted word: only plain host and id characters may.
   if (!/^[A-Za-z0-9.:_\[\]-]+$/.test(advertised)) throw new Error(`not a host name or address: ${JSON.stringify(advertised)}`);
   if (!/^[A-Za-z0-9_-]+$/.test(clusterId)) throw new Error(`not a cluster id: ${JSON.stringify(clusterId)}`);
@@ -62,7 +62,7 @@ export function containerStartScript(advertised: string, mappedPort: number, clu
     `echo "${VERSION_MARKER} $(echo "$jar" | sed -E 's/^kafka_[0-9.]+-(.*)\\.jar$/\\1/')"`,
     // The same heap, collector and JIT as the local provider (the distribution's defaults: a fixed 1 GB, G1, both compilers).
     `export KAFKA_HEAP_OPTS="\${KAFKA_HEAP_OPTS:-${LAB_JVM_HEAP.join(' ')}}"`,
-    `perf="\${KAFKA_JVM_PERFORMANCE_OPTS:-${LAB_JVM_PERFORMANCE.join(' ')}}"`,
+    `perf="\${KAFKA_JVM_PERFORMANCE_OPTS:-${labJvmPerformance(lifetime).join(' ')}}"`,
     // The official image ships class-data-sharing archives for both tools (its launcher uses them too).
     `cds() { [ -f /opt/kafka/$1 ] && echo "-XX:SharedArchiveFile=/opt/kafka/$1"; }`,
     `KAFKA_JVM_PERFORMANCE_OPTS="$perf $(cds storage.jsa)" ${KAFKA_BIN}/kafka-storage.sh format --cluster-id='${clusterId}' -c ${dir}/server.properties || { echo 'kafka-dup-lab: storage format failed'; exit 65; }`,

@@ -5,7 +5,7 @@ import { lastLines } from '../core/guarded-process.js';
 import type { Progress } from '../core/progress.js';
 import { startLabContainer } from '../containers/lab-container.js';
 import { probeContainerRuntime } from '../containers/runtime.js';
-import { newClusterId } from './broker-settings.js';
+import { newClusterId, type BrokerLifetime } from './broker-settings.js';
 import {
   CONTAINER_KAFKA_PORT,
   LAYOUT_MARKER,
@@ -30,6 +30,7 @@ export interface ContainerRequest {
   port?: number;
   /** Published on every interface, the LAN address advertised (`broker --share`). */
   share?: ShareSettings;
+  lifetime?: BrokerLifetime;
   progress: Progress;
 }
 
@@ -61,7 +62,7 @@ export async function startContainerBroker(request: ContainerRequest): Promise<R
   try {
     const { mappedPort } = container;
     const host = request.share?.advertise ?? container.host;
-    await container.copyFile(containerStartScript(host, mappedPort, newClusterId(randomBytes(16))), START_SCRIPT);
+    await container.copyFile(containerStartScript(host, mappedPort, newClusterId(randomBytes(16)), request.lifetime), START_SCRIPT);
     logs = await container.logs();
     const { version, exited } = await waitUntilReady(logs, image, () => stopping);
     progress.done();

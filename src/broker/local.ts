@@ -12,7 +12,7 @@ import { timed } from '../core/timings.js';
 import { createKafka, createProducer, createTopics, readTopic, warmGroupCoordinator, warmTransactionCoordinator } from '../kafka/client.js';
 import { cacheDirFor, findKafkaClasspath } from './artifacts.js';
 import { classArchiveFile, makeClassArchive, useClassArchive } from './class-archive.js';
-import { LAB_JVM_HEAP, LAB_JVM_PERFORMANCE, kraftServerProperties, newClusterId, toPropertiesFile } from './broker-settings.js';
+import { LAB_JVM_HEAP, kraftServerProperties, labJvmPerformance, newClusterId, toPropertiesFile, type BrokerLifetime } from './broker-settings.js';
 import { freePort, portFree } from './ports.js';
 import type { RunningBroker } from './provider.js';
 import type { ShareSettings } from './share.js';
@@ -22,13 +22,17 @@ const START_TIMEOUT_MS = 90_000;
 const READY_LINE = 'Kafka Server started';
 const NODE_ID = 1;
 
-const JVM_OPTIONS = [...LAB_JVM_HEAP, ...LAB_JVM_PERFORMANCE];
+const jvmOptions = (lifetime: BrokerLifetime) => [...LAB_JVM_HEAP, ...labJvmPerformance(lifetime)];
 
 export function javaCommand(): string {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-export async function startLocalBroker(version: string, progress: Progress, options: { port?: number; share?: ShareSettings } = {}): Promise<RunningBroker> {
+export async function startLocalBroker(
+  version: string,
+  progress: Progress,
+  options: { port?: number; share?: ShareSettings; lifetime?: BrokerLifetime } = {},
+): Promise<RunningBroker> {
   if (options.port !== undefined && !(await portFree(options.port))) {
     throw new UsageError(`port ${options.port} is already in use on this machine; pick another with --port, or leave --port out for a free one`);
   }
@@ -41,7 +45,7 @@ export async function startLocalBroker(version: string, progress: Progress, opti
     // Loopback only, unless the broker is for the whole room (--share): then every interface, and the LAN address advertised.
     const host = options.share?.advertise ?? '127.0.0.1';
     const { logging } = await timed('broker: config and storage', () => writeConfigAndFormat(classpath, dataDir, { listener: `${options.share ? '0.0.0.0' : '127.0.0.1'}:${port}`, advertised: `${host}:${port}` }, version, progress));
-    const javaArgs = [...JVM_OPTIONS, ...useClassArchive(archive), ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
+    const javaArgs = [...jvmOptions(options.lifetime ?? 'run'), ...useClassArchive(archive), ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')];
     const broker = await timed('broker: JVM start until ready', () => startGuarded({
       label: 'The Kafka broker',
       command: javaCommand(),
@@ -106,7 +110,7 @@ async function ensureClassArchive(classpath: string, version: string, progress: 
     const made = await makeClassArchive({
       file,
       java: javaCommand(),
-      args: [...JVM_OPTIONS, ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')],
+      args: [...jvmOptions('run'), ...logging.flags, '-cp', classpath, 'kafka.Kafka', join(dataDir, 'server.properties')],
       readyLine: READY_LINE,
       // What every run asks of a new broker, so those classes are in the archive too.
       whenReady: async () => {

@@ -10,6 +10,7 @@ import { connectExternal } from './external.js';
 import { javaCommand, startLocalBroker } from './local.js';
 import type { ProviderChoice, RunningBroker } from './provider.js';
 import type { ShareSettings } from './share.js';
+import type { BrokerLifetime } from './broker-settings.js';
 import { isSupportedKafkaVersion, kafkaImage } from './versions.js';
 
 export interface BrokerRequest {
@@ -22,6 +23,8 @@ export interface BrokerRequest {
   port?: number;
   /** A broker for the whole room (`broker --share`): every interface, the LAN address advertised. */
   share?: ShareSettings;
+  /** For one run (default), or for a session of many runs (the `broker` command): see labJvmPerformance. */
+  lifetime?: BrokerLifetime;
   progress: Progress;
 }
 
@@ -62,22 +65,22 @@ async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
   const { choice, bootstrap, kafkaVersion, progress, port } = request;
   if (bootstrap) return connectExternal(bootstrap);
   const image = request.kafkaImage ?? kafkaImage(kafkaVersion);
-  if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
-  if (choice === 'container') return startContainerBroker({ image, port, share: request.share, progress });
+  if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port, share: request.share, lifetime: request.lifetime });
+  if (choice === 'container') return startContainerBroker({ image, port, share: request.share, lifetime: request.lifetime, progress });
   // auto: a container where an engine answers, else the local JVM.
   const runtime = await probeContainerRuntime();
   if (runtime.ok) {
     try {
-      return await startContainerBroker({ image, port, share: request.share, progress });
+      return await startContainerBroker({ image, port, share: request.share, lifetime: request.lifetime, progress });
     } catch (error) {
       // Offline with an engine but no image: a room with Java still gets a broker.
       if (!(error instanceof ImageUnavailable) || request.kafkaImage || !javaAvailable()) throw error;
       progress.info(`could not pull ${error.image} (${error.reason}); using the local JVM instead (--broker container insists on the container).`);
-      return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
+      return startLocalBroker(kafkaVersion, progress, { port, share: request.share, lifetime: request.lifetime });
     }
   }
   if (request.kafkaImage) throw new EnvironmentError(`--kafka-image needs a container engine: ${runtime.reason}`);
-  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress, { port, share: request.share });
+  if (javaAvailable()) return startLocalBroker(kafkaVersion, progress, { port, share: request.share, lifetime: request.lifetime });
   throw new EnvironmentError(
     'No way to get a Kafka broker here: pass --bootstrap host:port for a running cluster, or start Docker (container), or install Java 17+ (local).',
   );

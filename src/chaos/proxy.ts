@@ -135,8 +135,6 @@ export class ChaosProxy {
       pendingAtDoom: Pending;
       dropped: number;
       quiet: boolean;
-      /** The client's whole window is answered (and dropped): nothing more can come. */
-      windowFull: boolean;
       quietTimer?: NodeJS.Timeout;
       timer: NodeJS.Timeout;
     } | null = null;
@@ -179,12 +177,6 @@ export class ChaosProxy {
 
     const reset = () => {
       if (!doomed) return;
-      // Decided while the broker's chunk is read: the answers before the dropped one in that chunk go
-      // to the client first (passThrough writes them at the chunk's end), then the reset.
-      if (responsesPassing) {
-        resetAfterChunk = true;
-        return;
-      }
       emitLostAck();
       client.resetAndDestroy();
       upstream.destroy();
@@ -194,7 +186,6 @@ export class ChaosProxy {
     // when they are the whole chunk, the chunk itself is written (see passThrough).
     let requestsPassing: Buffer[] | null = null;
     let responsesPassing: Buffer[] | null = null;
-    let resetAfterChunk = false;
 
     const forward = (frame: Buffer, entry: Pending | null) => {
       if (upstream.destroyed) return;
@@ -318,17 +309,14 @@ export class ChaosProxy {
       }
       if (doomed) {
         doomed.dropped++;
-        doomed.windowFull ||= doomed.dropped >= (doomed.pendingAtDoom.decision.window ?? Infinity);
-        if ((doomed.quiet || doomed.windowFull) && pending.length === 0) reset();
+        if (doomed.quiet && pending.length === 0) reset();
         return;
       }
       if (entry.decision.action === 'drop-response') {
         // Drop this response and every response after it, then reset: the client sees a broken
         // connection, while the broker has processed every one of those requests.
-        const windowFull = (entry.decision.window ?? Infinity) <= 1;
-        doomed = { pendingAtDoom: entry, dropped: 1, quiet: false, windowFull, timer: setTimeout(reset, this.options.drainTimeoutMs ?? 2_000) };
-        if (windowFull && pending.length === 0) reset();
-        else armQuietTimer();
+        doomed = { pendingAtDoom: entry, dropped: 1, quiet: false, timer: setTimeout(reset, this.options.drainTimeoutMs ?? 2_000) };
+        armQuietTimer();
         return;
       }
       writeResponse(frame, entry);
@@ -378,10 +366,6 @@ export class ChaosProxy {
           for (const frame of passing) to.write(frame);
           to.uncork();
         }
-      }
-      if (resetAfterChunk) {
-        resetAfterChunk = false;
-        reset();
       }
     };
 

@@ -22,12 +22,6 @@ export interface ProxyRule {
   delayMs?: number;
   /** Stop after this many hits. */
   limit?: number;
-  /**
-   * drop-response: the most requests the client can have in flight on one connection (its send window).
-   * Once that many responses are dropped the client cannot send more before it hears back, so the
-   * connection resets at once instead of after the quiet wait. Left out: the quiet wait decides.
-   */
-  window?: number;
 }
 
 export interface Decision {
@@ -35,7 +29,6 @@ export interface Decision {
   /** Which frame of this API this was (1-based), for the history. */
   ordinal: number;
   delayMs?: number;
-  window?: number;
   rule?: number;
 }
 
@@ -79,7 +72,7 @@ export class RuleEngine {
       if (rule.limit !== undefined && this.hits[index]! >= rule.limit) continue;
       if (!matches(rule, ordinal, draws?.[index] ?? 1)) continue;
       this.hits[index]!++;
-      return { action: rule.action, ordinal, delayMs: rule.delayMs, window: rule.window, rule: index };
+      return { action: rule.action, ordinal, delayMs: rule.delayMs, rule: index };
     }
     return { action: 'forward', ordinal };
   }

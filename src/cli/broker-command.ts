@@ -32,6 +32,8 @@ export async function brokerCommand(options: BrokerOptions): Promise<number> {
     kafkaImage: options.kafkaImage,
     port: options.port || undefined,
     share,
+    // A room's broker: both JIT compilers, which pay back over many runs (see labJvmPerformance).
+    lifetime: 'session',
     progress: createProgress(),
   });
   // Ctrl-C (or SIGTERM) is how this command ends: the cleanup stops the broker, and the exit is a normal one.
