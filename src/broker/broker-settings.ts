@@ -33,8 +33,8 @@ export const LAB_JVM_HEAP = ['-Xms256m', '-Xmx1g'];
  * that lives for one run, only the quick (C1) JIT. Such a broker serves a few thousand small requests,
  * so the optimising compiler's CPU, taken from the lab's own clients on a small machine, never pays
  * back (producer-retry on a new local broker: 9.5 s with both compilers, 6.9 s with C1 alone, on two
- * cores). A session's broker keeps both compilers: a room's runs load it for an hour, and under twelve
- * runs at once its C1-only requests slowed past the 1 s request timeout of the lost-request variants.
+ * cores). A session's broker keeps both compilers: a room's runs load it for an hour, long enough for
+ * the optimising compiler's work to pay back.
  */
 export function labJvmPerformance(lifetime: BrokerLifetime): string[] {
   return ['-XX:+UseParallelGC', ...(lifetime === 'run' ? ['-XX:TieredStopAtLevel=1'] : []), '-Djava.awt.headless=true'];

@@ -2,22 +2,24 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { onCleanup } from '../core/cleanup.js';
+import { whichPath } from '../resources/on-path.js';
 import { cacheDirFor } from './artifacts.js';
 
-/**
- * Without the archive a JVM parses and verifies some 6,000 Kafka, Scala and JDK classes at every start;
- * with it they are mapped from one file. An archive only fits the Java build that made it, so its name
- * carries that build (the java binary's real path, size and time); -Xlog:cds=off keeps a Java that
- * refuses it anyway (an upgrade in place) quiet: it then starts as it would without one.
- */
 /** Raised when what the training run does changes, so older archives are made again. */
 const TRAINING = 2;
 
+/**
+ * Without the archive a JVM parses and verifies every Kafka, Scala and JDK class it loads at every
+ * start; with it they are mapped from one file. An archive only fits the Java build that made it, so its name
+ * carries that build (the java binary's real path, size and time); -Xlog:cds=off keeps a Java that
+ * refuses it anyway (an upgrade in place) quiet: it then starts as it would without one.
+ */
 export function classArchiveFile(version: string, java: string): string | undefined {
-  const binary = resolveExecutable(java);
-  if (!binary) return undefined;
+  const found = whichPath(java);
+  if (!found) return undefined;
+  const binary = realpathSync(found);
   const { size, mtimeMs } = statSync(binary);
   const build = createHash('sha256').update(`${binary}\0${size}\0${mtimeMs}`).digest('hex').slice(0, 12);
   return join(cacheDirFor(version), `broker-classes-t${TRAINING}-${build}.jsa`);
@@ -76,17 +78,4 @@ export async function makeClassArchive(spec: {
     rmSync(staging, { force: true });
     unregister();
   }
-}
-
-/** The real path of `command` as the shell would find it (JAVA_HOME's java, or the first on PATH). */
-function resolveExecutable(command: string): string | undefined {
-  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
-  for (const candidate of candidates) {
-    try {
-      return realpathSync(candidate);
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
 }

@@ -120,7 +120,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   }
   const runs: ScenarioResult[] = [];
   try {
-    const started = plans.map(({ scenario, variants }) => () =>
+    const runPlan = ({ scenario, variants }: Plan) =>
       timed(`scenario ${scenario.name}`, () =>
         runVariants({
           scenario,
@@ -137,8 +137,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
           resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
           lab: labCapabilities,
         }),
-      ),
-    );
+      );
     // Each scenario's table as soon as it and every one before it are done: a workshop room does not wait for all of them.
     const done: (ScenarioRun | undefined)[] = new Array(plans.length);
     const printReady = () => {
@@ -153,7 +152,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       SCENARIOS_AT_ONCE,
       async (i) => {
         if (interruptedNow()) return;
-        done[i] = await started[i]!();
+        done[i] = await runPlan(plans[i]!);
         if (!interruptedNow()) printReady();
       },
     );

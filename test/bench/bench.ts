@@ -11,22 +11,15 @@ import { join } from 'node:path';
 import { DEFAULT_KAFKA_VERSION } from '../../src/broker/versions.js';
 import { packageRoot } from '../../src/core/paths.js';
 import type { Span, TimingsFile } from '../../src/core/timings.js';
+import { CLI as DEFAULT_CLI, option, own, runCheck, startBroker } from '../load/support.js';
 
 /** --cli <path>: another checkout's bin/kafka-dup-lab.js, for a before/after comparison on one machine (its runs give wall times; phases where it writes timings). */
-const CLI = option('--cli') ?? join(packageRoot(), 'bin', 'kafka-dup-lab.js');
+const CLI = option('--cli') ?? DEFAULT_CLI;
 const BENCH = join(packageRoot(), 'dist', 'test', 'bench');
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 const runs = Number(option('--runs') ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'kafka-dup-lab-bench-'));
-const children = new Set<ReturnType<typeof spawn>>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGINT');
-  rmSync(work, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+// Children are stopped by support.ts on exit, Ctrl-C or SIGTERM; the timings files go with the work dir.
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 interface Row {
   figure: string;
@@ -45,13 +38,11 @@ interface CliRun {
 function cli(args: string[]): Promise<CliRun> {
   const file = join(work, `timings-${Date.now()}.json`);
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KAFKA_DUP_LAB_TIMINGS: file } });
-  children.add(child);
+  const child = own(spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KAFKA_DUP_LAB_TIMINGS: file } }));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) =>
     child.on('exit', (code) => {
-      children.delete(child);
       if (code !== 0) return reject(new Error(`kafka-dup-lab ${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').at(-1)}`));
       const timings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TimingsFile) : { spans: [], endMs: 0 };
       resolve({ wallMs: performance.now() - started, timings });
@@ -64,21 +55,6 @@ function benchJson<T>(script: string, flags: string[], args: string[] = []): T {
   const r = spawnSync(process.execPath, [...flags, join(BENCH, script), '--json', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
-}
-
-/** The lab's broker for the warm figures: `kafka-dup-lab broker`, as a workshop host starts it. */
-async function startWarmBroker(): Promise<string> {
-  const child = spawn(process.execPath, [CLI, 'broker', '--broker', 'local'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.add(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /bootstrap: (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`the lab broker exited (${code}) before it was ready`)));
-  });
 }
 
 function median(values: number[]): number {
@@ -149,7 +125,8 @@ async function main(): Promise<void> {
     ['broker stop', 'broker stop'],
   ]);
 
-  const bootstrap = await startWarmBroker();
+  // The lab's broker for the warm figures: `kafka-dup-lab broker`, as a workshop host starts it.
+  const { bootstrap } = await startBroker([], CLI);
   await cli(['run', 'producer-retry', '--bootstrap', bootstrap]); // the broker's first run warms its JIT: not counted
   const warm = await repeat(runs, ['run', 'producer-retry', '--bootstrap', bootstrap]);
   row('run producer-retry --bootstrap <warm broker>', spread(warm.map((r) => r.wallMs)), '≤ 3 s');
@@ -195,10 +172,4 @@ function print(totalMs: number): void {
   console.log(`(${runs} runs per wall time, fewer for the local broker and run all; bench took ${Math.round(totalMs / 1000)} s)`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCheck('bench', async () => (await main(), 0));

@@ -34,9 +34,9 @@ export function killChildren(): void {
 process.on('exit', killChildren);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (killChildren(), process.exit(130)));
 
-/** A lab broker through the CLI (`broker --broker local`, plus `extra`): its bootstrap, and the command's pid. */
-export async function startBroker(extra: string[] = []): Promise<{ bootstrap: string; pid: number }> {
-  const child = own(spawn(process.execPath, [CLI, 'broker', '--broker', 'local', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] }));
+/** A lab broker through the CLI (`broker --broker local`, plus `extra`; `cli`: another checkout's): its bootstrap, and the command's pid. */
+export async function startBroker(extra: string[] = [], cli = CLI): Promise<{ bootstrap: string; pid: number }> {
+  const child = own(spawn(process.execPath, [cli, 'broker', '--broker', 'local', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] }));
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
