@@ -73,10 +73,11 @@ describe('consumer-crash against a real broker (SQLite; seed 42, 200 orders: the
 
   it('auto-commit-handoff: what was committed and still queued is never applied (README: how much, timing decides; 106 on an unloaded machine)', () => {
     const r = rowOf(result, 'auto-commit-handoff');
-    expect(r.counts.duplicateEffects).toBe(0);
+    // A commit on its way at the SIGKILL may have been taken: at most what w1 applied past its last acknowledged commit is redone.
+    expect(r.counts.duplicateEffects).toBeLessThanOrEqual(crashPoint(r).appliedNotCommitted);
     expect(r.counts.neverApplied).toBeGreaterThanOrEqual(crashPoint(r).committedNotApplied);
     expect(r.counts.neverApplied).toBeGreaterThan(0);
-    expect(sqliteCounts(r)).toEqual({ effects: r.counts.effects, duplicateEffects: 0, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
+    expect(sqliteCounts(r)).toEqual({ effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
   });
 
   it('predictions come from w1\'s own count at the crash: redone = applied after its last commit, skipped = committed, not applied', () => {
@@ -84,10 +85,15 @@ describe('consumer-crash against a real broker (SQLite; seed 42, 200 orders: the
       const point = crashPoint(r);
       const dedups = ['redis-setnx', 'dedup-window', 'processed-table'].includes(r.variant);
       expect(r.predicted, r.variant).toEqual({ duplicateEffects: dedups ? 0 : point.appliedNotCommitted, neverApplied: point.committedNotApplied });
-      if (!dedups) expect(r.counts.duplicateEffects, r.variant).toBe(point.appliedNotCommitted);
-      // A commit on its way at the crash may skip more than w1 knew of (auto-commit-handoff, on a busy machine).
-      if (r.variant === 'auto-commit-handoff') expect(r.counts.neverApplied, r.variant).toBeGreaterThanOrEqual(point.committedNotApplied);
-      else expect(r.counts.neverApplied, r.variant).toBe(point.committedNotApplied);
+      // A commit on its way at the crash (auto-commit-handoff only: kafkajs commits while the background
+      // loop applies) may redo less, and skip more, than w1 knew of; the broker took it.
+      if (r.variant === 'auto-commit-handoff') {
+        expect(r.counts.duplicateEffects, r.variant).toBeLessThanOrEqual(point.appliedNotCommitted);
+        expect(r.counts.neverApplied, r.variant).toBeGreaterThanOrEqual(point.committedNotApplied);
+      } else {
+        if (!dedups) expect(r.counts.duplicateEffects, r.variant).toBe(point.appliedNotCommitted);
+        expect(r.counts.neverApplied, r.variant).toBe(point.committedNotApplied);
+      }
     }
   });
 
