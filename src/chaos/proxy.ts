@@ -11,12 +11,13 @@ import {
 } from './framing.js';
 import { RuleEngine, type Decision, type ProxyRule } from './rules.js';
 import { formatHostPort, parseHostPorts } from '../core/host-port.js';
-import { apiName } from './wire.js';
+import { ApiKey, apiName, WireError } from './wire.js';
+import { PRODUCE_ERRORS, produceErrorName, withProduceError } from './produce-error.js';
 
 export type { ProxyRule } from './rules.js';
 
 export interface ProxyEvent {
-  action: 'drop-response' | 'drop-request' | 'delay' | 'protocol-error';
+  action: 'drop-response' | 'drop-request' | 'error-response' | 'delay' | 'protocol-error';
   api: string;
   ordinal: number;
   correlationId: number;
@@ -116,6 +117,27 @@ export class ChaosProxy {
     return bound;
   }
 
+  /** The broker's Produce answer turned into `decision.errorCode` (the write stays); unchanged, with a protocol error, if it cannot be. */
+  private answerWithError(frame: Buffer, entry: Pending): Buffer {
+    const name = apiName(entry.apiKey);
+    const code = entry.decision.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower;
+    const base = { api: name, ordinal: entry.decision.ordinal, correlationId: entry.correlationId };
+    try {
+      if (entry.apiKey !== ApiKey.Produce) throw new WireError(`only Produce answers can carry an injected error, not ${name}`);
+      const answered = withProduceError(frame, entry.apiVersion, code);
+      this.emit({
+        action: 'error-response',
+        ...base,
+        affected: 1,
+        detail: `${name} #${entry.decision.ordinal}: the broker appended it; the client was told ${produceErrorName(code)} (${answered.partitions} partition${answered.partitions === 1 ? '' : 's'})`,
+      });
+      return answered.frame;
+    } catch (error) {
+      this.emit({ action: 'protocol-error', ...base, affected: 0, detail: `could not answer ${name} v${entry.apiVersion} with an error: ${(error as Error).message}; forwarded as is` });
+      return frame;
+    }
+  }
+
   private emit(event: ProxyEvent): void {
     this.options.onEvent?.(event);
   }
@@ -186,6 +208,8 @@ export class ChaosProxy {
     // when they are the whole chunk, the chunk itself is written (see passThrough).
     let requestsPassing: Buffer[] | null = null;
     let responsesPassing: Buffer[] | null = null;
+    // Set while a chunk is read when a response in it leaves changed: then the chunk itself must not be written.
+    let responseAltered = false;
 
     const forward = (frame: Buffer, entry: Pending | null) => {
       if (upstream.destroyed) return;
@@ -319,6 +343,11 @@ export class ChaosProxy {
         armQuietTimer();
         return;
       }
+      if (entry.decision.action === 'error-response') {
+        responseAltered = true;
+        writeResponse(this.answerWithError(frame, entry), entry);
+        return;
+      }
       writeResponse(frame, entry);
     };
 
@@ -340,13 +369,14 @@ export class ChaosProxy {
 
     /**
      * Handles one chunk's frames, then writes the ones that passed unchanged, in order: the chunk itself
-     * when they are all of it (no copy, one write), else each frame. Frames that a rule delays or a
+     * when they are all of it and none was changed (no copy, one write), else each frame. Frames that a rule delays or a
      * rewrite holds are written later through their chain, after these, so the order is kept.
      */
     const passThrough = (chunk: Buffer, splitter: FrameSplitter, handle: (frame: Buffer) => void, to: Socket, side: 'requests' | 'responses') => {
       const passing: Buffer[] = [];
       if (side === 'requests') requestsPassing = passing;
       else responsesPassing = passing;
+      responseAltered = false;
       let frames = 0;
       try {
         splitOrClose(splitter, chunk, (frame) => {
@@ -358,7 +388,7 @@ export class ChaosProxy {
         else responsesPassing = null;
       }
       if (!to.destroyed && (side === 'requests' || to.writable)) {
-        if (splitter.lastWasWhole && passing.length === frames) {
+        if (splitter.lastWasWhole && passing.length === frames && !(side === 'responses' && responseAltered)) {
           to.write(chunk);
         } else {
           // Corked, so the frames of one chunk still leave in one write, not one each.

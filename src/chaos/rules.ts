@@ -1,4 +1,4 @@
-// Decides, frame by frame, what the chaos proxy does: forward, drop the response, drop the request, or delay. Pure.
+// Decides, frame by frame, what the chaos proxy does: forward, drop the response, drop the request, answer with an error, or delay. Pure.
 import { SeededRandom } from '../core/rng.js';
 
 export type FaultAction =
@@ -6,6 +6,11 @@ export type FaultAction =
   | 'drop-response'
   /** Never forward the request (a lost request): the client waits until its request timeout. */
   | 'drop-request'
+  /**
+   * Forward the request and let the broker append it; answer the client with `errorCode` instead of
+   * the broker's success, on a connection that stays up (Produce only): a retry of a write that happened.
+   */
+  | 'error-response'
   /** Hold the request (and the ones behind it on that connection) for `delayMs`, then forward. */
   | 'delay';
 
@@ -20,6 +25,8 @@ export interface ProxyRule {
   /** Hit each frame with this probability (seeded). */
   probability?: number;
   delayMs?: number;
+  /** The Kafka error code an `error-response` answers with. */
+  errorCode?: number;
   /** Stop after this many hits. */
   limit?: number;
 }
@@ -29,6 +36,7 @@ export interface Decision {
   /** Which frame of this API this was (1-based), for the history. */
   ordinal: number;
   delayMs?: number;
+  errorCode?: number;
   rule?: number;
 }
 
@@ -72,7 +80,7 @@ export class RuleEngine {
       if (rule.limit !== undefined && this.hits[index]! >= rule.limit) continue;
       if (!matches(rule, ordinal, draws?.[index] ?? 1)) continue;
       this.hits[index]!++;
-      return { action: rule.action, ordinal, delayMs: rule.delayMs, rule: index };
+      return { action: rule.action, ordinal, delayMs: rule.delayMs, errorCode: rule.errorCode, rule: index };
     }
     return { action: 'forward', ordinal };
   }

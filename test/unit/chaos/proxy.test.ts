@@ -182,6 +182,47 @@ describe('ChaosProxy', () => {
     expect(proxy.framesSeen()).toEqual({ Produce: 2 });
   });
 
+  it('error after append: the broker gets every request; the chosen answer, and only it, carries the error, even inside a chunk of answers', async () => {
+    // A Produce v7 answer: topic "t", partition 0, no error, base_offset = the correlation id.
+    const answer = (frame: Buffer) => {
+      const body = Buffer.alloc(4 + 2 + 1 + 4 + 4 + 2 + 8 + 8 + 8 + 4);
+      let at = body.writeInt32BE(1, 0);
+      at = body.writeInt16BE(1, at);
+      at += body.write('t', at);
+      at = body.writeInt32BE(1, at);
+      at = body.writeInt32BE(0, at);
+      at = body.writeInt16BE(0, at);
+      at = body.writeBigInt64BE(BigInt(frame.readInt32BE(8)), at);
+      at = body.writeBigInt64BE(-1n, at);
+      body.writeBigInt64BE(0n, at);
+      return body;
+    };
+    const broker = await fakeBroker(answer, { oneWritePerChunk: true });
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'error-response', errorCode: 6, ordinals: [2] }], seed: 1, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answers: Buffer[] = [];
+    let closed = false;
+    const splitter = new FrameSplitter();
+    client.on('data', (chunk: Buffer) => answers.push(...splitter.push(chunk)));
+    client.on('close', () => (closed = true));
+    client.write(Buffer.concat([produce(1), produce(2), produce(3)]));
+    expect(await until(() => answers.length === 3)).toBe(true);
+    expect(broker.received()).toBe(3);
+    // error_code sits after size, correlation id, topic count, "t", partition count and index.
+    const errorAt = 4 + 4 + 4 + 3 + 4 + 4;
+    expect(answers.map((a) => [a.readInt32BE(4), a.readInt16BE(errorAt), a.readBigInt64BE(errorAt + 2)])).toEqual([
+      [1, 0, 1n],
+      [2, 6, -1n],
+      [3, 0, 3n],
+    ]);
+    expect(events).toMatchObject([{ action: 'error-response', api: 'Produce', ordinal: 2, affected: 1, detail: 'Produce #2: the broker appended it; the client was told NOT_LEADER_OR_FOLLOWER (1 partition)' }]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(false);
+  });
+
   it('delay: the chosen request is held, and the requests behind it wait their turn (order kept)', async () => {
     const arrivals: { correlationId: number; at: number }[] = [];
     const broker = await fakeBroker((frame) => {
