@@ -7,7 +7,7 @@ import { brokerCommand } from './broker-command.js';
 import { checkCommand } from './check-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
-import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProduceError, parseProvider, parseSeed, positiveInt } from './parse.js';
 import { EXIT, commanderErrorLine, exitCodeFor, finalExitCode, installSignalHandlers, interruptedNow } from './process.js';
 import { prepareCommand } from './prepare-command.js';
 import { proxyCommand } from './proxy-command.js';
@@ -178,6 +178,9 @@ Examples:
     .option('--drop-acks-percent <p>', 'drop responses at random (seeded), in percent', parsePercent('--drop-acks-percent'))
     .option('--drop-requests-every <n>', 'drop every Nth request before it reaches the broker', positiveInt('--drop-requests-every'))
     .option('--drop-requests-percent <p>', 'drop requests at random (seeded), in percent', parsePercent('--drop-requests-percent'))
+    .option('--error-after-append-every <n>', 'let the broker append every Nth produce, then answer the client with a retriable error (the connection stays up)', positiveInt('--error-after-append-every'))
+    .option('--error-after-append-percent <p>', 'the same at random (seeded), in percent', parsePercent('--error-after-append-percent'))
+    .option('--error <name>', 'the error those answers carry: not_leader_or_follower or request_timed_out', parseProduceError, 'not_leader_or_follower')
     .option('--delay-ms <ms>', 'hold requests this long', positiveInt('--delay-ms', 600_000))
     .option('--delay-every <n>', 'hold every Nth request (default: all)', positiveInt('--delay-every'))
     .option('--seed <n>', 'fixes the random choices', parseSeed, 42)
@@ -187,6 +190,8 @@ Examples:
 Examples:
   $ kafka-dup-lab proxy --target 127.0.0.1:9092 --drop-acks-every 10
       then point your service, or any Java producer, at the printed address
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --error-after-append-every 10
+      each 10th produce is written, and the producer is told NOT_LEADER_OR_FOLLOWER: it sends it again
   $ kafka-dup-lab proxy --target 127.0.0.1:9092 --api fetch --delay-ms 300
   $ kcat -C -b 127.0.0.1:<printed port> -t orders -e
 

@@ -2,6 +2,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Scenario, Variant } from '../core/scenario.js';
 import type { ProviderChoice } from '../broker/provider.js';
+import { PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
 
 export function positiveInt(flag: string, max = 1_000_000) {
   return (raw: string): number => {
@@ -39,6 +40,13 @@ export function parseSeed(raw: string): number {
     throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not "${raw}"`);
   }
   return Number(raw);
+}
+
+/** `--error`: a retriable Produce error the proxy answers with, by its name in the Kafka protocol. */
+export function parseProduceError(raw: string): ProduceErrorName {
+  const name = raw.toLowerCase();
+  if (!(name in PRODUCE_ERRORS)) throw new UsageError(`--error must be one of ${Object.keys(PRODUCE_ERRORS).join(', ')}, not "${raw}"`);
+  return name as ProduceErrorName;
 }
 
 const PROVIDERS: ProviderChoice[] = ['auto', 'local', 'container', 'external'];

@@ -2,6 +2,7 @@
 import { ChaosProxy, type ProxyEvent } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { ApiKey, apiName } from '../chaos/wire.js';
+import { PRODUCE_ERRORS, produceErrorName, type ProduceErrorName } from '../chaos/produce-error.js';
 import { parseBootstrap } from '../broker/external.js';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
@@ -16,6 +17,10 @@ export interface ProxyOptions {
   dropAcksPercent?: number;
   dropRequestsEvery?: number;
   dropRequestsPercent?: number;
+  errorAfterAppendEvery?: number;
+  errorAfterAppendPercent?: number;
+  /** The error those answers carry (default not_leader_or_follower). */
+  error?: ProduceErrorName;
   delayMs?: number;
   delayEvery?: number;
   seed: number;
@@ -33,12 +38,18 @@ export function rulesFromOptions(o: Omit<ProxyOptions, 'target' | 'port' | 'seed
   const api = apiKeyOf(o.api);
   if (o.dropAcksEvery !== undefined && o.dropAcksPercent !== undefined) throw new UsageError('--drop-acks-every and --drop-acks-percent: pick one');
   if (o.dropRequestsEvery !== undefined && o.dropRequestsPercent !== undefined) throw new UsageError('--drop-requests-every and --drop-requests-percent: pick one');
+  if (o.errorAfterAppendEvery !== undefined && o.errorAfterAppendPercent !== undefined) throw new UsageError('--error-after-append-every and --error-after-append-percent: pick one');
+  const errorAfterAppend = o.errorAfterAppendEvery !== undefined || o.errorAfterAppendPercent !== undefined;
+  if (errorAfterAppend && api !== ApiKey.Produce) throw new UsageError('--error-after-append-* works on produce requests only; drop --api or use --api produce');
   if (o.delayEvery !== undefined && o.delayMs === undefined) throw new UsageError('--delay-every needs --delay-ms');
   const rules: ProxyRule[] = [];
   if (o.dropAcksEvery !== undefined) rules.push({ api, action: 'drop-response', every: o.dropAcksEvery });
   if (o.dropAcksPercent !== undefined) rules.push({ api, action: 'drop-response', probability: o.dropAcksPercent / 100 });
   if (o.dropRequestsEvery !== undefined) rules.push({ api, action: 'drop-request', every: o.dropRequestsEvery });
   if (o.dropRequestsPercent !== undefined) rules.push({ api, action: 'drop-request', probability: o.dropRequestsPercent / 100 });
+  const errorCode = PRODUCE_ERRORS[o.error ?? 'not_leader_or_follower'];
+  if (o.errorAfterAppendEvery !== undefined) rules.push({ api, action: 'error-response', every: o.errorAfterAppendEvery, errorCode });
+  if (o.errorAfterAppendPercent !== undefined) rules.push({ api, action: 'error-response', probability: o.errorAfterAppendPercent / 100, errorCode });
   if (o.delayMs !== undefined) rules.push({ api, action: 'delay', delayMs: o.delayMs, every: o.delayEvery ?? 1 });
   return rules;
 }
@@ -59,6 +70,7 @@ export function describeRule(rule: ProxyRule, apiName: string): string {
       : `${Number(((rule.probability ?? 0) * 100).toFixed(6))}% of ${apiName} requests (seeded)`;
   if (rule.action === 'drop-response') return `drop the response to ${which} after the broker processed it, then reset the connection`;
   if (rule.action === 'drop-request') return `drop ${which} before it reaches the broker`;
+  if (rule.action === 'error-response') return `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? 0)} (no reset)`;
   return `hold ${which} for ${rule.delayMs} ms`;
 }
 

@@ -1,6 +1,6 @@
 // Unit tests for the command-line value parsers: what each accepts, and the one-line error for the rest.
 import { describe, it, expect } from 'vitest';
-import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProduceError, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Scenario, Variant } from '../../../src/core/scenario.js';
 
@@ -135,6 +135,20 @@ describe('parseProvider', () => {
   it.each(['docker', 'Local', 'AUTO', '', ' local'])('rejects %j, listing the choices', (raw) => {
     const error = usageError(() => parseProvider(raw));
     expect(error.message).toBe(`--broker must be one of auto, local, container, external, not "${raw}"`);
+  });
+});
+
+describe('parseProduceError', () => {
+  it.each([
+    ['not_leader_or_follower', 'not_leader_or_follower'],
+    ['NOT_LEADER_OR_FOLLOWER', 'not_leader_or_follower'],
+    ['request_timed_out', 'request_timed_out'],
+  ])('accepts %s as it is spelled in the protocol, in either case', (raw, name) => {
+    expect(parseProduceError(raw)).toBe(name);
+  });
+
+  it.each(['not_leader', '6', ''])('rejects %j, listing the choices', (raw) => {
+    expect(usageError(() => parseProduceError(raw)).message).toBe(`--error must be one of not_leader_or_follower, request_timed_out, not "${raw}"`);
   });
 });
 

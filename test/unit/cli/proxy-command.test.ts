@@ -120,6 +120,20 @@ describe('rulesFromOptions', () => {
     expect(usageError(() => rules({ delayEvery: 3 })).message).toBe('--delay-every needs --delay-ms');
   });
 
+  it('turns --error-after-append-* into an error-response rule with the error code of --error', () => {
+    expect(rules({ errorAfterAppendEvery: 10 })).toEqual([{ api: 0, action: 'error-response', every: 10, errorCode: 6 }]);
+    expect(rules({ errorAfterAppendPercent: 5, error: 'request_timed_out' })).toEqual([{ api: 0, action: 'error-response', probability: 0.05, errorCode: 7 }]);
+  });
+
+  it('rejects --error-after-append-every with --error-after-append-percent, and on any API but produce', () => {
+    expect(usageError(() => rules({ errorAfterAppendEvery: 2, errorAfterAppendPercent: 10 })).message).toBe(
+      '--error-after-append-every and --error-after-append-percent: pick one',
+    );
+    expect(usageError(() => rulesFromOptions({ api: 'fetch', errorAfterAppendEvery: 2 })).message).toBe(
+      '--error-after-append-* works on produce requests only; drop --api or use --api produce',
+    );
+  });
+
   it('rejects an unknown API before looking at the other options', () => {
     const error = usageError(() => rulesFromOptions({ api: 'nope', dropAcksEvery: 2, dropAcksPercent: 10 }));
     expect(error.message).toContain('--api nope');
@@ -134,6 +148,7 @@ describe('describeRule', () => {
     [{ api: 1, action: 'drop-request', every: 2 }, 'drop every 2nd Fetch before it reaches the broker'],
     [{ api: 1, action: 'drop-request', every: 11 }, 'drop every 11th Fetch before it reaches the broker'],
     [{ api: 1, action: 'drop-request', probability: 0.1 }, 'drop 10% of Fetch requests (seeded) before it reaches the broker'],
+    [{ api: 0, action: 'error-response', every: 10, errorCode: 6 }, 'let the broker append every 10th Produce, then answer the client with NOT_LEADER_OR_FOLLOWER (no reset)'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 1 }, 'hold every Produce for 500 ms'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 4 }, 'hold every 4th Produce for 500 ms'],
   ])('describes %j', (rule, text) => {
