@@ -29,8 +29,12 @@ export function errorChain(error: unknown): ErrorLike[] {
   return chain;
 }
 
-/** Broker answers that also leave the outcome open: the request may have been written. */
-const UNKNOWN_OUTCOME_TYPES = new Set(['REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND']);
+/**
+ * Broker answers that also leave the outcome open: the request may have been written. Error 6 among
+ * them (kafkajs 2.2.4 still calls it NOT_LEADER_FOR_PARTITION): Jepsen found that a Produce answered
+ * NOT_LEADER_OR_FOLLOWER may have been written all the same (KAFKA-13574); error-after-append shows it.
+ */
+const UNKNOWN_OUTCOME_TYPES = new Set(['REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER']);
 
 /**
  * kafkajs' "retries exceeded" error keeps only the last attempt's cause, so a send whose earlier

@@ -98,6 +98,7 @@ function markOf(op: Op): Mark | undefined {
 function faultLabel(op: Extract<Op, { type: 'fault' }>): string {
   if (op.action === 'drop-response') return `ack lost${(op.affected ?? 1) > 1 ? ` (${op.affected} in flight)` : ''}`;
   if (op.action === 'drop-request') return 'request lost';
+  if (op.action === 'error-response') return 'written, told failed';
   if (op.action === 'delay') return 'held';
   return op.action;
 }

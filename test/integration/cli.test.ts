@@ -184,7 +184,7 @@ describe('workshop commands', () => {
   it.each([
     [['run', 'all', '--variant', 'retries'], /--variant goes with one scenario/],
     [['run', 'producer-retry', '--json', '--markdown'], /--json and --markdown are two outputs/],
-    [['run', 'consumer-crash', '--faults', '3'], /consumer-crash injects 1 fault per variant; --faults applies to producer-retry, acks-zero and reorder/],
+    [['run', 'consumer-crash', '--faults', '3'], /consumer-crash injects 1 fault per variant; --faults applies to producer-retry, error-after-append, acks-zero and reorder/],
   ])('%j is a usage error', async (args, pattern) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

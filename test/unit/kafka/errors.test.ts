@@ -25,7 +25,7 @@ describe('sendOutcomeOf', () => {
     expect(sendOutcomeOf(error)).toBe('unknown');
   });
 
-  it.each(['REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND'])(
+  it.each(['REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER'])(
     'reads the broker answer %s as unknown: the request may have been written',
     (type) => {
       expect(sendOutcomeOf(retriesExceeded({ name: 'KafkaJSProtocolError', message: 'x', type }))).toBe('unknown');
