@@ -19,7 +19,8 @@ export type ProduceErrorName = keyof typeof PRODUCE_ERRORS;
  * v13 names topics by id). Returns the frame and how many partitions it answered.
  */
 export function withProduceError(frame: Buffer, apiVersion: number, errorCode: number): { frame: Buffer; partitions: number } {
-  if (apiVersion < 3) throw new WireError(`Produce v${apiVersion} responses are not supported (v3 and later are)`);
+  // Versions past 13 are refused, not guessed at: a misread layout would write into the wrong bytes.
+  if (apiVersion < 3 || apiVersion > 13) throw new WireError(`Produce v${apiVersion} responses are not supported (v3 to v13 are)`);
   const out = Buffer.from(frame);
   const flexible = isFlexible(ApiKey.Produce, apiVersion);
   const reader = new ByteReader(out);
@@ -50,6 +51,8 @@ export function withProduceError(frame: Buffer, apiVersion: number, errorCode: n
     if (flexible) reader.skipTaggedFields();
   }
   reader.int32(); // throttle_time_ms
+  if (flexible) reader.skipTaggedFields(); // node_endpoints (v10+) and any other top-level tag
+  if (reader.remaining !== 0) throw new WireError(`${reader.remaining} bytes left after a Produce v${apiVersion} response: not the layout expected`);
   return { frame: out, partitions: answered };
 }
 

@@ -180,7 +180,7 @@ Examples:
     .option('--drop-requests-percent <p>', 'drop requests at random (seeded), in percent', parsePercent('--drop-requests-percent'))
     .option('--error-after-append-every <n>', 'let the broker append every Nth produce, then answer the client with a retriable error (the connection stays up)', positiveInt('--error-after-append-every'))
     .option('--error-after-append-percent <p>', 'the same at random (seeded), in percent', parsePercent('--error-after-append-percent'))
-    .option('--error <name>', 'the error those answers carry: not_leader_or_follower or request_timed_out', parseProduceError, 'not_leader_or_follower')
+    .option('--error <name>', 'the error those answers carry: not_leader_or_follower (default) or request_timed_out', parseProduceError)
     .option('--delay-ms <ms>', 'hold requests this long', positiveInt('--delay-ms', 600_000))
     .option('--delay-every <n>', 'hold every Nth request (default: all)', positiveInt('--delay-every'))
     .option('--seed <n>', 'fixes the random choices', parseSeed, 42)
@@ -196,7 +196,8 @@ Examples:
   $ kcat -C -b 127.0.0.1:<printed port> -t orders -e
 
 kcat -P (librdkafka) gives up when the only broker connection resets ("All broker connections are
-down"), so it cannot show a retry here; the Java producer reconnects and retries.`,
+down"), so it cannot show a retry after a lost ack (--drop-acks-*); the Java producer reconnects and
+retries. An error answer (--error-after-append-*) keeps the connection, and kcat retries it.`,
     )
     .action(async (options) => setExit(await proxyCommand(options)));
 

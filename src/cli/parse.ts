@@ -45,7 +45,7 @@ export function parseSeed(raw: string): number {
 /** `--error`: a retriable Produce error the proxy answers with, by its name in the Kafka protocol. */
 export function parseProduceError(raw: string): ProduceErrorName {
   const name = raw.toLowerCase();
-  if (!(name in PRODUCE_ERRORS)) throw new UsageError(`--error must be one of ${Object.keys(PRODUCE_ERRORS).join(', ')}, not "${raw}"`);
+  if (!Object.hasOwn(PRODUCE_ERRORS, name)) throw new UsageError(`--error must be one of ${Object.keys(PRODUCE_ERRORS).join(', ')}, not "${raw}"`);
   return name as ProduceErrorName;
 }
 

@@ -40,6 +40,7 @@ export function rulesFromOptions(o: Omit<ProxyOptions, 'target' | 'port' | 'seed
   if (o.dropRequestsEvery !== undefined && o.dropRequestsPercent !== undefined) throw new UsageError('--drop-requests-every and --drop-requests-percent: pick one');
   if (o.errorAfterAppendEvery !== undefined && o.errorAfterAppendPercent !== undefined) throw new UsageError('--error-after-append-every and --error-after-append-percent: pick one');
   const errorAfterAppend = o.errorAfterAppendEvery !== undefined || o.errorAfterAppendPercent !== undefined;
+  if (o.error !== undefined && !errorAfterAppend) throw new UsageError('--error names the error of --error-after-append-every or --error-after-append-percent; add one of them');
   if (errorAfterAppend && api !== ApiKey.Produce) throw new UsageError('--error-after-append-* works on produce requests only; drop --api or use --api produce');
   if (o.delayEvery !== undefined && o.delayMs === undefined) throw new UsageError('--delay-every needs --delay-ms');
   const rules: ProxyRule[] = [];
@@ -70,7 +71,9 @@ export function describeRule(rule: ProxyRule, apiName: string): string {
       : `${Number(((rule.probability ?? 0) * 100).toFixed(6))}% of ${apiName} requests (seeded)`;
   if (rule.action === 'drop-response') return `drop the response to ${which} after the broker processed it, then reset the connection`;
   if (rule.action === 'drop-request') return `drop ${which} before it reaches the broker`;
-  if (rule.action === 'error-response') return `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? 0)} (no reset)`;
+  if (rule.action === 'error-response') {
+    return `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower)} (no reset; acks=0 sends get no answer to change)`;
+  }
   return `hold ${which} for ${rule.delayMs} ms`;
 }
 
@@ -82,7 +85,7 @@ export async function proxyCommand(options: ProxyOptions): Promise<number> {
   } catch (error) {
     throw new EnvironmentError(`Cannot reach Kafka at ${target} (${errorMessage(error)}); check --target.`);
   }
-  const print = (event: ProxyEvent) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${event.action.padEnd(13)} ${event.detail}\n`);
+  const print = (event: ProxyEvent) => process.stdout.write(`${new Date().toISOString().slice(11, 23)}  ${event.action.padEnd(14)} ${event.detail}\n`);
   let proxy: ChaosProxy;
   try {
     proxy = await ChaosProxy.start({ upstream: target, rules, seed: options.seed, port: options.port, onEvent: print });

@@ -102,6 +102,21 @@ describe('withProduceError', () => {
     expect(out.toString('hex')).toBe(produceResponse(8, failed(topics, 7)).toString('hex'));
   });
 
+  it('v9: walks compact record_errors entries with their tag buffers', () => {
+    const topics: Topic[] = [{ name: 't', partitions: [{ ...ok(0, 5), recordErrors: [[1, 'no'], [3, null]], errorMessage: 'why' }, ok(2, 6)] }];
+    const { frame: out, partitions } = withProduceError(produceResponse(9, topics), 9, 6);
+    expect(partitions).toBe(2);
+    expect(out.toString('hex')).toBe(produceResponse(9, failed(topics, 6)).toString('hex'));
+  });
+
+  it('refuses versions past v13 rather than guess their layout, and a body longer than the layout', () => {
+    expect(() => withProduceError(produceResponse(13, twoTopics), 14, 6)).toThrow(/Produce v14 responses are not supported/);
+    const longer = produceResponse(7, twoTopics);
+    const padded = Buffer.concat([longer, Buffer.alloc(3)]);
+    padded.writeInt32BE(padded.length - 4, 0);
+    expect(() => withProduceError(padded, 7, 6)).toThrow(/3 bytes left after a Produce v7 response/);
+  });
+
   it('v12: keeps the partition current_leader tag and the top-level node_endpoints tag as they were', () => {
     const topics: Topic[] = [{ name: 't', partitions: [{ ...ok(0, 5), tags: currentLeaderTag }] }];
     const original = produceResponse(12, topics, { topLevelTags: nodeEndpointsTag });
@@ -118,7 +133,7 @@ describe('withProduceError', () => {
   it('refuses a truncated response with a WireError, and v0-v2 by name', () => {
     const whole = produceResponse(7, twoTopics);
     expect(() => withProduceError(whole.subarray(0, whole.length - 30), 7, 6)).toThrow(WireError);
-    expect(() => withProduceError(whole, 2, 6)).toThrow(/Produce v2 responses are not supported/);
+    expect(() => withProduceError(whole, 2, 6)).toThrow(/Produce v2 responses are not supported \(v3 to v13 are\)/);
   });
 });
 

@@ -223,6 +223,43 @@ describe('ChaosProxy', () => {
     expect(closed).toBe(false);
   });
 
+  it('error after append on Produce v12: the error is set and the node_endpoints address still points at the proxy', async () => {
+    // Request: header v2 (client "t", empty tags), null transactional id, acks -1, timeout, no topics, tags.
+    const request = (correlationId: number) => {
+      const hex = '0000' + '000c' + correlationId.toString(16).padStart(8, '0') + '0001' + '74' + '00' + '00' + 'ffff' + '00007530' + '01' + '00';
+      const body = Buffer.from(hex, 'hex');
+      return Buffer.concat([Buffer.from((body.length >>> 0).toString(16).padStart(8, '0'), 'hex'), body]);
+    };
+    let brokerPort = 0;
+    // Answer: header tags, topic "t" with partition 0 (no error, base_offset 9), throttle 0, node_endpoints: broker 1 at the fake broker.
+    const answer = () => {
+      const endpoint = '00000001' + '0a' + Buffer.from('127.0.0.1').toString('hex') + brokerPort.toString(16).padStart(8, '0') + '00' + '00';
+      const nodeEndpoints = '01' + '00' + (1 + endpoint.length / 2).toString(16).padStart(2, '0') + '02' + endpoint;
+      const partition = '00000000' + '0000' + '0000000000000009' + 'ffffffffffffffff' + '0000000000000000' + '01' + '00' + '00';
+      return Buffer.from('00' + '02' + '02' + '74' + '02' + partition + '00' + '00000000' + nodeEndpoints, 'hex');
+    };
+    const broker = await fakeBroker(answer);
+    brokerPort = broker.port;
+    open.push(broker.server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Produce, action: 'error-response', errorCode: 7, ordinals: [1] }], seed: 1 });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answers: Buffer[] = [];
+    const splitter = new FrameSplitter();
+    client.on('data', (chunk: Buffer) => answers.push(...splitter.push(chunk)));
+    client.write(Buffer.concat([request(1), request(2)]));
+    expect(await until(() => answers.length === 2)).toBe(true);
+    // After size, correlation id, header tags, topic count, "t", partition count and index: error_code, then base_offset.
+    const errorAt = 4 + 4 + 1 + 1 + 2 + 1 + 4;
+    expect(answers.map((a) => [a.readInt32BE(4), a.readInt16BE(errorAt), a.readBigInt64BE(errorAt + 2)])).toEqual([
+      [1, 7, -1n],
+      [2, 0, 9n],
+    ]);
+    // node_endpoints is the frame's last field: port, then the empty rack and tags.
+    const proxyPort = Number(proxy.bootstrap.split(':')[1]);
+    for (const a of answers) expect(a.readInt32BE(a.length - 6)).toBe(proxyPort);
+  });
+
   it('delay: the chosen request is held, and the requests behind it wait their turn (order kept)', async () => {
     const arrivals: { correlationId: number; at: number }[] = [];
     const broker = await fakeBroker((frame) => {

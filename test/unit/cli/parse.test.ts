@@ -147,7 +147,7 @@ describe('parseProduceError', () => {
     expect(parseProduceError(raw)).toBe(name);
   });
 
-  it.each(['not_leader', '6', ''])('rejects %j, listing the choices', (raw) => {
+  it.each(['not_leader', '6', '', 'constructor', '__proto__'])('rejects %j, listing the choices', (raw) => {
     expect(usageError(() => parseProduceError(raw)).message).toBe(`--error must be one of not_leader_or_follower, request_timed_out, not "${raw}"`);
   });
 });

@@ -132,6 +132,9 @@ describe('rulesFromOptions', () => {
     expect(usageError(() => rulesFromOptions({ api: 'fetch', errorAfterAppendEvery: 2 })).message).toBe(
       '--error-after-append-* works on produce requests only; drop --api or use --api produce',
     );
+    expect(usageError(() => rules({ error: 'request_timed_out' })).message).toBe(
+      '--error names the error of --error-after-append-every or --error-after-append-percent; add one of them',
+    );
   });
 
   it('rejects an unknown API before looking at the other options', () => {
@@ -148,7 +151,8 @@ describe('describeRule', () => {
     [{ api: 1, action: 'drop-request', every: 2 }, 'drop every 2nd Fetch before it reaches the broker'],
     [{ api: 1, action: 'drop-request', every: 11 }, 'drop every 11th Fetch before it reaches the broker'],
     [{ api: 1, action: 'drop-request', probability: 0.1 }, 'drop 10% of Fetch requests (seeded) before it reaches the broker'],
-    [{ api: 0, action: 'error-response', every: 10, errorCode: 6 }, 'let the broker append every 10th Produce, then answer the client with NOT_LEADER_OR_FOLLOWER (no reset)'],
+    [{ api: 0, action: 'error-response', every: 10, errorCode: 6 }, 'let the broker append every 10th Produce, then answer the client with NOT_LEADER_OR_FOLLOWER (no reset; acks=0 sends get no answer to change)'],
+    [{ api: 0, action: 'error-response', probability: 0.05, errorCode: 7 }, 'let the broker append 5% of Produce requests (seeded), then answer the client with REQUEST_TIMED_OUT (no reset; acks=0 sends get no answer to change)'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 1 }, 'hold every Produce for 500 ms'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 4 }, 'hold every 4th Produce for 500 ms'],
   ])('describes %j', (rule, text) => {
