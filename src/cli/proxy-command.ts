@@ -2,7 +2,8 @@
 import { ChaosProxy, type ProxyEvent } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { ApiKey, apiName } from '../chaos/wire.js';
-import { PRODUCE_ERRORS, produceErrorName, type ProduceErrorName } from '../chaos/produce-error.js';
+import { FAULTS } from '../chaos/faults/index.js';
+import { PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
 import { parseBootstrap } from '../broker/external.js';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
@@ -69,12 +70,7 @@ export function describeRule(rule: ProxyRule, apiName: string): string {
         ? `every ${apiName}`
         : `every ${ordinal(rule.every)} ${apiName}`
       : `${Number(((rule.probability ?? 0) * 100).toFixed(6))}% of ${apiName} requests (seeded)`;
-  if (rule.action === 'drop-response') return `drop the response to ${which} after the broker processed it, then reset the connection`;
-  if (rule.action === 'drop-request') return `drop ${which} before it reaches the broker`;
-  if (rule.action === 'error-response') {
-    return `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower)} (no reset; acks=0 sends get no answer to change)`;
-  }
-  return `hold ${which} for ${rule.delayMs} ms`;
+  return FAULTS[rule.action].describe(which, rule);
 }
 
 export async function proxyCommand(options: ProxyOptions): Promise<number> {

@@ -1,0 +1,31 @@
+// Fault error-response (error after append): the broker appends the batch; the client is told a retriable error, on a connection that stays up.
+import { PRODUCE_ERRORS, produceErrorName, withProduceError } from '../produce-error.js';
+import { ApiKey, apiName, WireError } from '../wire.js';
+import type { FaultUnit } from './fault.js';
+
+export const errorAfterAppend: FaultUnit = {
+  action: 'error-response',
+  describe: (which, rule) =>
+    `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower)} (no reset; acks=0 sends get no answer to change)`,
+  open: (conn) => ({
+    onResponse(frame, request) {
+      const name = apiName(request.apiKey);
+      const code = request.decision.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower;
+      const base = { api: name, ordinal: request.decision.ordinal, correlationId: request.correlationId };
+      try {
+        if (request.apiKey !== ApiKey.Produce) throw new WireError(`only Produce answers can carry an injected error, not ${name}`);
+        const answered = withProduceError(frame, request.apiVersion, code);
+        conn.emit({
+          action: 'error-response',
+          ...base,
+          affected: 1,
+          detail: `${name} #${request.decision.ordinal}: the broker appended it; the client was told ${produceErrorName(code)} (${answered.partitions} partition${answered.partitions === 1 ? '' : 's'})`,
+        });
+        conn.writeResponse(answered.frame, request, true);
+      } catch (error) {
+        conn.emit({ action: 'protocol-error', ...base, affected: 0, detail: `could not answer ${name} v${request.apiVersion} with an error: ${(error as Error).message}; forwarded as is` });
+        conn.writeResponse(frame, request);
+      }
+    },
+  }),
+};
