@@ -1,19 +1,12 @@
 // Scenario error-after-append: the broker wrote the batch, and the producer was told NOT_LEADER_OR_FOLLOWER; its retry writes it again.
-import { ApiKey } from '../src/chaos/wire.js';
 import { PRODUCE_ERRORS } from '../src/chaos/produce-error.js';
-import type { ProxyRule } from '../src/chaos/rules.js';
 import { checkLog, type LogCounts } from '../src/check/log-checker.js';
-import type { ReadBackRequest, Scenario, VariantContext, Variant } from '../src/core/scenario.js';
+import type { Scenario, Variant } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
-import { pickOrdinals } from '../src/workload/fault-points.js';
-import { makeMessages } from '../src/workload/messages.js';
-import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
+import { runProducerWithFault } from '../src/workload/producer-fault-run.js';
+import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
-/** More keys than sends in flight: see makeMessages. */
-const KEYS = 8;
 const CONCURRENCY = 5;
-/** Produce requests between faults, so one fault's retry is done before the next fault. */
-const FAULT_GAP = 100;
 
 const variants: Variant<ProducerSettings>[] = [
   {
@@ -51,17 +44,6 @@ const variants: Variant<ProducerSettings>[] = [
     expect: { duplicates: 0, lost: 0, outOfOrder: 0 },
   },
 ];
-
-async function run(ctx: VariantContext, variant: Variant<ProducerSettings>): Promise<ReadBackRequest[]> {
-  const topic = await ctx.createTopic('log', 1);
-  const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
-  // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
-  const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
-  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action: 'error-response', errorCode: PRODUCE_ERRORS.not_leader_or_follower, ordinals }];
-  const proxy = await ctx.startProxy(rules);
-  await runProducer({ via: proxy.bootstrap, topic, messages, settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
-  return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
-}
 
 /** Produce answers the proxy turned into an error after the broker had appended the batch: one send each. */
 export function errorAnswers(history: readonly Op[]): number {
@@ -116,7 +98,7 @@ export const errorAfterAppend: Scenario<ProducerSettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
-  run,
+  run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS.not_leader_or_follower }),
   check: (history) => checkLog(history, 'log'),
   predict,
   note,

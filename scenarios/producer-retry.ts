@@ -1,18 +1,11 @@
 // Scenario producer-retry (source notes §1): a lost produce ack makes a retrying producer store the message twice.
-import { ApiKey } from '../src/chaos/wire.js';
-import type { ProxyRule } from '../src/chaos/rules.js';
 import { checkLog, type LogCounts } from '../src/check/log-checker.js';
-import type { ReadBackRequest, Scenario, VariantContext, Variant } from '../src/core/scenario.js';
+import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
-import { pickOrdinals } from '../src/workload/fault-points.js';
-import { makeMessages } from '../src/workload/messages.js';
-import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
+import { runProducerWithFault } from '../src/workload/producer-fault-run.js';
+import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
-/** More keys than sends in flight: see makeMessages. */
-const KEYS = 8;
 const CONCURRENCY = 5;
-/** Produce requests between faults, so one fault's retries are done before the next fault. */
-const FAULT_GAP = 100;
 /**
  * A lost request waits for kafkajs' request timeout (30 s by default); the lab waits 2.5 s. With 1 s,
  * ordinary sends timed out too when a room shared one broker on two cores: the broker's young-GC pauses
@@ -69,23 +62,9 @@ const variants: Variant<RetrySettings>[] = [
   },
 ];
 
-async function run(ctx: VariantContext, variant: Variant<RetrySettings>): Promise<ReadBackRequest[]> {
-  const topic = await ctx.createTopic('log', 1);
-  const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
-  // Faults land in the first 90% of the Produce requests, FAULT_GAP apart when there is room.
-  const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
-  const action = variant.settings.fault === 'lost-request' ? 'drop-request' : 'drop-response';
-  const rules: ProxyRule[] = [{ api: ApiKey.Produce, action, ordinals }];
-  const proxy = await ctx.startProxy(rules);
-  await runProducer({
-    via: proxy.bootstrap,
-    topic,
-    messages,
-    settings: variant.settings,
-    history: ctx.history,
-    clientId: `dup-lab-${variant.name}`,
-  });
-  return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
+/** The lost ack drops the broker's answer (then resets); the lost request never reaches the broker. */
+function run(ctx: VariantContext, variant: Variant<RetrySettings>): Promise<ReadBackRequest[]> {
+  return runProducerWithFault(ctx, variant, { action: variant.settings.fault === 'lost-request' ? 'drop-request' : 'drop-response' });
 }
 
 /** From the proxy's fault log: a lost request is a message never written; a lost ack of a retried send, a copy. */
