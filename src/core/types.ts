@@ -37,13 +37,20 @@ export interface WorkSnapshot {
   committedNotApplied: number;
   /** Messages of the current batch still to go. */
   remainingInBatch: number;
+  /**
+   * Side effects it applied a second time itself, before this moment (present only then): after a
+   * rebalance it was given its partition again and restarted at its last commit. Each is a duplicate
+   * effect that no successor's redo accounts for.
+   */
+  reapplied?: number;
 }
 
 /**
  * Why a worker reported a snapshot: it reached its crash, hold or stall point (the lab then kills,
  * holds or freezes it), or heartbeat() told it a rebalance started.
  */
-export type SnapshotMoment = 'crash' | 'hold' | 'stall' | 'rebalance';
+/** `end`: a worker's graceful stop, recorded only when it applied some message twice itself (see WorkSnapshot.reapplied). */
+export type SnapshotMoment = 'crash' | 'hold' | 'stall' | 'rebalance' | 'end';
 
 /** One entry of a history. `at` is milliseconds since the variant started. */
 export type Op =

@@ -93,7 +93,7 @@ export class WorkerRuntime {
       void finish()
         .catch(() => undefined)
         .then(() => {
-          this.send({ type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount });
+          this.send({ type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount, point: this.ledger.crashPoint(this.messagesSeen) });
           process.exit(0);
         });
     });

@@ -82,6 +82,8 @@ export class WorkerHandle {
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
     if (r.type === 'rebalancing') h.add({ type: 'snapshot', worker, moment: 'rebalance', ...r.point });
     if (r.type === 'stop-point') h.add({ type: 'snapshot', worker, moment: r.action, ...r.point });
+    // Its own duplicates (its partition handed back after a rebalance): predictions need them; otherwise nothing to record.
+    if (r.type === 'stopped' && r.point?.reapplied) h.add({ type: 'snapshot', worker, moment: 'end', ...r.point });
     for (const listener of this.listeners) listener(r);
   }
 

@@ -14,6 +14,8 @@ export class Ledger {
   readonly committed = new Map<number, bigint>();
   appliedCount = 0;
   skippedCount = 0;
+  /** Applies of an offset this worker had applied before (it was handed its partition again). */
+  private reappliedCount = 0;
 
   get handledCount(): number {
     return this.appliedCount + this.skippedCount;
@@ -25,7 +27,9 @@ export class Ledger {
 
   /** The message's side effect happened (a database write, an output record). */
   apply(m: Place): void {
-    set(this.applied, m.partition).add(BigInt(m.offset));
+    const offsets = set(this.applied, m.partition);
+    if (offsets.has(BigInt(m.offset))) this.reappliedCount++;
+    offsets.add(BigInt(m.offset));
     set(this.handled, m.partition).add(BigInt(m.offset));
     this.appliedCount++;
   }
@@ -59,6 +63,7 @@ export class Ledger {
       appliedNotCommitted,
       committedNotApplied,
       remainingInBatch: Math.max(0, messagesSeen - this.handledCount),
+      ...(this.reappliedCount > 0 ? { reapplied: this.reappliedCount } : {}),
     };
   }
 }

@@ -127,7 +127,8 @@ export type FromWorker =
   | { type: 'fenced'; error: string; code?: string }
   /** The relay published every outbox row up to this id. */
   | { type: 'relayed'; upTo: number }
-  | { type: 'stopped'; applied: number; skipped: number }
+  /** `point`: its own count at the end (the lab records it when the worker re-applied something). */
+  | { type: 'stopped'; applied: number; skipped: number; point?: CrashPoint }
   /** kafkajs crashed the consumer on an error it retries: it rejoins and resumes from the committed offsets. */
   | { type: 'restarted'; error: string }
   | { type: 'failed'; error: string };

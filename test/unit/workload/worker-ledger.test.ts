@@ -67,6 +67,15 @@ describe('Ledger', () => {
     });
   });
 
+  it('counts an offset applied a second time (the partition handed back after a rebalance) as reapplied, and past the commit once', () => {
+    const ledger = new Ledger();
+    receiveRange(ledger, 0, 0, 5);
+    for (const o of [0, 1, 2]) ledger.apply(at(0, o));
+    // A rebalance: the same worker is given partition 0 again and restarts at its last commit (none yet).
+    for (const o of [0, 1, 2, 3, 4]) ledger.apply(at(0, o));
+    expect(ledger.crashPoint(5)).toEqual({ applied: 8, appliedNotCommitted: 5, committedNotApplied: 0, remainingInBatch: 0, reapplied: 3 });
+  });
+
   it('does not count offsets at or above the committed offset, nor offsets never received, as committed but not applied', () => {
     const ledger = new Ledger();
     receiveRange(ledger, 0, 0, 4);
