@@ -1,5 +1,5 @@
 // Scenario error-after-append: the broker wrote the batch, and the producer was told NOT_LEADER_OR_FOLLOWER; its retry writes it again.
-import { PRODUCE_ERRORS } from '../src/chaos/produce-error.js';
+import { DEFAULT_PRODUCE_ERROR, PRODUCE_ERRORS } from '../src/chaos/produce-error.js';
 import { checkLog, type LogCounts } from '../src/check/log-checker.js';
 import type { Scenario, Variant } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
@@ -98,7 +98,7 @@ export const errorAfterAppend: Scenario<ProducerSettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
-  run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS.not_leader_or_follower }),
+  run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR] }),
   check: (history) => checkLog(history, 'log'),
   predict,
   note,

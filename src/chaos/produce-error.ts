@@ -12,6 +12,9 @@ export const PRODUCE_ERRORS = {
 
 export type ProduceErrorName = keyof typeof PRODUCE_ERRORS;
 
+/** The error an error-after-append rule answers with when it names none: the one KAFKA-13574 is about. */
+export const DEFAULT_PRODUCE_ERROR: ProduceErrorName = 'not_leader_or_follower';
+
 /**
  * A copy of the Produce response `frame` (size prefix included) in which every partition's error_code
  * is `errorCode`, and base_offset, log_append_time_ms and log_start_offset are -1, as the broker

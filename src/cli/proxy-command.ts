@@ -3,7 +3,7 @@ import { ChaosProxy, type ProxyEvent } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { ApiKey, apiName } from '../chaos/wire.js';
 import { FAULTS } from '../chaos/faults/index.js';
-import { PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
+import { DEFAULT_PRODUCE_ERROR, PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
 import { parseBootstrap } from '../broker/external.js';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
@@ -49,7 +49,7 @@ export function rulesFromOptions(o: Omit<ProxyOptions, 'target' | 'port' | 'seed
   if (o.dropAcksPercent !== undefined) rules.push({ api, action: 'drop-response', probability: o.dropAcksPercent / 100 });
   if (o.dropRequestsEvery !== undefined) rules.push({ api, action: 'drop-request', every: o.dropRequestsEvery });
   if (o.dropRequestsPercent !== undefined) rules.push({ api, action: 'drop-request', probability: o.dropRequestsPercent / 100 });
-  const errorCode = PRODUCE_ERRORS[o.error ?? 'not_leader_or_follower'];
+  const errorCode = PRODUCE_ERRORS[o.error ?? DEFAULT_PRODUCE_ERROR];
   if (o.errorAfterAppendEvery !== undefined) rules.push({ api, action: 'error-response', every: o.errorAfterAppendEvery, errorCode });
   if (o.errorAfterAppendPercent !== undefined) rules.push({ api, action: 'error-response', probability: o.errorAfterAppendPercent / 100, errorCode });
   if (o.delayMs !== undefined) rules.push({ api, action: 'delay', delayMs: o.delayMs, every: o.delayEvery ?? 1 });

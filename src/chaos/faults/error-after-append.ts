@@ -1,16 +1,16 @@
 // Fault error-response (error after append): the broker appends the batch; the client is told a retriable error, on a connection that stays up.
-import { PRODUCE_ERRORS, produceErrorName, withProduceError } from '../produce-error.js';
+import { DEFAULT_PRODUCE_ERROR, PRODUCE_ERRORS, produceErrorName, withProduceError } from '../produce-error.js';
 import { ApiKey, apiName, WireError } from '../wire.js';
 import type { FaultUnit } from './fault.js';
 
 export const errorAfterAppend: FaultUnit = {
   action: 'error-response',
   describe: (which, rule) =>
-    `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower)} (no reset; acks=0 sends get no answer to change)`,
+    `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR])} (no reset; acks=0 sends get no answer to change)`,
   open: (conn) => ({
     onResponse(frame, request) {
       const name = apiName(request.apiKey);
-      const code = request.decision.errorCode ?? PRODUCE_ERRORS.not_leader_or_follower;
+      const code = request.decision.errorCode ?? PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR];
       const base = { api: name, ordinal: request.decision.ordinal, correlationId: request.correlationId };
       try {
         if (request.apiKey !== ApiKey.Produce) throw new WireError(`only Produce answers can carry an injected error, not ${name}`);
