@@ -88,3 +88,60 @@ export function newClusterId(randomBytes: Buffer): string {
   // ("argument --cluster-id/-t: expected one argument"); Kafka's own Uuid.randomUuid() redraws those.
   return randomBytes.toString('base64url').slice(0, 22).replace(/^-/, 'A');
 }
+
+/**
+ * What a lab cluster (one controller, several brokers) changes on top of LAB_BROKER_SETTINGS: the
+ * internal topics and new topics get a replica on every broker, so a crashed broker takes no group,
+ * transaction or topic down with it; and a crash or a stall is noticed in seconds, not half a minute.
+ */
+export function labClusterSettings(brokers: number): Record<string, string> {
+  return {
+    ...LAB_BROKER_SETTINGS,
+    'offsets.topic.replication.factor': String(brokers),
+    'transaction.state.log.replication.factor': String(brokers),
+    'transaction.state.log.min.isr': String(Math.min(2, brokers)),
+    'default.replication.factor': String(brokers),
+    // A follower that stops fetching leaves the ISR after 1.5 s instead of 30 s.
+    'replica.lag.time.max.ms': '1500',
+    // A broker that stops heartbeating (crashed, or stalled) is fenced after 6 s instead of 9 s: the
+    // controller then moves its partitions' leadership and takes it out of their ISRs. Longer than a
+    // stall that waits for the ISR to shrink (1.5 s of lag, checked every 0.75 s, then the controller's commit): a stalled follower that leads other partitions
+    // (the group coordinator's) must keep them, or the crash of the one broker left would take them offline.
+    'broker.heartbeat.interval.ms': '500',
+    'broker.session.timeout.ms': '6000',
+  };
+}
+
+export interface ClusterNode {
+  nodeId: number;
+  role: 'controller' | 'broker';
+  /** host:port this node listens on: the controller listener for the controller, the client listener for a broker. */
+  listener: string;
+  /** `id@host:port` of the controller(s). */
+  voters: string;
+  logDir: string;
+  settings: Record<string, string>;
+}
+
+/** server.properties for one node of a lab cluster: a dedicated controller, or a broker. */
+export function clusterNodeProperties(n: ClusterNode): Record<string, string> {
+  const common = {
+    'process.roles': n.role,
+    'node.id': String(n.nodeId),
+    'controller.quorum.voters': n.voters,
+    'controller.listener.names': 'CONTROLLER',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': n.logDir,
+  };
+  if (n.role === 'controller') return { ...common, listeners: `CONTROLLER://${n.listener}`, ...n.settings };
+  return {
+    ...common,
+    listeners: `PLAINTEXT://${n.listener}`,
+    'advertised.listeners': `PLAINTEXT://${n.listener}`,
+    'inter.broker.listener.name': 'PLAINTEXT',
+    ...n.settings,
+  };
+}
+
+/** A lab cluster's brokers run with a smaller heap than a single lab broker: four JVMs share the machine. */
+export const LAB_CLUSTER_JVM_HEAP = ['-Xms128m', '-Xmx512m'];

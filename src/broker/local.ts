@@ -18,8 +18,8 @@ import type { RunningBroker } from './provider.js';
 import type { ShareSettings } from './share.js';
 import { parseKafkaVersion } from './versions.js';
 
-const START_TIMEOUT_MS = 90_000;
-const READY_LINE = 'Kafka Server started';
+export const START_TIMEOUT_MS = 90_000;
+export const READY_LINE = 'Kafka Server started';
 const NODE_ID = 1;
 
 const jvmOptions = (lifetime: BrokerLifetime) => [...LAB_JVM_HEAP, ...labJvmPerformance(lifetime)];
@@ -96,7 +96,7 @@ export async function prepareLocalBroker(version: string, progress: Progress): P
  * ten seconds, once); undefined with KAFKA_HOME (a user's own install may change under it) or when it
  * cannot be made, and the broker then starts without one.
  */
-async function ensureClassArchive(classpath: string, version: string, progress: Progress): Promise<string | undefined> {
+export async function ensureClassArchive(classpath: string, version: string, progress: Progress): Promise<string | undefined> {
   if (process.env.KAFKA_HOME) return undefined;
   const file = classArchiveFile(version, javaCommand());
   if (!file || existsSync(file)) return file;
@@ -152,10 +152,10 @@ async function writeConfigAndFormat(classpath: string, dataDir: string, at: { li
 }
 
 /** JVM flags that point the broker at its logging settings (an array: paths may hold spaces). */
-type LoggingConfig = { flags: string[] };
+export type LoggingConfig = { flags: string[] };
 
 /** Only warnings, plus the one INFO line that says the broker is ready. */
-function writeLoggingConfig(dataDir: string, version: string): LoggingConfig {
+export function writeLoggingConfig(dataDir: string, version: string): LoggingConfig {
   const line = parseKafkaVersion(version);
   if (process.env.KAFKA_HOME || (line && line.major >= 4)) {
     const file = join(dataDir, 'log4j2.properties');
@@ -233,7 +233,7 @@ async function formatStorage(
   renameSync(staging, template);
 }
 
-function runJava(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
+export function runJava(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(javaCommand(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,4 +1,5 @@
 // The broker-provider interface: something that gives a running Kafka cluster and takes it away again.
+import type { ClusterControl } from '../core/cluster.js';
 
 export type ProviderName = 'local' | 'container' | 'external';
 export type ProviderChoice = ProviderName | 'auto';
@@ -14,4 +15,6 @@ export interface RunningBroker {
   stop(): Promise<void>;
   /** Settles, with a line saying why, if the broker the provider started dies on its own. */
   exited?: Promise<string>;
+  /** Present when the lab started a cluster of several brokers and may stall, crash and restart them. */
+  control?: ClusterControl;
 }

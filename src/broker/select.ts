@@ -8,6 +8,7 @@ import { startContainerBroker } from './container.js';
 import { ImageUnavailable, probeContainerRuntime } from '../containers/runtime.js';
 import { connectExternal } from './external.js';
 import { javaCommand, startLocalBroker } from './local.js';
+import { checkClusterSize, startLocalCluster } from './local-cluster.js';
 import type { ProviderChoice, RunningBroker } from './provider.js';
 import type { ShareSettings } from './share.js';
 import type { BrokerLifetime } from './broker-settings.js';
@@ -25,6 +26,8 @@ export interface BrokerRequest {
   share?: ShareSettings;
   /** For one run (default), or for a session of many runs (the `broker` command): see labJvmPerformance. */
   lifetime?: BrokerLifetime;
+  /** 1 (default): one broker; 3: a local KRaft cluster of a controller and three brokers (--brokers 3). */
+  brokers?: number;
   progress: Progress;
 }
 
@@ -55,6 +58,14 @@ export function checkBrokerRequest(request: Omit<BrokerRequest, 'progress'>): vo
   if (request.kafkaImage && (bootstrap || choice === 'local' || choice === 'external')) {
     throw new UsageError('--kafka-image picks the image of a container broker: use it with --broker container (or auto), without --bootstrap');
   }
+  if ((request.brokers ?? 1) > 1) {
+    checkClusterSize(request.brokers!);
+    if (bootstrap) throw new UsageError('--brokers sets the size of a cluster the lab starts; with --bootstrap the cluster is yours, and has the brokers it has');
+    if (choice === 'container') throw new UsageError('the container provider starts one broker, not a cluster yet: use --brokers 3 with --broker local (it needs Java 17+)');
+    if (request.share || request.port !== undefined) throw new UsageError('--share and --port go with one broker; a cluster of --brokers 3 listens on loopback, on free ports');
+  } else if (request.brokers !== undefined) {
+    checkClusterSize(request.brokers);
+  }
   if (!bootstrap && !request.kafkaImage && !isSupportedKafkaVersion(kafkaVersion)) {
     throw new UsageError(`--kafka-version ${kafkaVersion} is not supported: use a release such as 4.1.1 or 3.9.1 (3.9 or newer).`);
   }
@@ -64,6 +75,11 @@ async function startProvider(request: BrokerRequest): Promise<RunningBroker> {
   checkBrokerRequest(request);
   const { choice, bootstrap, kafkaVersion, progress, port } = request;
   if (bootstrap) return connectExternal(bootstrap);
+  // A cluster is local JVMs only (checkBrokerRequest refused the container provider): auto means local here.
+  if ((request.brokers ?? 1) > 1) {
+    if (!javaAvailable()) throw new EnvironmentError(`--brokers ${request.brokers} starts local JVMs and needs Java 17+ (apt-get install openjdk-17-jre-headless)`);
+    return startLocalCluster(kafkaVersion, request.brokers!, progress, { lifetime: request.lifetime });
+  }
   const image = request.kafkaImage ?? kafkaImage(kafkaVersion);
   if (choice === 'local') return startLocalBroker(kafkaVersion, progress, { port, share: request.share, lifetime: request.lifetime });
   if (choice === 'container') return startContainerBroker({ image, port, share: request.share, lifetime: request.lifetime, progress });

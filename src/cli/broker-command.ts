@@ -17,6 +17,7 @@ export interface BrokerOptions {
   port?: number;
   share?: boolean;
   advertise?: string;
+  brokers?: number;
 }
 
 /** How often the broker command looks at who is running what. */
@@ -32,6 +33,7 @@ export async function brokerCommand(options: BrokerOptions): Promise<number> {
     kafkaImage: options.kafkaImage,
     port: options.port || undefined,
     share,
+    brokers: options.brokers,
     // A room's broker: both JIT compilers, which pay back over many runs (see labJvmPerformance).
     lifetime: 'session',
     progress: createProgress(),

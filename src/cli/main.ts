@@ -46,6 +46,10 @@ ${EXIT_CODES}`,
     );
 
   const brokerOption = () => new Option('--broker <provider>', 'auto | local | container | external').default('auto').argParser(parseProvider);
+  const brokersOption = () =>
+    new Option('--brokers <n>', 'local provider: 1 broker, or 3 (a KRaft cluster: a controller and three brokers, topics replicated three times)').argParser(
+      positiveInt('--brokers', 9),
+    );
   const imageOption = () =>
     new Option(
       '--kafka-image <ref>',
@@ -62,6 +66,7 @@ ${EXIT_CODES}`,
     .option('--seed <n>', 'fixes every random choice', parseSeed, 42)
     .addOption(brokerOption())
     .option('--bootstrap <host:port>', 'use a running cluster (implies --broker external)')
+    .addOption(brokersOption())
     .option('--kafka-version <version>', 'Apache Kafka version for local/container brokers', DEFAULT_KAFKA_VERSION)
     .addOption(imageOption())
     .option('--json', 'print results as JSON on stdout (schema kafka-dup-lab/run/v1; progress stays on stderr)')
@@ -82,6 +87,7 @@ Examples:
   $ kafka-dup-lab run producer-retry
   $ kafka-dup-lab run producer-retry --variant idempotent --seed 7 --timeline
   $ kafka-dup-lab run consumer-crash --pg-url postgres://postgres@localhost/lab
+  $ kafka-dup-lab run leader-failover          # starts its own three-broker cluster
   $ kafka-dup-lab run all --bootstrap 127.0.0.1:9092 --json > results.json
 ${EXIT_CODES}`,
     )
@@ -138,6 +144,7 @@ Examples:
     .description('start a lab broker in the foreground and print its address; Ctrl-C stops it')
     .addOption(brokerOption())
     .option('--kafka-version <version>', 'Apache Kafka version', DEFAULT_KAFKA_VERSION)
+    .addOption(brokersOption())
     .addOption(imageOption())
     .option('--port <n>', 'the port clients connect to (default: a free one)', parsePort)
     .option('--share', "for the whole room: listen on every interface and advertise this machine's network address (default: loopback only)")
@@ -149,6 +156,7 @@ Examples:
   $ kafka-dup-lab broker                       # then, in other terminals:
   $ kafka-dup-lab run producer-retry --bootstrap 127.0.0.1:<port>
   $ kafka-dup-lab broker --broker container --port 9092
+  $ kafka-dup-lab broker --brokers 3                  # a local three-broker cluster
   $ kafka-dup-lab broker --share --port 9092          # hand out the printed bootstrap to the room`,
     )
     .action(async (options) => setExit(await brokerCommand(options)));

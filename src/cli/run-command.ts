@@ -15,6 +15,8 @@ import { labCapabilities } from '../lab/capabilities.js';
 import type { Scenario, Variant } from '../core/scenario.js';
 import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
+import type { Resources } from '../core/resources.js';
+import { CLUSTER_BROKERS, clusterForRun } from './cluster-for-run.js';
 import { writeHtmlReport } from './html-output.js';
 import { renderEnd, renderScenario } from './output.js';
 import { checkWritable } from './writable.js';
@@ -28,6 +30,8 @@ export interface RunOptions {
   seed: number;
   broker: ProviderChoice;
   bootstrap?: string;
+  /** --brokers: 3 starts a local cluster for the whole run. */
+  brokers?: number;
   kafkaVersion: string;
   kafkaImage?: string;
   json?: boolean;
@@ -96,9 +100,16 @@ function checkPlans(plans: Plan[], options: RunOptions): void {
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
   const plans = plan(name, options);
   checkPlans(plans, options);
+  const needsCluster = (p: Plan) => p.variants.some((v) => v.needs?.includes('cluster'));
+  const onlyClusterPlans = !options.bootstrap && plans.every(needsCluster);
+  if (onlyClusterPlans && options.broker === 'container') {
+    throw new UsageError(`${listOf(plans.map((p) => p.scenario.name))} needs a cluster of ${CLUSTER_BROKERS} brokers, and the container provider starts one broker, not a cluster yet: use --broker local (Java 17+)`);
+  }
   const brokerRequest = {
     choice: options.broker,
     bootstrap: options.bootstrap,
+    // A run of scenarios that all crash brokers starts the cluster they need as its broker, and no other.
+    brokers: options.brokers ?? (onlyClusterPlans ? CLUSTER_BROKERS : undefined),
     kafkaVersion: options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
     kafkaImage: options.kafkaImage,
   };
@@ -110,6 +121,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   const progress = createProgress({ live: process.stdout.isTTY === true && !options.json });
   // Redis and PostgreSQL first: a wrong --redis-url or --pg-url is found before a broker starts.
   const needs = new Set(plans.flatMap((p) => p.variants.flatMap((v) => v.needs ?? [])));
+  needs.delete('cluster'); // started per scenario, below
   const prepared = await timed('services (Redis, PostgreSQL)', () => prepareResources(needs, { redisUrl: options.redisUrl, pgUrl: options.pgUrl }, progress));
   let broker: RunningBroker;
   try {
@@ -119,22 +131,34 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
     throw error;
   }
   const runs: ScenarioResult[] = [];
+  const brokerOf = new Map<Plan, RunningBroker>();
   try {
-    const runPlan = ({ scenario, variants }: Plan) =>
+    const runPlan = async (plan: Plan) => {
+      // A scenario that crashes brokers gets a cluster the lab controls, started for it when the run's broker is not one.
+      const cluster = needsCluster(plan) ? await timed('cluster start', () => clusterForRun(broker, brokerRequest.kafkaVersion, progress)) : undefined;
+      const planBroker = cluster?.broker ?? broker;
+      brokerOf.set(plan, planBroker);
+      try {
+        return await runPlanOn(plan, planBroker, cluster ? { cluster: cluster.resource } : {});
+      } finally {
+        await cluster?.stop();
+      }
+    };
+    const runPlanOn = ({ scenario, variants }: Plan, planBroker: RunningBroker, extra: Partial<Resources>) =>
       timed(`scenario ${scenario.name}`, () =>
         runVariants({
           scenario,
           variants,
-          bootstrap: broker.bootstrap,
+          bootstrap: planBroker.bootstrap,
           seed: options.seed,
           messages: options.messages ?? scenario.defaultMessages,
           // "run all --faults n" changes only the scenarios whose fault count is adjustable.
           faults: scenario.faultsAdjustable ? (options.faults ?? scenario.defaultFaults) : scenario.defaultFaults,
           keepTopics: options.keepTopics ?? false,
-          deleteOnInterrupt: broker.provider === 'external',
+          deleteOnInterrupt: planBroker.provider === 'external',
           measure: options.throughput !== false,
           progress,
-          resources: { ...prepared.resources, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
+          resources: { ...prepared.resources, ...extra, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
           lab: labCapabilities,
         }),
       );
@@ -144,7 +168,8 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
       while (runs.length < plans.length && done[runs.length] && !done[runs.length]!.measurePending) {
         const run = done[runs.length]!.result;
         runs.push(run);
-        process.stdout.write(renderScenario(plans[runs.length - 1]!.scenario, run, header(broker, options), options));
+        const plan = plans[runs.length - 1]!;
+        process.stdout.write(renderScenario(plan.scenario, run, header(brokerOf.get(plan) ?? broker, options), options));
       }
     };
     await inWindows(

@@ -4,12 +4,20 @@ import { rmSync } from 'node:fs';
 import { onCleanup } from './cleanup.js';
 import { EnvironmentError } from './errors.js';
 import { compiledScript } from './paths.js';
+import { SERVER_PID_LINE } from './guardian-protocol.js';
 
 export interface GuardedServer {
   /** Kills the server, waits for it, removes its data dir. Idempotent. */
   stop(): Promise<void>;
-  /** Settles, with its last lines, if the server exits without stop(). */
+  /** Settles, with its last lines, if the server exits without stop() or crash(). */
   exited: Promise<string>;
+  /** The server's own pid (not the guardian's), for SIGSTOP/SIGCONT. */
+  pid: number | undefined;
+  /**
+   * SIGKILLs the server itself, as a crash would, and waits until it and its guardian are gone; the
+   * guardian then removes `dataDir`, so a server meant to restart keeps its data elsewhere.
+   */
+  crash(): Promise<void>;
 }
 
 export interface GuardedStart {
@@ -29,6 +37,7 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const output: string[] = [];
+  let pid: number | undefined;
   let exited = false;
   const exitedPromise = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
 
@@ -54,6 +63,10 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
       partial = lines.pop() ?? '';
       for (const line of lines) {
         if (!line) continue;
+        if (line.startsWith(SERVER_PID_LINE)) {
+          pid = Number(line.slice(SERVER_PID_LINE.length));
+          continue;
+        }
         output.push(line);
         if (output.length > 200) output.shift();
         if (typeof spec.readyLine === 'string' ? line.includes(spec.readyLine) : spec.readyLine.test(line)) resolve();
@@ -86,7 +99,18 @@ export async function startGuarded(spec: GuardedStart): Promise<GuardedServer> {
       if (!stopping) resolve(`${spec.label} exited (code ${code}): ${lastLines(output, 3)}`);
     }),
   );
-  return { stop, exited: diedOnItsOwn };
+  const crash = async () => {
+    stopping = true;
+    if (pid !== undefined && !exited) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await stop();
+  };
+  return { stop, exited: diedOnItsOwn, pid, crash };
 }
 
 export function lastLines(lines: string[] | string, n: number): string {

@@ -20,7 +20,7 @@ import type { Evaluation, Op, VariantResult } from './types.js';
 /** What the runner needs from the rest of the lab: a Kafka admin, the chaos proxy, read-back and evaluation. */
 export interface LabCapabilities {
   /** Creates topics and returns once every partition has a leader. */
-  createTopics(bootstrap: string, topics: { name: string; partitions: number; configs?: TopicConfigs }[]): Promise<void>;
+  createTopics(bootstrap: string, topics: { name: string; partitions: number; configs?: TopicConfigs; replicas?: number[] }[]): Promise<void>;
   deleteTopics(bootstrap: string, names: string[]): Promise<void>;
   /** Deletes these consumer groups and the read-back groups of these topics, waiting up to `waitForEmptyMs` for killed members to time out. */
   deleteRunGroups(bootstrap: string, groupIds: string[], topics: string[], waitForEmptyMs: number): Promise<void>;
@@ -161,9 +161,9 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     faults: request.faults,
     progress: request.progress,
     resources: { ...request.resources, workDir },
-    createTopic: async (suffix, partitions, configs) => {
+    createTopic: async (suffix, partitions, configs, replicas) => {
       const name = `dup-lab-${scenario.name}-${variant.name}-${suffix}-${runId}`;
-      const creation = timed(`${scenario.name}/${variant.name}: topic`, () => lab.createTopics(request.bootstrap, [{ name, partitions, configs }]));
+      const creation = timed(`${scenario.name}/${variant.name}: topic`, () => lab.createTopics(request.bootstrap, [{ name, partitions, configs, replicas }]));
       // A Ctrl-C while the topic is being created: wait for it, then delete it, or it would outlive the run.
       const unregister =
         request.deleteOnInterrupt && !request.keepTopics

@@ -79,8 +79,11 @@ export interface VariantContext {
   faults: number;
   progress: Progress;
   resources: Resources;
-  /** Creates a fresh topic for this variant (deleted after the run unless --keep-topics); every partition has a leader. */
-  createTopic(suffix: string, partitions: number, configs?: TopicConfigs): Promise<string>;
+  /**
+   * Creates a fresh topic for this variant (deleted after the run unless --keep-topics); every partition
+   * has a leader. `replicas` places every partition on those brokers, the first its preferred leader.
+   */
+  createTopic(suffix: string, partitions: number, configs?: TopicConfigs, replicas?: number[]): Promise<string>;
   /**
    * A chaos proxy in front of the broker, following `rules` (the chaos module's rule objects); its fault
    * events go into the history. Closed after the variant.

@@ -117,6 +117,8 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   configs?: Record<string, string>;
+  /** The brokers of every partition's replicas, the first its preferred leader; default: the broker's choice. */
+  replicas?: number[];
 }
 
 /** Runs `work` with a connected admin client and always disconnects it. */
@@ -128,6 +130,58 @@ export async function withAdmin<T>(bootstrap: string, work: (admin: Admin) => Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * An admin that talks to the one broker at `address` and nothing else, failing within a second: in a
+ * cluster with a stalled broker, kafkajs would send a metadata request over any connection it holds,
+ * and one to the stalled broker waits out the whole request timeout.
+ */
+async function withOneBroker<T>(address: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafka(address, { clientId: 'kafka-dup-lab-cluster-watch', connectionTimeout: 1_000, requestTimeout: 1_000, retry: { retries: 0 } }).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** The ids of the brokers the cluster counts as live (registered and not fenced), asked of the broker at `address`. */
+export async function liveBrokerIds(address: string): Promise<number[]> {
+  return withOneBroker(address, async (admin) => (await admin.describeCluster()).brokers.map((b) => b.nodeId));
+}
+
+export interface PartitionState {
+  /** -1 while the partition has no leader. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+}
+
+/** Whether kafkajs' error, or one it wraps (a retrier's `cause`), is of this protocol error type. */
+function hasErrorType(error: unknown, type: string): boolean {
+  for (let e = error as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.type === type) return true;
+  }
+  return false;
+}
+
+/** A partition's leader, replicas and ISR, as the broker at `address` knows them. */
+export async function partitionState(address: string, topic: string, partition = 0): Promise<PartitionState> {
+  return withOneBroker(address, async (admin) => {
+    let topics: Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics'];
+    try {
+      ({ topics } = await admin.fetchTopicMetadata({ topics: [topic] }));
+    } catch (error) {
+      // kafkajs turns a partition without a leader into an error; here it is an answer.
+      if (hasErrorType(error, 'LEADER_NOT_AVAILABLE')) return { leader: -1, replicas: [], isr: [] };
+      throw error;
+    }
+    const found = topics[0]?.partitions.find((p) => p.partitionId === partition);
+    if (!found) throw new Error(`no partition ${partition} of ${topic} in the metadata`);
+    return { leader: found.leader, replicas: found.replicas, isr: found.isr };
+  });
 }
 
 /**
@@ -205,9 +259,10 @@ export async function createTopics(bootstrap: string, topics: TopicSpec[]): Prom
       waitForLeaders: false,
       topics: topics.map((t) => ({
         topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: -1, // the broker's default, so one-node and real clusters both work
         configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        ...(t.replicas
+          ? { replicaAssignment: Array.from({ length: t.partitions }, (_, partition) => ({ partition, replicas: t.replicas! })) }
+          : { numPartitions: t.partitions, replicationFactor: -1 }), // the broker's default, so one-node and real clusters both work
       })),
     });
     await waitForLeaders(admin, topics, TOPIC_READY_TIMEOUT_MS);

@@ -5,6 +5,7 @@
 // it cannot catch), stdin closes and the guardian kills the server and deletes the data dir.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { SERVER_PID_LINE } from '../core/guardian-protocol.js';
 
 const [dataDir, command, ...args] = process.argv.slice(2);
 if (!dataDir || !command) {
@@ -14,6 +15,8 @@ if (!dataDir || !command) {
 
 // Same process group as the lab, so even a SIGKILL of the whole group takes the server with it.
 const server = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+// The server's own pid, for a lab that stalls (SIGSTOP) or crashes (SIGKILL) it on purpose: a cluster node.
+if (server.pid !== undefined) process.stdout.write(`${SERVER_PID_LINE}${server.pid}\n`);
 let exitCode = 0;
 
 function removeDataAndExit(): void {
