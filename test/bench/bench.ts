@@ -125,6 +125,15 @@ async function main(): Promise<void> {
     ['broker stop', 'broker stop'],
   ]);
 
+  // leader-failover starts its own cluster of a controller and three brokers (local JVMs).
+  const failover = await repeat(1, ['run', 'leader-failover']);
+  row('run leader-failover (its 3-broker cluster started and stopped)', spread(failover.map((r) => r.wallMs)), '≤ 60 s');
+  row('  failover: cluster start, 4 JVMs until every broker is live', phaseValue(spanMs(failover, 'broker start')), '≤ 20 s');
+  phaseRows('failover', failover, [
+    ['scenario leader-failover', 'scenario (4 variants, one after another)'],
+    ['broker stop', 'cluster stop'],
+  ]);
+
   // The lab's broker for the warm figures: `kafka-dup-lab broker`, as a workshop host starts it.
   const { bootstrap } = await startBroker([], CLI);
   await cli(['run', 'producer-retry', '--bootstrap', bootstrap]); // the broker's first run warms its JIT: not counted
