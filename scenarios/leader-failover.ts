@@ -31,8 +31,8 @@ const DECOY_SETTLE_MS = 200;
 const OFFLINE_SHOWN_MS = 2_000;
 /** How long a failover may take on a loaded machine (fencing alone takes the broker session, 6 s). */
 const FAILOVER_TIMEOUT_MS = 30_000;
-/** How long the followers may take to leave the ISR (replica.lag.time.max.ms is 1.5 s in the lab cluster). */
-const ISR_SHRINK_TIMEOUT_MS = 20_000;
+/** How long the followers may take to leave the ISR (replica.lag.time.max.ms is 1.5 s in the lab cluster; it took 2.3–2.5 s here). */
+const ISR_SHRINK_TIMEOUT_MS = 4_500;
 
 const variants: Variant<FailoverSettings>[] = [
   {
@@ -79,6 +79,8 @@ function clusterOf(ctx: VariantContext): ClusterControl {
 async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Promise<ReadBackRequest[]> {
   const cluster = clusterOf(ctx);
   const s = variant.settings;
+  // Whole again after the last variant (or failing at once, saying why, when a broker died on its own).
+  await cluster.restore();
   // The group coordinator (the leader of __consumer_offsets) is never the broker that crashes: the read-back
   // joins a consumer group, and the one broker left in a shrunken ISR must not take the coordinator down too.
   const coordinator = (await waitForPartition(cluster.addressOf(cluster.brokerIds[0]!), OFFSETS_TOPIC, (p) => p.leader >= 0, FAILOVER_TIMEOUT_MS)).leader;
@@ -91,10 +93,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
     [leader, ...followers],
   );
   // Undone last: whatever happened, every broker runs again, unstalled, for the next variant.
-  ctx.defer('restore the cluster', async () => {
-    for (const id of cluster.brokerIds) cluster.resume(id);
-    for (const id of cluster.down()) await cluster.restart(id);
-  });
+  ctx.defer('restore the cluster', () => cluster.restore());
   await waitForPartition(cluster.addressOf(leader), topic, (p) => p.leader === leader && p.isr.length === cluster.brokerIds.length, FAILOVER_TIMEOUT_MS);
   const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
   const before = messages.slice(0, Math.floor(ctx.messages / 3));
@@ -114,6 +113,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
     await producer.decoy();
     await new Promise((r) => setTimeout(r, DECOY_SETTLE_MS));
     if (s.leaderAlone) {
+      // Bounded well inside broker.session.timeout.ms (6 s): past it the stalled followers would be fenced too.
       await waitForPartition(cluster.addressOf(leader), topic, (p) => p.isr.length === 1, ISR_SHRINK_TIMEOUT_MS);
       ctx.history.add({ type: 'fault', action: 'isr-shrink', detail: `after ${ms(stalledAt)} the ISR is leader ${leader} alone` });
     }
@@ -131,7 +131,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
     });
     for (const id of followers) cluster.resume(id);
     ctx.history.add({ type: 'fault', action: 'resume-followers', detail: `followers resumed ${ms(stalledAt)} after they stalled` });
-    await awaitNewLeader(ctx, cluster, topic, leader, followers, crashedAt, s);
+    await awaitNewLeader(ctx, cluster, topic, leader, followers, crashedAt);
     await producer.sendAll(after, CONCURRENCY);
     await inFlight;
     // The read-back asks any broker where the partition lives: each must know the new leader first.
@@ -146,26 +146,32 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
 }
 
 /**
- * Waits for the partition to have a leader again and records who and when. With no electable replica
- * (the ISR was the crashed leader alone, unclean election off) none comes: once the controller has
- * fenced the crashed broker the partition shows no leader; the lab holds that for OFFLINE_SHOWN_MS,
- * then restarts the crashed broker, the only one with every acknowledged write.
+ * Waits for the partition to have a leader again and records who and when. What happens is observed,
+ * not assumed from the variant: with no electable replica (the ISR was the crashed leader alone, on
+ * purpose, or because a loaded machine stretched a short stall past replica.lag.time.max.ms; unclean
+ * election off) the controller fences the crashed broker and leaves the partition without a leader.
+ * The lab shows that for OFFLINE_SHOWN_MS, then restarts the crashed broker, the only one with every
+ * acknowledged write.
  */
-async function awaitNewLeader(ctx: VariantContext, cluster: ClusterControl, topic: string, crashed: number, followers: number[], crashedAt: number, s: FailoverSettings) {
+async function awaitNewLeader(ctx: VariantContext, cluster: ClusterControl, topic: string, crashed: number, followers: number[], crashedAt: number) {
   const ask = cluster.addressOf(followers[0]!);
-  if (!s.leaderAlone || s.uncleanElection) {
-    const p = await waitForPartition(ask, topic, (p) => p.leader >= 0 && p.leader !== crashed, FAILOVER_TIMEOUT_MS);
-    ctx.history.add({ type: 'fault', action: 'new-leader', detail: `broker ${p.leader} leads after ${ms(crashedAt)} (ISR ${p.isr.join(', ')})` });
+  const next = await waitForPartition(ask, topic, (p) => p.leader !== crashed, FAILOVER_TIMEOUT_MS);
+  if (next.leader >= 0) {
+    ctx.history.add({ type: 'fault', action: 'new-leader', detail: `broker ${next.leader} leads after ${ms(crashedAt)} (ISR ${next.isr.join(', ')})` });
     return;
   }
-  await waitForPartition(ask, topic, (p) => p.leader < 0, FAILOVER_TIMEOUT_MS);
   const offlineAt = performance.now();
   await new Promise((r) => setTimeout(r, OFFLINE_SHOWN_MS));
-  const still = await waitForPartition(ask, topic, () => true, FAILOVER_TIMEOUT_MS);
+  const still = await waitForPartition(ask, topic, (p) => p.leader !== crashed, FAILOVER_TIMEOUT_MS);
+  if (still.leader >= 0) {
+    // A moment without a leader, then an election after all: a failover like any other.
+    ctx.history.add({ type: 'fault', action: 'new-leader', detail: `broker ${still.leader} leads after ${ms(crashedAt)} (ISR ${still.isr.join(', ')})` });
+    return;
+  }
   ctx.history.add({
     type: 'fault',
     action: 'offline',
-    detail: `${ms(crashedAt, offlineAt)} after the crash the controller fenced broker ${crashed} and the partition had no leader (no in-sync replica alive, unclean election off); ${still.leader < 0 ? `still none ${ms(offlineAt)} later` : `then broker ${still.leader} led`}`,
+    detail: `${ms(crashedAt, offlineAt)} after the crash the controller fenced broker ${crashed} and the partition had no leader (no in-sync replica alive, unclean election off); still none ${ms(offlineAt)} later`,
   });
   await cluster.restart(crashed);
   const p = await waitForPartition(ask, topic, (p) => p.leader >= 0, FAILOVER_TIMEOUT_MS);
@@ -198,6 +204,9 @@ function note(variant: Variant<FailoverSettings>, counts: Partial<Counts>, histo
     ? ` ${c.duplicates} duplicate${c.duplicates === 1 ? '' : 's'}: a send the old leader took but never answered reached a follower before the crash, and the retry wrote it again (no idempotence here).`
     : '';
   const s = variant.settings;
+  if (!s.leaderAlone && cameBack(history)) {
+    return `${what} The stall outlasted replica.lag.time.max.ms on this machine, so the ISR was the leader alone at the crash and no follower could take over; the crashed broker came back with its log: ${c.lost} lost. Run it on a less loaded machine to see the variant's point.${dup}`;
+  }
   if (s.acks === 1) {
     return `${what} With acks=1 the leader answered without its followers: ${c.lost} acknowledged writes were only on the broker that crashed, and the new leader never had them.${dup}`;
   }

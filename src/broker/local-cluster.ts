@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { onCleanup } from '../core/cleanup.js';
+import { cleanupsRunning, onCleanup } from '../core/cleanup.js';
 import type { ClusterControl } from '../core/cluster.js';
-import { EnvironmentError, UsageError } from '../core/errors.js';
+import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
 import { lastLines, startGuarded, type GuardedServer } from '../core/guarded-process.js';
 import type { Progress } from '../core/progress.js';
 import { makeTempDir } from '../core/temp.js';
@@ -34,6 +34,8 @@ const REJOIN_TIMEOUT_MS = 30_000;
 
 interface Node {
   id: number;
+  /** Set when its JVM exited without the lab's crash() or stop(): it gets no more signals. */
+  gone?: string;
   role: 'controller' | 'broker';
   /** Its log and config: kept across a crash and restart, removed with the cluster. */
   dir: string;
@@ -59,6 +61,9 @@ export async function startLocalCluster(
   const root = makeTempDir('cluster');
   const unregisterRoot = onCleanup('cluster data dir', () => rmSync(root, { recursive: true, force: true }));
   const nodes: Node[] = [];
+  // Settles when any node's JVM exits on its own (the lab's own crashes do not count), restarts included.
+  let reportExit: (why: string) => void = () => undefined;
+  const exited = new Promise<string>((resolve) => (reportExit = resolve));
   const stopAll = async () => {
     await Promise.all(nodes.map((n) => n.server?.stop()));
     rmSync(root, { recursive: true, force: true });
@@ -89,13 +94,27 @@ export async function startLocalCluster(
         dataDir: guardDir,
         readyLine: READY_LINE,
         timeoutMs: START_TIMEOUT_MS,
-      }).then((server) => (node.server = server));
+      }).then((server) => {
+        node.server = server;
+        node.gone = undefined;
+        void server.exited.then((why) => {
+          node.gone = why;
+          reportExit(why);
+        });
+      });
     };
-    await timed('cluster: JVMs start until ready', () => Promise.all(nodes.map(start)));
+    // Every start settles before a failure is reported, so stopAll() finds every JVM that did start.
+    const starts = await timed('cluster: JVMs start until ready', () => Promise.allSettled(nodes.map(start)));
+    const failed = starts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const bootstrap = nodes.filter((n) => n.role === 'broker').map((n) => n.listener).join(',');
     await timed('cluster: every broker registered', () => waitForBrokers(bootstrap, brokers, REJOIN_TIMEOUT_MS));
     // The offsets topic exists from here on, so a scenario can tell which broker coordinates groups.
-    await timed('cluster: group coordinator warm-up', () => warmGroupCoordinator(bootstrap));
+    await timed('cluster: group coordinator warm-up', () =>
+      warmGroupCoordinator(bootstrap).catch((error) => {
+        throw new EnvironmentError(`The lab cluster started, but its group coordinator does not answer: ${errorMessage(error)}`);
+      }),
+    );
     progress.done();
 
     const broker = (id: number): Node => {
@@ -104,10 +123,27 @@ export async function startLocalCluster(
       return node;
     };
     const crashed = new Set<number>();
-    // A crashed broker gets no signal: its pid is gone, or already someone else's.
+    // A crashed broker, or one that exited on its own, gets no signal: its pid is gone, or already someone else's.
     const signal = (id: number, sig: NodeJS.Signals) => {
-      const pid = broker(id).server?.pid;
-      if (pid !== undefined && !crashed.has(id)) process.kill(pid, sig);
+      const node = broker(id);
+      if (crashed.has(id) || node.gone) {
+        if (sig === 'SIGCONT') return;
+        throw new EnvironmentError(`Kafka broker ${id} is not running, so it cannot be stalled${node.gone ? `: ${node.gone}` : ''}`);
+      }
+      const pid = node.server?.pid;
+      if (pid === undefined) throw new EnvironmentError(`Kafka broker ${id}: the guardian did not report its pid, so it cannot be signalled`);
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // It exited between the check and the signal: its exit is reported through `exited`.
+      }
+    };
+    const restart = async (id: number) => {
+      // After a Ctrl-C the cleanups are stopping everything: start nothing new.
+      if (!crashed.has(id) || cleanupsRunning()) return;
+      await start(broker(id));
+      crashed.delete(id);
+      await waitForBrokers(broker(id).listener, brokers, REJOIN_TIMEOUT_MS);
     };
     const control: ClusterControl = {
       brokerIds: nodes.filter((n) => n.role === 'broker').map((n) => n.id),
@@ -118,13 +154,15 @@ export async function startLocalCluster(
         crashed.add(id);
         await broker(id).server?.crash();
       },
-      restart: async (id) => {
-        if (!crashed.has(id)) return;
-        await start(broker(id));
-        crashed.delete(id);
-        await waitForBrokers(broker(id).listener, brokers, REJOIN_TIMEOUT_MS);
-      },
+      restart,
       down: () => [...crashed],
+      restore: async () => {
+        for (const id of control.brokerIds) signal(id, 'SIGCONT');
+        const dead = nodes.find((n) => n.gone);
+        if (dead) throw new EnvironmentError(`the lab cluster lost ${dead.role === 'controller' ? 'its controller' : `broker ${dead.id}`}: ${dead.gone}`);
+        for (const id of [...crashed]) await restart(id);
+        await waitForBrokers(bootstrap, brokers, REJOIN_TIMEOUT_MS);
+      },
     };
     return {
       bootstrap,
@@ -132,8 +170,7 @@ export async function startLocalCluster(
       kafkaVersion: version,
       description: `Apache Kafka ${version}, local JVMs (KRaft: one controller, ${brokers} brokers)`,
       stop: stopAll,
-      // Only a node that dies without the lab's crash() counts: the lab's own crashes are the scenario.
-      exited: Promise.race(nodes.map((n) => n.server!.exited)),
+      exited,
       control,
     };
   } catch (error) {

@@ -63,6 +63,7 @@ export function checkBrokerRequest(request: Omit<BrokerRequest, 'progress'>): vo
     if (bootstrap) throw new UsageError('--brokers sets the size of a cluster the lab starts; with --bootstrap the cluster is yours, and has the brokers it has');
     if (choice === 'container') throw new UsageError('the container provider starts one broker, not a cluster yet: use --brokers 3 with --broker local (it needs Java 17+)');
     if (request.share || request.port !== undefined) throw new UsageError('--share and --port go with one broker; a cluster of --brokers 3 listens on loopback, on free ports');
+    if (request.kafkaImage) throw new UsageError('--kafka-image picks a container broker\'s image; a cluster of --brokers 3 runs local JVMs (pick the version with --kafka-version)');
   } else if (request.brokers !== undefined) {
     checkClusterSize(request.brokers);
   }

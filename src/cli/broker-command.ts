@@ -49,6 +49,9 @@ export async function brokerCommand(options: BrokerOptions): Promise<number> {
         : []),
       '',
       `Run scenarios against it:  npx kafka-dup-lab run <scenario> --bootstrap ${broker.bootstrap}`,
+      ...(broker.control
+        ? ['leader-failover crashes brokers, so it runs only on a cluster its own run starts: against this one its rows say skipped.']
+        : []),
       'Ctrl-C stops the broker and deletes its data. Runs appear below as they start and end.',
       '',
     ].join('\n'),

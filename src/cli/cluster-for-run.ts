@@ -4,6 +4,7 @@ import { javaAvailable } from '../broker/select.js';
 import { startLocalCluster } from '../broker/local-cluster.js';
 import type { Progress } from '../core/progress.js';
 import type { Resources } from '../core/resources.js';
+import { errorMessage } from '../core/errors.js';
 
 export interface ClusterForRun {
   resource: NonNullable<Resources['cluster']>;
@@ -24,6 +25,11 @@ export async function clusterForRun(runBroker: RunningBroker, kafkaVersion: stri
     );
   }
   if (!javaAvailable()) return none(`it needs a local cluster of ${CLUSTER_BROKERS} brokers, which needs Java 17+ (the container provider runs one broker)`);
-  const cluster = await startLocalCluster(kafkaVersion, CLUSTER_BROKERS, progress);
-  return { resource: { control: cluster.control }, broker: cluster, stop: () => cluster.stop() };
+  try {
+    const cluster = await startLocalCluster(kafkaVersion, CLUSTER_BROKERS, progress);
+    return { resource: { control: cluster.control }, broker: cluster, stop: () => cluster.stop() };
+  } catch (error) {
+    // The other scenarios of the run go on; this one's rows say why they did not run.
+    return none(`the lab could not start its cluster of ${CLUSTER_BROKERS} brokers: ${errorMessage(error)}`);
+  }
 }

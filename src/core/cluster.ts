@@ -15,4 +15,9 @@ export interface ClusterControl {
   restart(brokerId: number): Promise<void>;
   /** Brokers crashed and not restarted yet. */
   down(): number[];
+  /**
+   * Every broker running, unstalled and counted live again: resumes the stalled, restarts the crashed.
+   * Throws, saying why, when a node exited on its own (the cluster cannot be whole again).
+   */
+  restore(): Promise<void>;
 }

@@ -72,5 +72,6 @@ describe('--brokers', () => {
     expect(refused({ brokers: 3, bootstrap: '127.0.0.1:9092' })).toMatch(/with --bootstrap the cluster is yours/);
     expect(refused({ brokers: 3, choice: 'container' })).toMatch(/container provider starts one broker, not a cluster yet: use --brokers 3 with --broker local/);
     expect(refused({ brokers: 3, port: 9092 })).toMatch(/--share and --port go with one broker/);
+    expect(refused({ brokers: 3, kafkaImage: 'apache/kafka:4.1.1' })).toMatch(/a cluster of --brokers 3 runs local JVMs/);
   });
 });
