@@ -11,7 +11,9 @@ import { labTempDirs, processesMatching, waitFor } from './support/processes.js'
 const brokerOf = (pid: number | undefined) => `kafka-dup-lab-broker-${pid}-`;
 
 function startRun(options: { ownGroup?: boolean } = {}) {
-  const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'local'], {
+  // 5000 messages: the variants run for ten seconds or more, so a signal 5 s after the broker appears
+  // lands while they run even on a fast machine (with the default 1000 a run here was over in 6 s).
+  const child = spawn(process.execPath, [CLI, 'run', 'producer-retry', '--broker', 'local', '--messages', '5000'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
     detached: options.ownGroup ?? false,
