@@ -16,6 +16,7 @@ import type {
 
 import { createRequire } from 'node:module';
 import { errorMessage } from '../core/errors.js';
+import { errorChain } from './errors.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -159,14 +160,6 @@ export interface PartitionState {
   isr: number[];
 }
 
-/** Whether kafkajs' error, or one it wraps (a retrier's `cause`), is of this protocol error type. */
-function hasErrorType(error: unknown, type: string): boolean {
-  for (let e = error as { type?: string; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (e.type === type) return true;
-  }
-  return false;
-}
-
 /** A partition's leader, replicas and ISR, as the broker at `address` knows them. */
 export async function partitionState(address: string, topic: string, partition = 0): Promise<PartitionState> {
   return withOneBroker(address, async (admin) => {
@@ -175,7 +168,7 @@ export async function partitionState(address: string, topic: string, partition =
       ({ topics } = await admin.fetchTopicMetadata({ topics: [topic] }));
     } catch (error) {
       // kafkajs turns a partition without a leader into an error; here it is an answer.
-      if (hasErrorType(error, 'LEADER_NOT_AVAILABLE')) return { leader: -1, replicas: [], isr: [] };
+      if (errorChain(error).some((e) => e.type === 'LEADER_NOT_AVAILABLE')) return { leader: -1, replicas: [], isr: [] };
       throw error;
     }
     const found = topics[0]?.partitions.find((p) => p.partitionId === partition);

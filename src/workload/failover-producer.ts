@@ -1,9 +1,9 @@
 // The leader-failover producer: plain kafkajs sends in phases, each outcome recorded, retries long enough to outlast an election.
 import type { History } from '../core/history.js';
 import type { LabMessage } from '../core/types.js';
-import { createKafka, createProducer, LAB_RETRY } from '../kafka/client.js';
+import { createProducer, LAB_RETRY } from '../kafka/client.js';
 import { encodeMessage } from './messages.js';
-import { BARRIER_VALUE, sendAll } from './producer-workload.js';
+import { recordingKafka, sendAll, sendBarrier } from './producer-workload.js';
 
 /**
  * A retry every 400 ms, up to 40 times (kafkajs caps the total at maxRetryTime, 30 s): a send in
@@ -22,25 +22,14 @@ export interface FailoverProducer {
 }
 
 export async function openFailoverProducer(o: { bootstrap: string; topic: string; acks: 1 | -1; history: History; clientId: string }): Promise<FailoverProducer> {
-  const retry = FAILOVER_RETRY;
-  const kafka = createKafka(o.bootstrap, {
-    clientId: o.clientId,
-    retry,
-    onSendAttemptFailed: (f) => {
-      if (f.attempt < FAILOVER_RETRY.retries) o.history.add({ type: 'retry', attempt: f.attempt + 1, delayMs: f.delayMs, error: f.error });
-    },
-  });
-  const producer = createProducer(kafka, { idempotent: false, retry });
+  const kafka = recordingKafka({ via: o.bootstrap, clientId: o.clientId, retry: FAILOVER_RETRY, history: o.history });
+  const producer = createProducer(kafka, { idempotent: false, retry: FAILOVER_RETRY });
   await producer.connect();
   const send = (m: LabMessage) => producer.send({ topic: o.topic, acks: o.acks, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined);
   return {
     sendAll: (messages, concurrency) => sendAll(messages, concurrency, send, o.history),
-    barrier: async () => {
-      await producer.send({ topic: o.topic, acks: -1, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
-    },
-    decoy: async () => {
-      await producer.send({ topic: o.topic, acks: 1, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
-    },
+    barrier: () => sendBarrier(producer, o.topic, -1),
+    decoy: () => sendBarrier(producer, o.topic, 1),
     close: () => producer.disconnect().catch(() => undefined),
   };
 }

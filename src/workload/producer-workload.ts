@@ -1,7 +1,7 @@
 // Sends lab messages the way a service would (several sends in flight, or one at a time) and records each outcome.
 import type { History } from '../core/history.js';
 import type { LabMessage } from '../core/types.js';
-import { createKafka, createProducer, LAB_RETRY, type Producer, type ProducerConfig } from '../kafka/client.js';
+import { createKafka, createProducer, LAB_RETRY, type KafkaClient, type Producer, type ProducerConfig, type RetryOptions } from '../kafka/client.js';
 import { describeError, sendOutcomeOf } from '../kafka/errors.js';
 import { encodeMessage } from './messages.js';
 import { inWindows } from '../core/windows.js';
@@ -48,7 +48,28 @@ export const BARRIER_VALUE = 'kafka-dup-lab: barrier';
  * message that reached the broker, with no guess at how long to wait.
  */
 async function awaitBrokerCaughtUp(producer: Producer, topic: string): Promise<void> {
-  await producer.send({ topic, acks: -1, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+  await sendBarrier(producer, topic, -1);
+}
+
+/** One record that is not a lab message (no count includes it), with these acks. */
+export async function sendBarrier(producer: Producer, topic: string, acks: -1 | 1): Promise<void> {
+  await producer.send({ topic, acks, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+}
+
+/** A kafkajs client that records each retry kafkajs will make of a send as a `retry` op. */
+export function recordingKafka(o: { via: string; clientId: string; retry: RetryOptions; requestTimeout?: number; history?: History }): KafkaClient {
+  const retries = o.retry.retries ?? 0;
+  return createKafka(o.via, {
+    clientId: o.clientId,
+    requestTimeout: o.requestTimeout,
+    retry: o.retry,
+    // Only the attempts kafkajs will retry: the last failed one ends the send, which records it.
+    onSendAttemptFailed: o.history
+      ? (f) => {
+          if (f.attempt < retries) o.history!.add({ type: 'retry', attempt: f.attempt + 1, delayMs: f.delayMs, error: f.error });
+        }
+      : undefined,
+  });
 }
 
 /**
@@ -69,17 +90,7 @@ export async function sendAll(messages: readonly LabMessage[], concurrency: numb
 /** Sends every message with at most `concurrency` sends open; returns the wall time of the sends in ms. */
 export async function runProducer(run: ProduceRun): Promise<number> {
   const history = run.history;
-  const kafka = createKafka(run.via, {
-    clientId: run.clientId,
-    requestTimeout: run.settings.requestTimeout,
-    retry: producerConfig(run.settings).retry,
-    // Only the attempts kafkajs will retry: the last failed one ends the send, which records it.
-    onSendAttemptFailed: history
-      ? (f) => {
-          if (f.attempt < run.settings.retries) history.add({ type: 'retry', attempt: f.attempt + 1, delayMs: f.delayMs, error: f.error });
-        }
-      : undefined,
-  });
+  const kafka = recordingKafka({ via: run.via, clientId: run.clientId, retry: producerConfig(run.settings).retry!, requestTimeout: run.settings.requestTimeout, history });
   const producer = createProducer(kafka, producerConfig(run.settings));
   await producer.connect();
   const started = performance.now();
