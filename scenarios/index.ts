@@ -4,6 +4,7 @@ import { acksZero } from './acks-zero.js';
 import { consumerCrash } from './consumer-crash.js';
 import { dualWrite } from './dual-write.js';
 import { errorAfterAppend } from './error-after-append.js';
+import { fetchDuplicate } from './fetch-duplicate.js';
 import { leaderFailover } from './leader-failover.js';
 import { producerRetry } from './producer-retry.js';
 import { rebalance } from './rebalance.js';
@@ -11,7 +12,7 @@ import { reorder } from './reorder.js';
 import { transactions } from './transactions.js';
 import { zombie } from './zombie.js';
 
-export const scenarios: Scenario[] = [producerRetry, errorAfterAppend, acksZero, reorder, consumerCrash, rebalance, zombie, transactions, dualWrite, leaderFailover];
+export const scenarios: Scenario[] = [producerRetry, errorAfterAppend, acksZero, reorder, consumerCrash, fetchDuplicate, rebalance, zombie, transactions, dualWrite, leaderFailover];
 
 export function findScenario(name: string): Scenario | undefined {
   return scenarios.find((s) => s.name === name);

@@ -1,4 +1,4 @@
-// Decides, frame by frame, what the chaos proxy does: forward, drop the response, drop the request, answer with an error, or delay. Pure.
+// Decides, frame by frame, what the chaos proxy does: forward, drop the response, drop the request, answer with an error, delay, or repeat a fetched batch. Pure.
 import { SeededRandom } from '../core/rng.js';
 
 export type FaultAction =
@@ -12,7 +12,12 @@ export type FaultAction =
    */
   | 'error-response'
   /** Hold the request (and the ones behind it on that connection) for `delayMs`, then forward. */
-  | 'delay';
+  | 'delay'
+  /**
+   * Forward the Fetch request; in the broker's answer, repeat its first record batch right after itself
+   * (Fetch only): one consumer receives those records twice, and the log holds them once.
+   */
+  | 'duplicate-fetch';
 
 export interface ProxyRule {
   /** Kafka API key the rule applies to (0 Produce, 1 Fetch, 8 OffsetCommit, ...). */

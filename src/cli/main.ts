@@ -1,13 +1,14 @@
 // The kafka-dup-lab command line: commands, options and help.
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
+import { FAULTS } from '../chaos/faults/index.js';
 import { sweepStaleTempDirs } from '../core/temp.js';
 import { recordSpan, writeTimings } from '../core/timings.js';
 import { brokerCommand } from './broker-command.js';
 import { checkCommand } from './check-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand, listCommand } from './info-commands.js';
-import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProduceError, parseProvider, parseSeed, positiveInt } from './parse.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, faultParamParser, parsePort, parseProvider, parseSeed, positiveInt } from './parse.js';
 import { EXIT, commanderErrorLine, exitCodeFor, finalExitCode, installSignalHandlers, interruptedNow } from './process.js';
 import { prepareCommand } from './prepare-command.js';
 import { proxyCommand } from './proxy-command.js';
@@ -176,21 +177,19 @@ Examples:
     )
     .action(async (options) => setExit(await prepareCommand(options)));
 
-  program
+  const proxy = program
     .command('proxy')
     .description('the chaos proxy in front of any cluster, for any client (your service, a Java app, kcat)')
     .requiredOption('--target <host:port>', 'the real cluster')
     .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 0)
-    .option('--api <name>', 'which requests the faults hit: produce, fetch, offsetcommit, ...', 'produce')
-    .option('--drop-acks-every <n>', "drop the broker's response to every Nth request, then reset the connection", positiveInt('--drop-acks-every'))
-    .option('--drop-acks-percent <p>', 'drop responses at random (seeded), in percent', parsePercent('--drop-acks-percent'))
-    .option('--drop-requests-every <n>', 'drop every Nth request before it reaches the broker', positiveInt('--drop-requests-every'))
-    .option('--drop-requests-percent <p>', 'drop requests at random (seeded), in percent', parsePercent('--drop-requests-percent'))
-    .option('--error-after-append-every <n>', 'let the broker append every Nth produce, then answer the client with a retriable error (the connection stays up)', positiveInt('--error-after-append-every'))
-    .option('--error-after-append-percent <p>', 'the same at random (seeded), in percent', parsePercent('--error-after-append-percent'))
-    .option('--error <name>', 'the error those answers carry: not_leader_or_follower (default) or request_timed_out', parseProduceError)
-    .option('--delay-ms <ms>', 'hold requests this long', positiveInt('--delay-ms', 600_000))
-    .option('--delay-every <n>', 'hold every Nth request (default: all)', positiveInt('--delay-every'))
+    .option('--api <name>', "which requests the faults hit: produce (default; a fault that works on one API only, that one), fetch, offsetcommit, ...");
+  // Every fault of the registry, the same way: --<stem>-every, --<stem>-percent, and its own option if it has one.
+  for (const { cli } of Object.values(FAULTS)) {
+    proxy.option(`--${cli.stem}-every <n>`, cli.every, positiveInt(`--${cli.stem}-every`));
+    proxy.option(`--${cli.stem}-percent <p>`, 'the same at random (seeded), in percent', parsePercent(`--${cli.stem}-percent`));
+    if (cli.param) proxy.option(`--${cli.param.name} <${cli.param.value}>`, cli.param.help, faultParamParser(cli.param));
+  }
+  proxy
     .option('--seed <n>', 'fixes the random choices', parseSeed, 42)
     .addHelpText(
       'after',
@@ -200,8 +199,12 @@ Examples:
       then point your service, or any Java producer, at the printed address
   $ kafka-dup-lab proxy --target 127.0.0.1:9092 --error-after-append-every 10
       each 10th produce is written, and the producer is told NOT_LEADER_OR_FOLLOWER: it sends it again
-  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --api fetch --delay-ms 300
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --api offsetcommit --delay-ms 3000
+      each offset commit reaches the broker 3 s late: a client whose request timeout is shorter gives
+      up on a commit the broker then applies
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --duplicate-fetch-every 2
   $ kcat -C -b 127.0.0.1:<printed port> -t orders -e
+      every 2nd fetch answer carries its first record batch twice; kcat prints those records twice
 
 kcat -P (librdkafka) gives up when the only broker connection resets ("All broker connections are
 down"), so it cannot show a retry after a lost ack (--drop-acks-*); the Java producer reconnects and

@@ -2,7 +2,7 @@
 import { UsageError } from '../core/errors.js';
 import type { Scenario, Variant } from '../core/scenario.js';
 import type { ProviderChoice } from '../broker/provider.js';
-import { PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
+import type { FaultParam } from '../chaos/faults/index.js';
 
 export function positiveInt(flag: string, max = 1_000_000) {
   return (raw: string): number => {
@@ -42,11 +42,15 @@ export function parseSeed(raw: string): number {
   return Number(raw);
 }
 
-/** `--error`: a retriable Produce error the proxy answers with, by its name in the Kafka protocol. */
-export function parseProduceError(raw: string): ProduceErrorName {
-  const name = raw.toLowerCase();
-  if (!Object.hasOwn(PRODUCE_ERRORS, name)) throw new UsageError(`--error must be one of ${Object.keys(PRODUCE_ERRORS).join(', ')}, not "${raw}"`);
-  return name as ProduceErrorName;
+/** A fault's own proxy option (--delay-ms, --error), as its registry entry says it reads. */
+export function faultParamParser(param: FaultParam): (raw: string) => number | string {
+  const { accepts } = param;
+  if (accepts.kind === 'count') return positiveInt(`--${param.name}`, accepts.max);
+  return (raw) => {
+    const name = raw.toLowerCase();
+    if (!Object.hasOwn(accepts.choices, name)) throw new UsageError(`--${param.name} must be one of ${Object.keys(accepts.choices).join(', ')}, not "${raw}"`);
+    return name;
+  };
 }
 
 const PROVIDERS: ProviderChoice[] = ['auto', 'local', 'container', 'external'];

@@ -2,28 +2,26 @@
 import { ChaosProxy, type ProxyEvent } from '../chaos/proxy.js';
 import type { ProxyRule } from '../chaos/rules.js';
 import { ApiKey, apiName } from '../chaos/wire.js';
-import { FAULTS } from '../chaos/faults/index.js';
-import { DEFAULT_PRODUCE_ERROR, PRODUCE_ERRORS, type ProduceErrorName } from '../chaos/produce-error.js';
+import { FAULTS, type FaultUnit } from '../chaos/faults/index.js';
 import { parseBootstrap } from '../broker/external.js';
 import { onCleanup } from '../core/cleanup.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
 import { probeCluster } from '../kafka/client.js';
 import { EXIT, setInterruptExitCode } from './process.js';
 
-export interface ProxyOptions {
+/**
+ * What commander hands the command: the target, port and seed, --api, and each fault's options from
+ * the registry (dropAcksEvery, delayMs, error, ...; see faultOptionKeys).
+ */
+export interface RuleOptions {
+  /** Which requests the faults hit; without it, produce (or a fault's only API). */
+  api?: string;
+  [faultOption: string]: unknown;
+}
+
+export interface ProxyOptions extends RuleOptions {
   target: string;
   port: number;
-  api: string;
-  dropAcksEvery?: number;
-  dropAcksPercent?: number;
-  dropRequestsEvery?: number;
-  dropRequestsPercent?: number;
-  errorAfterAppendEvery?: number;
-  errorAfterAppendPercent?: number;
-  /** The error those answers carry (default not_leader_or_follower). */
-  error?: ProduceErrorName;
-  delayMs?: number;
-  delayEvery?: number;
   seed: number;
 }
 
@@ -34,26 +32,46 @@ export function apiKeyOf(name: string): number {
   return entry[1];
 }
 
-/** The proxy rules the options ask for (pure, so the option logic is unit-tested). */
-export function rulesFromOptions(o: Omit<ProxyOptions, 'target' | 'port' | 'seed'>): ProxyRule[] {
-  const api = apiKeyOf(o.api);
-  if (o.dropAcksEvery !== undefined && o.dropAcksPercent !== undefined) throw new UsageError('--drop-acks-every and --drop-acks-percent: pick one');
-  if (o.dropRequestsEvery !== undefined && o.dropRequestsPercent !== undefined) throw new UsageError('--drop-requests-every and --drop-requests-percent: pick one');
-  if (o.errorAfterAppendEvery !== undefined && o.errorAfterAppendPercent !== undefined) throw new UsageError('--error-after-append-every and --error-after-append-percent: pick one');
-  const errorAfterAppend = o.errorAfterAppendEvery !== undefined || o.errorAfterAppendPercent !== undefined;
-  if (o.error !== undefined && !errorAfterAppend) throw new UsageError('--error names the error of --error-after-append-every or --error-after-append-percent; add one of them');
-  if (errorAfterAppend && api !== ApiKey.Produce) throw new UsageError('--error-after-append-* works on produce requests only; drop --api or use --api produce');
-  if (o.delayEvery !== undefined && o.delayMs === undefined) throw new UsageError('--delay-every needs --delay-ms');
+/** commander's key for an option: --drop-acks-every is dropAcksEvery. */
+export function optionKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The proxy rules the options ask for, one fault of the registry at a time (pure, so the option logic is unit-tested). */
+export function rulesFromOptions(o: RuleOptions): ProxyRule[] {
+  const chosenApi = o.api === undefined ? undefined : apiKeyOf(o.api);
   const rules: ProxyRule[] = [];
-  if (o.dropAcksEvery !== undefined) rules.push({ api, action: 'drop-response', every: o.dropAcksEvery });
-  if (o.dropAcksPercent !== undefined) rules.push({ api, action: 'drop-response', probability: o.dropAcksPercent / 100 });
-  if (o.dropRequestsEvery !== undefined) rules.push({ api, action: 'drop-request', every: o.dropRequestsEvery });
-  if (o.dropRequestsPercent !== undefined) rules.push({ api, action: 'drop-request', probability: o.dropRequestsPercent / 100 });
-  const errorCode = PRODUCE_ERRORS[o.error ?? DEFAULT_PRODUCE_ERROR];
-  if (o.errorAfterAppendEvery !== undefined) rules.push({ api, action: 'error-response', every: o.errorAfterAppendEvery, errorCode });
-  if (o.errorAfterAppendPercent !== undefined) rules.push({ api, action: 'error-response', probability: o.errorAfterAppendPercent / 100, errorCode });
-  if (o.delayMs !== undefined) rules.push({ api, action: 'delay', delayMs: o.delayMs, every: o.delayEvery ?? 1 });
+  for (const unit of Object.values(FAULTS)) rules.push(...faultRules(unit, o, chosenApi));
   return rules;
+}
+
+function faultRules(unit: FaultUnit, o: RuleOptions, chosenApi: number | undefined): ProxyRule[] {
+  const { stem, param, onlyApi } = unit.cli;
+  const every = o[optionKey(`${stem}-every`)] as number | undefined;
+  const percent = o[optionKey(`${stem}-percent`)] as number | undefined;
+  const value = param ? o[optionKey(param.name)] : undefined;
+  if (every !== undefined && percent !== undefined) throw new UsageError(`--${stem}-every and --${stem}-percent: pick one`);
+  const chosen = every !== undefined || percent !== undefined;
+  if (param?.role === 'with' && value !== undefined && !chosen) {
+    throw new UsageError(`--${param.name} ${param.purpose} of --${stem}-every or --${stem}-percent; add one of them`);
+  }
+  if (param?.role === 'alone' && chosen && value === undefined) {
+    throw new UsageError(`--${stem}-${every !== undefined ? 'every' : 'percent'} needs --${param.name}`);
+  }
+  if (!chosen && !(param?.role === 'alone' && value !== undefined)) return [];
+  const api = chosenApi ?? onlyApi ?? ApiKey.Produce;
+  if (onlyApi !== undefined && api !== onlyApi) {
+    const only = apiName(onlyApi).toLowerCase();
+    throw new UsageError(`--${stem}-* works on ${only} requests only; drop --api or use --api ${only}`);
+  }
+  const rule: ProxyRule = { api, action: unit.action };
+  if (param) {
+    const number = value === undefined ? param.fallback : param.accepts.kind === 'choice' ? param.accepts.choices[value as string] : (value as number);
+    if (number !== undefined) rule[param.field] = number;
+  }
+  if (percent !== undefined) rule.probability = percent / 100;
+  else rule.every = every ?? 1;
+  return [rule];
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... */
@@ -96,12 +114,11 @@ export async function proxyCommand(options: ProxyOptions): Promise<number> {
     process.stdout.write(`\nproxy stopped; requests seen: ${frames || 'none'}\n`);
   });
   setInterruptExitCode(EXIT.ok);
-  const name = apiName(apiKeyOf(options.api));
   process.stdout.write(
     [
       `chaos proxy for ${target}`,
       `clients connect to: ${proxy.bootstrap}   (broker addresses in Metadata and FindCoordinator answers point here too)`,
-      ...(rules.length ? rules.map((r) => `fault: ${describeRule(r, name)}`) : ['no faults: a pass-through proxy']),
+      ...(rules.length ? rules.map((r) => `fault: ${describeRule(r, apiName(r.api))}`) : ['no faults: a pass-through proxy']),
       'Ctrl-C stops it.',
       '',
     ].join('\n'),

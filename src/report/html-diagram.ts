@@ -1,4 +1,6 @@
 // One variant's history as an SVG diagram: lanes for the producer or workers, the chaos proxy and the read-back, along time. Pure.
+import { FAULTS } from '../chaos/faults/index.js';
+import type { FaultAction } from '../chaos/rules.js';
 import type { Op, VariantResult } from '../core/types.js';
 import { plural } from './plural.js';
 
@@ -96,11 +98,7 @@ function markOf(op: Op): Mark | undefined {
 }
 
 function faultLabel(op: Extract<Op, { type: 'fault' }>): string {
-  if (op.action === 'drop-response') return `ack lost${(op.affected ?? 1) > 1 ? ` (${op.affected} in flight)` : ''}`;
-  if (op.action === 'drop-request') return 'request lost';
-  if (op.action === 'error-response') return 'written, told failed';
-  if (op.action === 'delay') return 'held';
-  return op.action;
+  return Object.hasOwn(FAULTS, op.action) ? FAULTS[op.action as FaultAction].mark(op.affected ?? 1) : op.action;
 }
 
 function workerMark(op: Extract<Op, { type: 'worker' }>): Mark | undefined {

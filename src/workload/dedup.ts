@@ -31,10 +31,29 @@ export async function openDedup(config: WorkerConfig, sink: Sink): Promise<Dedup
         // A separate write after the business transaction: a crash between the two leaves a gap.
         applied: (order) => sink.remember(order.id, config.dedupWindow),
       };
+    case 'offset-guard':
+      return offsetGuard();
     default:
       // processed-table dedups inside the sink's transaction; none does nothing.
       return noDedup;
   }
+}
+
+/**
+ * What the Java consumer does inside poll() (CompletedFetch skips a record whose offset is below the
+ * position it has reached): remember, per partition, the offset after the last one handled, and skip
+ * anything below it. In memory only: a new process, or a partition handed back after a rebalance,
+ * starts again from the committed offset, and this guard does not know what was applied before.
+ */
+function offsetGuard(): Dedup {
+  const next = new Map<number, bigint>();
+  return {
+    ...noDedup,
+    claim: async (order) => BigInt(order.offset) >= (next.get(order.partition) ?? -1n),
+    applied: async (order) => {
+      next.set(order.partition, BigInt(order.offset) + 1n);
+    },
+  };
 }
 
 /**

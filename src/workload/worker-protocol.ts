@@ -21,7 +21,13 @@ export type CommitMode =
   | 'on-revoke';
 
 /** How the worker avoids applying a message twice. */
-export type DedupMode = 'none' | 'redis-setnx' | 'dedup-window' | 'processed-table';
+export type DedupMode =
+  | 'none'
+  | 'redis-setnx'
+  | 'dedup-window'
+  | 'processed-table'
+  /** Skip a message below the next offset this process expects for its partition: the Java consumer's own check. */
+  | 'offset-guard';
 
 /** What every worker process needs: who it is, what it consumes, where it stops, its group timing. */
 export interface BaseWorkerConfig {

@@ -5,6 +5,23 @@ import type { FaultUnit } from './fault.js';
 
 export const errorAfterAppend: FaultUnit = {
   action: 'error-response',
+  summary: 'an error after the append: the broker wrote the batch, the client is told a retriable error on a connection that stays up, and sends it again (KAFKA-13574)',
+  mark: () => 'written, told failed',
+  cli: {
+    stem: 'error-after-append',
+    every: 'let the broker append every Nth produce, then answer the client with a retriable error (the connection stays up)',
+    onlyApi: ApiKey.Produce,
+    param: {
+      name: 'error',
+      value: 'name',
+      help: `the error those answers carry: ${Object.keys(PRODUCE_ERRORS).join(' or ')} (default ${DEFAULT_PRODUCE_ERROR})`,
+      accepts: { kind: 'choice', choices: PRODUCE_ERRORS },
+      role: 'with',
+      purpose: 'names the error',
+      field: 'errorCode',
+      fallback: PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR],
+    },
+  },
   describe: (which, rule) =>
     `let the broker append ${which}, then answer the client with ${produceErrorName(rule.errorCode ?? PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR])} (no reset; acks=0 sends get no answer to change)`,
   open: (conn) => ({

@@ -55,8 +55,43 @@ export interface FaultOnConnection {
   onClose?(): void;
 }
 
+/** One option of a fault's own on the proxy command, beside its --<stem>-every and --<stem>-percent. */
+export interface FaultParam {
+  /** The option without its dashes ('delay-ms') and its value's name ('ms'). */
+  name: string;
+  value: string;
+  help: string;
+  /** A whole number from 1 to max, or one of `choices` by name (each standing for the number the rule carries). */
+  accepts: { kind: 'count'; max: number } | { kind: 'choice'; choices: Readonly<Record<string, number>> };
+  /**
+   * 'alone': the option by itself turns the fault on for every request (--delay-ms 300); its
+   * --<stem>-every/-percent then need it. 'with': it only refines the fault, so it needs one of them.
+   */
+  role: 'alone' | 'with';
+  /** For a 'with' option given alone, what it is for: "--error names the error of ...". */
+  purpose: string;
+  /** The rule field it sets, and the value when the option is not given. */
+  field: 'delayMs' | 'errorCode';
+  fallback?: number;
+}
+
+/** How the proxy command offers a fault: --<stem>-every <n>, --<stem>-percent <p>, and maybe one option of its own. */
+export interface FaultCli {
+  stem: string;
+  /** The --<stem>-every help: what the fault does to every Nth request. */
+  every: string;
+  /** The one API it can act on, when there is only one: without --api it acts on that one. */
+  onlyApi?: number;
+  param?: FaultParam;
+}
+
 export interface FaultUnit {
   action: FaultAction;
+  /** What it is, in one line, for `explain faults`. */
+  summary: string;
+  /** A few words for its mark on the HTML report's proxy lane; `affected` is the event's count. */
+  mark(affected: number): string;
+  cli: FaultCli;
   /** What a rule of this fault does, for the proxy command: `which` is "every 3rd Produce" or "5% of Produce requests (seeded)". */
   describe(which: string, rule: ProxyRule): string;
   /** Its state on a new connection. */

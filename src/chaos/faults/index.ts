@@ -1,6 +1,7 @@
 // Every proxy fault, by the rule action that chooses it: the proxy connection, the proxy command and the rules read them from here.
 import type { FaultAction } from '../rules.js';
 import { delay } from './delay.js';
+import { duplicateFetch } from './duplicate-fetch.js';
 import { errorAfterAppend } from './error-after-append.js';
 import type { FaultUnit } from './fault.js';
 import { lostAck } from './lost-ack.js';
@@ -12,6 +13,7 @@ export const FAULTS: Readonly<Record<FaultAction, FaultUnit>> = {
   'drop-request': lostRequest,
   'error-response': errorAfterAppend,
   delay,
+  'duplicate-fetch': duplicateFetch,
 };
 
-export type { FaultConnection, FaultOnConnection, FaultUnit, Pending, ProxyEvent } from './fault.js';
+export type { FaultCli, FaultConnection, FaultOnConnection, FaultParam, FaultUnit, Pending, ProxyEvent } from './fault.js';

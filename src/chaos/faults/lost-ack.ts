@@ -4,6 +4,9 @@ import type { FaultOnConnection, FaultUnit, Pending } from './fault.js';
 
 export const lostAck: FaultUnit = {
   action: 'drop-response',
+  summary: 'a lost ack: the broker processed the request, its answer never reaches the client, and the connection resets; a producer retries a write that happened',
+  mark: (affected) => `ack lost${affected > 1 ? ` (${affected} in flight)` : ''}`,
+  cli: { stem: 'drop-acks', every: "drop the broker's response to every Nth request, then reset the connection" },
   describe: (which) => `drop the response to ${which} after the broker processed it, then reset the connection`,
   open(conn) {
     /**

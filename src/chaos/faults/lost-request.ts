@@ -4,6 +4,9 @@ import type { FaultUnit } from './fault.js';
 
 export const lostRequest: FaultUnit = {
   action: 'drop-request',
+  summary: 'a lost request: it never reaches the broker; the client waits out its request timeout, then retries',
+  mark: () => 'request lost',
+  cli: { stem: 'drop-requests', every: 'drop every Nth request before it reaches the broker' },
   describe: (which) => `drop ${which} before it reaches the broker`,
   open: (conn) => ({
     onRequest(_frame, request) {

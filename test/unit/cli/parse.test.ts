@@ -1,6 +1,7 @@
 // Unit tests for the command-line value parsers: what each accepts, and the one-line error for the rest.
 import { describe, it, expect } from 'vitest';
-import { collect, nonNegativeInt, parsePercent, parsePgUrl, parsePort, parseProduceError, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
+import { FAULTS } from '../../../src/chaos/faults/index.js';
+import { collect, nonNegativeInt, parsePercent, parsePgUrl, faultParamParser, parsePort, parseProvider, parseSeed, pickVariants, positiveInt } from '../../../src/cli/parse.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { Scenario, Variant } from '../../../src/core/scenario.js';
 
@@ -138,7 +139,16 @@ describe('parseProvider', () => {
   });
 });
 
-describe('parseProduceError', () => {
+describe('faultParamParser', () => {
+  const parseProduceError = faultParamParser(FAULTS['error-response'].cli.param!);
+  const parseDelayMs = faultParamParser(FAULTS.delay.cli.param!);
+
+  it('reads --delay-ms as a whole number from 1 to 600000', () => {
+    expect(parseDelayMs('300')).toBe(300);
+    expect(usageError(() => parseDelayMs('0')).message).toBe('--delay-ms must be a whole number from 1 to 600000, not "0"');
+    expect(usageError(() => parseDelayMs('600001')).message).toBe('--delay-ms must be a whole number from 1 to 600000, not "600001"');
+  });
+
   it.each([
     ['not_leader_or_follower', 'not_leader_or_follower'],
     ['NOT_LEADER_OR_FOLLOWER', 'not_leader_or_follower'],

@@ -1,6 +1,6 @@
 // Unit tests for the `proxy` command's pure helpers: ordinals, API names, options to rules, and rule descriptions.
 import { describe, it, expect } from 'vitest';
-import { apiKeyOf, describeRule, ordinal, rulesFromOptions, type ProxyOptions } from '../../../src/cli/proxy-command.js';
+import { apiKeyOf, describeRule, ordinal, rulesFromOptions, type RuleOptions } from '../../../src/cli/proxy-command.js';
 import { UsageError } from '../../../src/core/errors.js';
 import type { ProxyRule } from '../../../src/chaos/rules.js';
 
@@ -15,7 +15,6 @@ const usageError = (fn: () => unknown): UsageError => {
   throw new Error('expected a UsageError, nothing was thrown');
 };
 
-type RuleOptions = Omit<ProxyOptions, 'target' | 'port' | 'seed'>;
 const rules = (extra: Partial<RuleOptions> = {}): ProxyRule[] => rulesFromOptions({ api: 'produce', ...extra });
 
 describe('ordinal', () => {
@@ -137,6 +136,26 @@ describe('rulesFromOptions', () => {
     );
   });
 
+  it('turns --duplicate-fetch-* into a duplicate-fetch rule on Fetch, the only API it works on, without --api', () => {
+    expect(rulesFromOptions({ duplicateFetchEvery: 2 })).toEqual([{ api: 1, action: 'duplicate-fetch', every: 2 }]);
+    expect(rulesFromOptions({ api: 'fetch', duplicateFetchPercent: 50 })).toEqual([{ api: 1, action: 'duplicate-fetch', probability: 0.5 }]);
+    expect(usageError(() => rules({ duplicateFetchEvery: 2 })).message).toBe('--duplicate-fetch-* works on fetch requests only; drop --api or use --api fetch');
+    expect(usageError(() => rulesFromOptions({ duplicateFetchEvery: 2, duplicateFetchPercent: 5 })).message).toBe('--duplicate-fetch-every and --duplicate-fetch-percent: pick one');
+  });
+
+  it('puts each fault on its own API when --api is not given: produce, or the one API the fault works on', () => {
+    expect(rulesFromOptions({ dropAcksEvery: 5, duplicateFetchEvery: 3, errorAfterAppendEvery: 7 })).toEqual([
+      { api: 0, action: 'drop-response', every: 5 },
+      { api: 0, action: 'error-response', every: 7, errorCode: 6 },
+      { api: 1, action: 'duplicate-fetch', every: 3 },
+    ]);
+  });
+
+  it('takes --delay-percent with --delay-ms, and refuses it without', () => {
+    expect(rules({ delayMs: 300, delayPercent: 20 })).toEqual([{ api: 0, action: 'delay', delayMs: 300, probability: 0.2 }]);
+    expect(usageError(() => rules({ delayPercent: 20 })).message).toBe('--delay-percent needs --delay-ms');
+  });
+
   it('rejects an unknown API before looking at the other options', () => {
     const error = usageError(() => rulesFromOptions({ api: 'nope', dropAcksEvery: 2, dropAcksPercent: 10 }));
     expect(error.message).toContain('--api nope');
@@ -155,6 +174,7 @@ describe('describeRule', () => {
     [{ api: 0, action: 'error-response', probability: 0.05, errorCode: 7 }, 'let the broker append 5% of Produce requests (seeded), then answer the client with REQUEST_TIMED_OUT (no reset; acks=0 sends get no answer to change)'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 1 }, 'hold every Produce for 500 ms'],
     [{ api: 0, action: 'delay', delayMs: 500, every: 4 }, 'hold every 4th Produce for 500 ms'],
+    [{ api: 1, action: 'duplicate-fetch', every: 2 }, 'return the first record batch of every 2nd Fetch answer twice (same offsets; the log holds it once)'],
   ])('describes %j', (rule, text) => {
     expect(describeRule(rule, rule.api === 0 ? 'Produce' : 'Fetch')).toBe(text);
   });
