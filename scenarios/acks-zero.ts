@@ -81,6 +81,7 @@ export const acksZero: Scenario<ProducerSettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
+  faults: ['drop-request'],
   run,
   // 5. The check: the shared, pure log checker over the sends and the read-back.
   check: (history) => checkLog(history, 'log'),

@@ -6,6 +6,7 @@ import type { Counts, Op, WorkSnapshot } from '../src/core/types.js';
 import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
@@ -109,13 +110,12 @@ async function run(ctx: VariantContext, variant: Variant<CrashSettings>): Promis
   const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
   // The same seeded crash point for every variant: inside the first worker's 3rd to 5th batch.
-  const crash = seededStop(ctx, 'crash', 'crash');
+  const crash = seededStop(ctx, 'crash', WORKER_FAULTS.crash.stopAction);
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
   const first = WorkerHandle.start(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  await first.waitFor('stop-point', stepTimeoutMs(ctx));
-  await first.kill();
+  await WORKER_FAULTS.crash.inject(first, stepTimeoutMs(ctx));
 
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
@@ -174,6 +174,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  faults: ['crash'],
   run,
   check: checkEffects,
   predict,

@@ -6,6 +6,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, variantSink, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
 
@@ -45,7 +46,7 @@ async function run(ctx: VariantContext, variant: Variant<DualWriteSettings>): Pr
   const { topic: input, groupId, expectedBalance } = await orderTopic(ctx, 'in');
   const events = await ctx.createTopic('events', 1);
   const sink = await variantSink(ctx, variant.name);
-  const crash = seededStop(ctx, 'crash', 'crash', { place: crashPlace });
+  const crash = seededStop(ctx, 'crash', WORKER_FAULTS.crash.stopAction, { place: crashPlace });
   const config = (workerId: string, stopAt?: StopSpec) =>
     transformConfig(ctx, { workerId, topic: input, groupId, outputTopic: events, output, database, stopAt, sink, transactionalId: `dup-lab-${ctx.runId}-consumer` });
 
@@ -67,16 +68,14 @@ async function run(ctx: VariantContext, variant: Variant<DualWriteSettings>): Pr
 
   const first = WorkerHandle.startTransform(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  await first.waitFor('stop-point', stepTimeoutMs(ctx));
-  await first.kill();
+  await WORKER_FAULTS.crash.inject(first, stepTimeoutMs(ctx));
   const second = WorkerHandle.startTransform(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
   await second.stop();
 
   if (relay) {
-    await relay.waitFor('stop-point', stepTimeoutMs(ctx));
-    await relay.kill();
+    await WORKER_FAULTS.crash.inject(relay, stepTimeoutMs(ctx));
     const relay2 = WorkerHandle.startRelay(relayConfig('relay2'), ctx.history);
     ctx.defer('relay2', () => relay2.kill());
     await relay2.stop(stepTimeoutMs(ctx)); // publishes what is left of the outbox, then exits
@@ -131,6 +130,7 @@ export const dualWrite: Scenario<DualWriteSettings> = {
     { key: 'disagreements', label: 'disagreements', predicted: true },
   ],
   variants,
+  faults: ['crash'],
   run,
   check: (history) => checkDualWrite(history, 'events'),
   predict,

@@ -98,6 +98,7 @@ export const errorAfterAppend: Scenario<ProducerSettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
+  faults: ['error-response'],
   run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR] }),
   check: (history) => checkLog(history, 'log'),
   predict,

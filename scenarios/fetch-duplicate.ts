@@ -119,6 +119,7 @@ export const fetchDuplicate: Scenario<FetchDuplicateSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  faults: ['duplicate-fetch'],
   run,
   check: checkEffects,
   predict,

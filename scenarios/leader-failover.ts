@@ -5,6 +5,7 @@ import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/
 import type { Counts, Op } from '../src/core/types.js';
 import { makeMessages } from '../src/workload/messages.js';
 import { openFailoverProducer } from '../src/workload/failover-producer.js';
+import { BROKER_FAULTS } from '../src/workload/process-faults/index.js';
 import { waitForPartition } from '../src/workload/partition-watch.js';
 
 export interface FailoverSettings {
@@ -104,7 +105,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
     await producer.sendAll(before, CONCURRENCY);
     // Every follower has everything so far: what follows is the only thing the crash can take.
     await producer.barrier();
-    for (const id of followers) cluster.stall(id);
+    await BROKER_FAULTS['broker-stall'].inject(cluster, followers);
     const stalledAt = performance.now();
     ctx.history.add({ type: 'fault', action: 'stall-followers', detail: `followers ${followers.join(' and ')} stalled (SIGSTOP): they stop fetching from leader ${leader}` });
     // A follower always has a fetch waiting at the leader, answered as soon as something is appended: that
@@ -121,7 +122,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
     await Promise.race([inFlight, new Promise((r) => setTimeout(r, STALL_WINDOW_MS))]);
     const ids = new Set(stalled.map((m) => m.id));
     const ackedAlone = ctx.history.all().filter((o) => o.type === 'send' && o.outcome === 'ok' && ids.has(o.id)).length;
-    await cluster.crash(leader);
+    await BROKER_FAULTS['broker-crash'].inject(cluster, [leader]);
     const crashedAt = performance.now();
     ctx.history.add({
       type: 'fault',
@@ -129,7 +130,7 @@ async function run(ctx: VariantContext, variant: Variant<FailoverSettings>): Pro
       detail: `leader ${leader} crashed (SIGKILL) having acknowledged ${ackedAlone} of the ${stalled.length} sends made while its followers were stalled`,
       affected: ackedAlone,
     });
-    for (const id of followers) cluster.resume(id);
+    await BROKER_FAULTS['broker-stall'].wake(cluster, followers);
     ctx.history.add({ type: 'fault', action: 'resume-followers', detail: `followers resumed ${ms(stalledAt)} after they stalled` });
     await awaitNewLeader(ctx, cluster, topic, leader, followers, crashedAt);
     await producer.sendAll(after, CONCURRENCY);
@@ -173,7 +174,7 @@ async function awaitNewLeader(ctx: VariantContext, cluster: ClusterControl, topi
     action: 'offline',
     detail: `${ms(crashedAt, offlineAt)} after the crash the controller fenced broker ${crashed} and the partition had no leader (no in-sync replica alive, unclean election off); still none ${ms(offlineAt)} later`,
   });
-  await cluster.restart(crashed);
+  await BROKER_FAULTS['broker-crash'].wake(cluster, [crashed]);
   const p = await waitForPartition(ask, topic, (p) => p.leader >= 0, FAILOVER_TIMEOUT_MS);
   ctx.history.add({ type: 'fault', action: 'restart-leader', detail: `broker ${crashed} restarted on its own log; broker ${p.leader} leads ${ms(crashedAt)} after the crash` });
 }
@@ -234,6 +235,7 @@ export const leaderFailover: Scenario<FailoverSettings> = {
     { key: 'duplicates', label: 'duplicates' },
   ],
   variants,
+  faults: ['broker-stall', 'broker-crash'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -148,6 +148,7 @@ export const producerRetry: Scenario<RetrySettings> = {
     { key: 'outOfOrder', label: 'out-of-order' },
   ],
   variants,
+  faults: ['drop-response', 'drop-request'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

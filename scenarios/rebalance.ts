@@ -6,6 +6,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
@@ -67,12 +68,12 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   const { topic, groupId, expectedBalance } = await orderTopic(ctx, 'orders', PARTITIONS);
   const sink = await variantSink(ctx, variant.name);
   // The first worker holds mid-batch, heartbeating, while the second one joins.
-  const hold = seededStop(ctx, 'join', 'hold', { batches: [2, 4] });
+  const hold = seededStop(ctx, 'join', WORKER_FAULTS.hold.stopAction, { batches: [2, 4] });
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
   const first = WorkerHandle.start(config('w1', hold), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  await first.waitFor('stop-point', stepTimeoutMs(ctx));
+  await WORKER_FAULTS.hold.inject(first, stepTimeoutMs(ctx));
   const second = WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await second.waitFor('joined', stepTimeoutMs(ctx));
@@ -120,6 +121,7 @@ export const rebalance: Scenario<RebalanceSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  faults: ['hold'],
   run,
   check: checkEffects,
   predict,

@@ -168,6 +168,7 @@ export const reorder: Scenario<ReorderSettings> = {
     { key: 'throughput', label: 'msg/s' },
   ],
   variants,
+  faults: ['drop-request'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

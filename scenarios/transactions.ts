@@ -6,6 +6,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
 
 
@@ -51,27 +52,25 @@ async function run(ctx: VariantContext, variant: Variant<TransactionSettings>): 
   const { output, isolation, fault } = variant.settings;
   const { topic: input, groupId } = await orderTopic(ctx, 'in');
   const outputTopic = await ctx.createTopic('out', 1);
-  const stop = seededStop(ctx, 'crash', fault === 'zombie' ? 'stall' : 'crash', { place: 'after-apply' });
+  const processFault = WORKER_FAULTS[fault === 'zombie' ? 'stall' : 'crash'];
+  const stop = seededStop(ctx, 'crash', processFault.stopAction, { place: 'after-apply' });
   // Both instances share one identity: the same transactional id, as a restarted service would.
   const config = (workerId: string, stopAt?: StopSpec) =>
     transformConfig(ctx, { workerId, topic: input, groupId, outputTopic, output, database: 'none', stopAt, transactionalId: `dup-lab-${ctx.runId}-transformer` });
 
   const first = WorkerHandle.startTransform(config('w1', stop), ctx.history);
   ctx.defer('worker w1', () => first.kill());
-  await first.waitFor('stop-point', stepTimeoutMs(ctx));
+  await processFault.inject(first, stepTimeoutMs(ctx));
   if (fault === 'crash') {
-    await first.kill();
     const second = WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
     await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     await second.stop();
   } else {
-    first.pause();
     const second = WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
     await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
-    first.resume();
-    first.go();
+    processFault.wake!(first);
     await first.waitFor('fenced', stepTimeoutMs(ctx));
     await Promise.all([first.kill(), second.stop()]);
   }
@@ -120,6 +119,7 @@ export const transactions: Scenario<TransactionSettings> = {
     { key: 'lost', label: 'lost' },
   ],
   variants,
+  faults: ['crash', 'stall'],
   run,
   check: (history) => checkLog(history, 'output'),
   predict,

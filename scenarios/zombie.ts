@@ -6,6 +6,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
 
@@ -44,14 +45,13 @@ const variants: Variant<ZombieSettings>[] = [
 async function run(ctx: VariantContext, variant: Variant<ZombieSettings>): Promise<ReadBackRequest[]> {
   const { topic, groupId, expectedBalance } = await orderTopic(ctx);
   const sink = await variantSink(ctx, variant.name);
-  const stall = seededStop(ctx, 'stall', 'stall');
+  const stall = seededStop(ctx, 'stall', WORKER_FAULTS.stall.stopAction);
   const config = (workerId: string, stopAt?: StopSpec) =>
     workerConfig(ctx, { workerId, topic, groupId, commit: 'after-batch', ...variant.settings, sink, stopAt });
 
   const zombie = WorkerHandle.start(config('w1', stall), ctx.history);
   ctx.defer('worker w1', () => zombie.kill());
-  await zombie.waitFor('stop-point', stepTimeoutMs(ctx));
-  zombie.pause(); // SIGSTOP: like a long GC pause, no heartbeats
+  await WORKER_FAULTS.stall.inject(zombie, stepTimeoutMs(ctx)); // SIGSTOP: like a long GC pause, no heartbeats
 
   // w2 gets w1's partition once the coordinator evicts w1 (its session runs out): the history records w2's assignment.
   const successor = WorkerHandle.start(config('w2'), ctx.history);
@@ -59,8 +59,7 @@ async function run(ctx: VariantContext, variant: Variant<ZombieSettings>): Promi
   await successor.waitFor('joined', stepTimeoutMs(ctx));
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
 
-  zombie.resume(); // SIGCONT: the zombie goes on where it was, in the middle of its batch
-  zombie.go();
+  WORKER_FAULTS.stall.wake!(zombie); // SIGCONT: the zombie goes on where it was, in the middle of its batch
   // The zombie ends its batch with a refused commit, or (checking first) a refused heartbeat.
   await Promise.race([zombie.waitFor('commit-failed', WAKE_TIMEOUT_MS), zombie.waitFor('heartbeat-refused', WAKE_TIMEOUT_MS)]);
   await Promise.all([zombie.stop(), successor.stop()]);
@@ -112,6 +111,7 @@ export const zombie: Scenario<ZombieSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  faults: ['stall'],
   run,
   check: checkEffects,
   predict,

@@ -135,9 +135,9 @@ Examples:
 
   program
     .command('explain')
-    .argument('<scenario>', 'a scenario name')
-    .description('what goes wrong and why, the variants, the settings for kafkajs and for the Java client')
-    .addHelpText('after', '\nExample:\n  $ kafka-dup-lab explain consumer-crash')
+    .argument('<scenario>', "a scenario name, or 'faults' for every fault the lab can inject")
+    .description('what goes wrong and why, the variants, the faults, the settings for kafkajs and for the Java client')
+    .addHelpText('after', '\nExamples:\n  $ kafka-dup-lab explain consumer-crash\n  $ kafka-dup-lab explain faults')
     .action((name: string) => setExit(explainCommand(name)));
 
   program

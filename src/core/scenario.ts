@@ -122,6 +122,11 @@ export interface Scenario<S = any> {
   /** How many variants may run at the same time on one broker (default 1). */
   parallelVariants?: number;
   variants: Variant<S>[];
+  /**
+   * The faults it injects, by their registry names: proxy faults ('drop-response', ...) and process
+   * faults ('crash', 'broker-stall', ...). `explain` describes each; a test checks they exist.
+   */
+  faults: readonly string[];
   /** Runs a variant's workload and faults, recording what happens in ctx.history; returns what to read back. */
   run(ctx: VariantContext, variant: Variant<S>): Promise<ReadBackRequest[]>;
   /** Pure: the counts, from the history (read-backs included). */

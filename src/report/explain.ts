@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import type { Scenario } from '../core/scenario.js';
 import { labelOf } from './cells.js';
+import { findFault } from './fault-catalog.js';
 
 export function renderExplain(scenario: Scenario, colorLevel: 0 | 1 | 2 | 3): string {
   const chalk = new Chalk({ level: colorLevel });
@@ -25,6 +26,10 @@ export function renderExplain(scenario: Scenario, colorLevel: 0 | 1 | 2 | 3): st
     '',
     heading('Variants'),
     ...variants,
+    '',
+    heading('Faults'),
+    ...scenario.faults.map((name) => `  ${chalk.bold(name.padEnd(16))} ${findFault(name)?.summary ?? ''}`),
+    chalk.dim('  every fault the lab has: kafka-dup-lab explain faults'),
     '',
     heading('Settings with kafkajs'),
     ...scenario.explain.kafkajs.map((l) => `  ${l}`),

@@ -182,6 +182,7 @@ describe('pickVariants', () => {
     explain: { story: '', kafkajs: [], java: [], kafkajsDiffers: '' },
     defaultMessages: 10,
     defaultFaults: 1,
+    faults: [],
     columns: [],
     variants: [variant('baseline'), variant('idempotent'), variant('max-in-flight-1')],
     run: () => Promise.reject(new Error('not run in unit tests')),

@@ -47,6 +47,7 @@ function scenario(track: { enter(): void; leave(): void }, extra: Partial<Scenar
   return {
     name: 'demo',
     summary: 'a demo',
+    faults: [],
     explain: { story: '', kafkajs: [], java: [], kafkajsDiffers: '' },
     defaultMessages: 3,
     defaultFaults: 0,

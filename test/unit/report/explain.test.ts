@@ -46,6 +46,10 @@ describe('renderExplain', () => {
         redis                          Redis remembers ids. (promises duplicate effects = 0) [needs redis]
         needs-nothing                  An empty needs list.
 
+      Faults
+        drop-response    a lost ack: the broker processed the request, its answer never reaches the client, and the connection resets; a producer retries a write that happened
+        every fault the lab has: kafka-dup-lab explain faults
+
       Settings with kafkajs
         idempotent: true
         maxInFlightRequests: 5
@@ -63,7 +67,7 @@ describe('renderExplain', () => {
 
   it('puts the headings in order', () => {
     const text = renderExplain(explained, 0);
-    const headings = ['What goes wrong', 'Variants', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs'];
+    const headings = ['What goes wrong', 'Variants', 'Faults', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs'];
     const positions = headings.map((h) => text.split('\n').indexOf(h));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);

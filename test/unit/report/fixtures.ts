@@ -9,6 +9,7 @@ export const scenario: Scenario = {
   explain: { story: '', kafkajs: [], java: [], kafkajsDiffers: '' },
   defaultMessages: 100,
   defaultFaults: 5,
+  faults: ['drop-response'],
   columns: [
     { key: 'sent', label: 'sent' },
     { key: 'duplicates', label: 'duplicates', predicted: true },
