@@ -57,7 +57,7 @@ export type Op =
   | ({ type: 'send'; at: number; outcome: SendOutcome; error?: string; attempts?: number } & LabMessage)
   | ({ type: 'observe'; at: number; where: string; partition: number; offset: string } & LabMessage)
   | { type: 'effect'; at: number; id: string; copies: number; workers?: string[] }
-  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string; code?: string }
+  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string; code?: string; notApplied?: number }
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
   /** The client retries a send: `attempt` is the retry's number (1 for the first retry). */
   | { type: 'retry'; at: number; attempt: number; delayMs: number; error: string }

@@ -76,11 +76,11 @@ export class WorkerRuntime {
   }
 
   /** Runs `work`; a failure is reported with `type`, then rethrown to kafkajs. */
-  async reported(type: 'commit-failed' | 'heartbeat-refused', work: () => Promise<void>): Promise<void> {
+  async reported(type: 'commit-failed' | 'heartbeat-refused', work: () => Promise<void>, extra: { notApplied?: number } = {}): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.send({ type, error: describeError(error), code: protocolErrorType(error) });
+      this.send({ type, error: describeError(error), code: protocolErrorType(error), ...extra });
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 // A consumer worker process: consumes orders, applies each to the business database, commits offsets
 // as its mode says, and stops at its stop point so the lab can kill, hold or stall it there.
-import { createKafka, type Consumer, type EachBatchPayload, type KafkaMessage } from '../kafka/client.js';
+import { createKafka, LAB_RETRY, type Consumer, type EachBatchPayload, type KafkaMessage } from '../kafka/client.js';
 import { openDedup, type Dedup } from '../workload/dedup.js';
 import { decodeOrder, type Order } from '../workload/orders.js';
 import { openSink } from '../workload/sinks/index.js';
@@ -39,16 +39,20 @@ function take(message: KafkaMessage, partition: number): Order {
   return order;
 }
 
-/** A manual commit; a refused one (the group moved on without us) is reported, then rethrown to kafkajs. */
-function commit(partition: number, nextOffset: string): Promise<void> {
-  return runtime.reported('commit-failed', () => consumer.commitOffsets([{ topic: config.topic, partition, offset: nextOffset }]));
+/**
+ * A manual commit; a failed one (refused: the group moved on without us; or timed out) is reported,
+ * with the messages the worker will not apply because of it, then rethrown to kafkajs.
+ */
+function commit(partition: number, nextOffset: string, notApplied = 0): Promise<void> {
+  return runtime.reported('commit-failed', () => consumer.commitOffsets([{ topic: config.topic, partition, offset: nextOffset }]), { notApplied });
 }
 
 async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
   runtime.heartbeatNow = heartbeat;
   const orders = batch.messages.map((m) => take(m, batch.partition));
   const next = (BigInt(batch.lastOffset()) + 1n).toString();
-  if (config.commit === 'before-process') await commit(batch.partition, next);
+  // At-most-once: a failed commit ends the batch before any apply; the worker expects it again.
+  if (config.commit === 'before-process') await commit(batch.partition, next, orders.length);
   for (const order of orders) {
     // A heartbeat before the apply is the worker asking "am I still a member?" (kafkajs throws if not).
     if (config.heartbeatInBatch === 'before-apply') await runtime.reported('heartbeat-refused', heartbeat);
@@ -89,7 +93,8 @@ async function drained(timeoutMs: number): Promise<void> {
 async function main(): Promise<void> {
   sink = await openSink(config.sink);
   dedup = await openDedup(config, sink);
-  consumer = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}` }).consumer({
+  consumer = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}`, requestTimeout: config.requestTimeout }).consumer({
+    ...(config.commitRetries === undefined ? {} : { retry: { ...LAB_RETRY, retries: config.commitRetries } }),
     groupId: config.groupId,
     sessionTimeout: config.sessionTimeout,
     heartbeatInterval: config.heartbeatInterval,

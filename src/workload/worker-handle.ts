@@ -76,7 +76,7 @@ export class WorkerHandle {
     const worker = this.id;
     if (r.type === 'joined') h.add({ type: 'worker', worker, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
     if (r.type === 'committed') h.add({ type: 'commit', worker, ok: true, offsets: formatOffsets(r.offsets) });
-    if (r.type === 'commit-failed') h.add({ type: 'commit', worker, ok: false, offsets: '', error: r.error, code: r.code });
+    if (r.type === 'commit-failed') h.add({ type: 'commit', worker, ok: false, offsets: '', error: r.error, code: r.code, ...(r.notApplied ? { notApplied: r.notApplied } : {}) });
     if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });

@@ -60,6 +60,10 @@ export interface WorkerConfig extends BaseWorkerConfig {
   heartbeatInBatch: 'after-apply' | 'before-apply' | 'none';
   /** Milliseconds each handed-off message takes to apply (auto-handoff): an async call's latency. */
   handoffDelayMs: number;
+  /** kafkajs' requestTimeout for this worker's client (default 30 s): a request unanswered this long fails. */
+  requestTimeout?: number;
+  /** How often kafkajs' consumer retries a failed commit before the handler sees the error (default: the lab's 5). */
+  commitRetries?: number;
 }
 
 export interface StopSpec {
@@ -123,7 +127,8 @@ export type FromWorker =
   | { type: 'joined'; memberId: string; partitions: number[] }
   | { type: 'committed'; offsets: { partition: number; offset: string }[] }
   /** `code`: the Kafka error code name, when the broker gave one (UNKNOWN_MEMBER_ID, ...). */
-  | { type: 'commit-failed'; error: string; code?: string }
+  /** `notApplied`: messages of the batch the worker will not apply because the commit failed (it expects them again). */
+  | { type: 'commit-failed'; error: string; code?: string; notApplied?: number }
   | { type: 'stop-point'; action: StopSpec['action']; point: CrashPoint }
   /** kafkajs signalled a rebalance (heartbeat or fetch said REBALANCE_IN_PROGRESS); it rejoins. */
   | { type: 'rebalancing'; point: CrashPoint }

@@ -40,3 +40,12 @@ export async function javaConsumerOffsets(bootstrap: string, topic: string, part
   if (offsets.length !== Number(total[1])) throw new Error(`the Java consumer printed ${offsets.length} offsets for records=${total[1]}`);
   return offsets;
 }
+
+/** A Java consumer's commitSync through `via` with a short timeout, and what the broker then has for the group. */
+export async function javaCommit(via: string, broker: string, topic: string, group: string, offset: number, timeoutMs: number): Promise<{ commit: string; committed: string }> {
+  const out = await runJava('LabJavaCommit.java', [via, broker, topic, group, String(offset), String(timeoutMs)]);
+  const commit = /commit=(\S+)/.exec(out);
+  const committed = /committed=(\S+)/.exec(out);
+  if (!commit || !committed) throw new Error(`the Java commit printed no result: ${out.slice(-500)}`);
+  return { commit: commit[1]!, committed: committed[1]! };
+}

@@ -1,0 +1,92 @@
+// commit-timeout on a real broker with a real worker, read again with sqlite3; and a late commit the Apache Java consumer saw fail while the broker applied it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitTimeout } from '../../scenarios/commit-timeout.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
+import type { Op, VariantResult } from '../../src/core/types.js';
+import { createTopics } from '../../src/kafka/client.js';
+import { startTestBroker } from './support/broker.js';
+import { CLI } from './support/cli.js';
+import { keptSqliteFile, sqliteEffects } from './support/databases.js';
+import { javaCommit } from './support/java-client.js';
+import { rowOf, runOn } from './support/results.js';
+
+let broker: RunningBroker;
+const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
+beforeAll(async () => {
+  broker = await startTestBroker();
+}, 120_000);
+afterAll(async () => {
+  await broker?.stop();
+  rmSync(keepDir, { recursive: true, force: true });
+});
+
+/** The worker's own record: commits it saw fail, and the messages it left unapplied because of them. */
+function failedCommits(r: VariantResult): { failed: number; notApplied: number } {
+  const failed = r.history.filter((o: Op) => o.type === 'commit' && !o.ok);
+  return { failed: failed.length, notApplied: failed.reduce((sum, o) => sum + (o.type === 'commit' ? (o.notApplied ?? 0) : 0), 0) };
+}
+
+const heldByProxy = (r: VariantResult) => r.history.filter((o) => o.type === 'fault' && o.action === 'delay').length;
+
+describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: the README\'s run)', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runOn(broker, commitTimeout, { messages: 200, faults: 3, resources: { keepDataDir: keepDir } });
+  }, 120_000);
+
+  it.each([
+    // variant, commits the handler saw fail, never applied (README)
+    ['commit-first', 3, 60],
+    ['commit-first-retried', 0, 0],
+    ['apply-then-commit', 3, 0],
+  ])('%s: the proxy held 3 commits, the handler saw %i fail, %i never applied; sqlite3 reads the same', (name, failed, neverApplied) => {
+    const r = rowOf(result, name);
+    expect(heldByProxy(r)).toBe(3);
+    expect(failedCommits(r).failed).toBe(failed);
+    expect(r.counts).toMatchObject({ messages: 200, duplicateEffects: 0, neverApplied });
+    // The prediction is the worker's own count of what it left for later, never the read-back.
+    expect(r.predicted.neverApplied).toBe(failedCommits(r).notApplied);
+    const e = sqliteEffects(keptSqliteFile(keepDir, 'commit-timeout', name));
+    expect(e).toEqual({ rows: 200 - neverApplied, messages: 200 - neverApplied, balance: r.counts.balanceActual });
+  });
+
+  it('commit-first: every message left for later after a failed commit is one the database never got', () => {
+    const r = rowOf(result, 'commit-first');
+    expect(failedCommits(r).notApplied).toBe(60);
+    expect(r.counts.balanceExpected! - r.counts.balanceActual!).toBeGreaterThan(0);
+  });
+});
+
+describe('proxy command --api offsetcommit --delay-ms with the Apache Java consumer', () => {
+  let proxy: { child: ChildProcess; bootstrap: string } | undefined;
+  afterAll(() => {
+    proxy?.child.kill('SIGINT');
+  });
+
+  it('commitSync times out after 1 s, and the broker has the offset anyway once the held request arrives', async () => {
+    await createTopics(broker.bootstrap, [{ name: 'proxy-java-late-commit', partitions: 1 }]);
+    const child = spawn(process.execPath, [CLI, 'proxy', '--target', broker.bootstrap, '--api', 'offsetcommit', '--delay-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const bootstrap = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 20_000);
+      child.stdout.on('data', () => {
+        const match = /clients connect to: (\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    proxy = { child, bootstrap };
+    const { commit, committed } = await javaCommit(bootstrap, broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
+    expect(commit).toBe('TimeoutException');
+    expect(committed).toBe('42');
+    expect(output).toMatch(/delay +OffsetCommit #1: held for 3000 ms/);
+  }, 90_000);
+});
