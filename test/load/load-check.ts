@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.js';
 import { cellColumns, fixedCounts, runCheck, option, own, problemsOf, runScenario, runScenarios, shown, startBroker, type Row } from './support.js';
 
-const DEFAULT_SCENARIOS = ['producer-retry', 'error-after-append', 'acks-zero', 'reorder', 'consumer-crash', 'rebalance', 'zombie', 'transactions'];
+const DEFAULT_SCENARIOS = ['producer-retry', 'error-after-append', 'acks-zero', 'reorder', 'consumer-crash', 'fetch-duplicate', 'commit-timeout', 'rebalance', 'zombie', 'transactions'];
 
 function startHog(): ChildProcess {
   if (spawnSync('stress-ng', ['--version'], { stdio: 'ignore' }).status !== 0) {
