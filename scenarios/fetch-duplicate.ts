@@ -127,17 +127,18 @@ export const fetchDuplicate: Scenario<FetchDuplicateSettings> = {
   explain: {
     story: [
       'The producer side can be perfect (idempotent, one copy of each record in the log) and a consumer',
-      'still receive a record twice: a fetch answered twice, an offset reset, a fetch-session problem.',
-      'The lab\'s chaos proxy stands between one consumer worker and the broker and, in three seeded',
-      'Fetch answers, puts the first record batch in twice, with its offsets unchanged. The log holds',
+      'still receive a record twice. The lab shows the simplest form: its chaos proxy stands between one',
+      'consumer worker and the broker and, in three seeded Fetch answers, puts the first record batch',
+      'in twice, with its offsets unchanged (a copy inside one answer). The log holds',
       'each order once; the worker applies orders to the business database and commits after each batch.',
       '"pred" is what the proxy\'s fault log predicts: every repeated record applied again, unless a',
       'dedup stops it.',
       '',
       'kafkajs and librdkafka (kcat) hand both copies to the application: each drops only records below',
       'the offset its fetch asked for. The Java consumer drops the copy: it skips any record below the',
-      'position it has reached. A consumer-side dedup catches it too; the processed-message row in the',
-      'same transaction is the one that also survives a crash (consumer-crash).',
+      'position it has reached (a redelivery after an offset reset or a rebalance gets through there',
+      'too). A consumer-side dedup catches it; the processed-message row in the same transaction is the',
+      'one that also survives a crash (consumer-crash).',
     ].join('\n'),
     kafkajs: [
       'consumer.run({ eachBatchAutoResolve: false, eachBatch })   // kafkajs hands you every copy it decodes',

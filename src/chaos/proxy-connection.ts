@@ -190,6 +190,10 @@ export class ProxyConnection implements FaultConnection {
       this.holder.heldResponse(frame, entry);
       return;
     }
+    this.dispatch(frame, entry);
+  }
+
+  dispatch(frame: Buffer, entry: Pending): void {
     const fault = entry.decision.action === 'forward' ? undefined : this.faultFor(entry.decision.action);
     if (fault?.onResponse) fault.onResponse(frame, entry);
     else this.writeResponse(frame, entry);

@@ -202,9 +202,11 @@ Examples:
   $ kafka-dup-lab proxy --target 127.0.0.1:9092 --api offsetcommit --delay-ms 3000
       each offset commit reaches the broker 3 s late: a client whose request timeout is shorter gives
       up on a commit the broker then applies
-  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --duplicate-fetch-every 2
+  $ kafka-dup-lab proxy --target 127.0.0.1:9092 --duplicate-fetch-every 1
   $ kcat -C -b 127.0.0.1:<printed port> -t orders -e
-      every 2nd fetch answer carries its first record batch twice; kcat prints those records twice
+      every fetch answer carries its first record batch twice; kcat prints those records twice
+
+One fault per request: when two options choose the same request, the first in the list above acts.
 
 kcat -P (librdkafka) gives up when the only broker connection resets ("All broker connections are
 down"), so it cannot show a retry after a lost ack (--drop-acks-*); the Java producer reconnects and

@@ -42,7 +42,32 @@ export function rulesFromOptions(o: RuleOptions): ProxyRule[] {
   const chosenApi = o.api === undefined ? undefined : apiKeyOf(o.api);
   const rules: ProxyRule[] = [];
   for (const unit of Object.values(FAULTS)) rules.push(...faultRules(unit, o, chosenApi));
+  refuseShadowedRules(rules);
   return rules;
+}
+
+/**
+ * Each request gets one fault: the first rule that chooses it, in the registry's order. A rule that
+ * chooses every request of its API would leave a later rule on that API nothing, so that is refused.
+ */
+function refuseShadowedRules(rules: readonly ProxyRule[]): void {
+  for (const [i, rule] of rules.entries()) {
+    if (rule.every !== 1 && rule.probability !== 1) continue;
+    const shadowed = rules.slice(i + 1).find((later) => later.api === rule.api);
+    if (!shadowed) continue;
+    const name = apiName(rule.api).toLowerCase();
+    throw new UsageError(
+      `${flagOf(rule)} takes every ${name} request, so ${flagOf(shadowed)} would never act (one fault per request): choose fewer with ${flagOf(rule, 'every')} N, or put them on different APIs`,
+    );
+  }
+}
+
+/** The option that made a rule, as the user typed it: --delay-ms, --drop-acks-every, ... */
+function flagOf(rule: ProxyRule, form?: 'every'): string {
+  const { stem, param } = FAULTS[rule.action].cli;
+  if (form) return `--${stem}-every`;
+  if (param?.role === 'alone' && rule.every === 1) return `--${param.name}`;
+  return `--${stem}-${rule.probability !== undefined ? 'percent' : 'every'}`;
 }
 
 function faultRules(unit: FaultUnit, o: RuleOptions, chosenApi: number | undefined): ProxyRule[] {

@@ -63,19 +63,23 @@ describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: t
 });
 
 describe('proxy command --api offsetcommit --delay-ms with the Apache Java consumer', () => {
-  let proxy: { child: ChildProcess; bootstrap: string } | undefined;
-  afterAll(() => {
-    proxy?.child.kill('SIGINT');
+  let child: ChildProcess | undefined;
+  afterAll(async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child!.on('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
   });
 
   it('commitSync times out after 1 s, and the broker has the offset anyway once the held request arrives', async () => {
     await createTopics(broker.bootstrap, [{ name: 'proxy-java-late-commit', partitions: 1 }]);
-    const child = spawn(process.execPath, [CLI, 'proxy', '--target', broker.bootstrap, '--api', 'offsetcommit', '--delay-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proxy = spawn(process.execPath, [CLI, 'proxy', '--target', broker.bootstrap, '--api', 'offsetcommit', '--delay-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proxy;
     let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proxy.stdout.on('data', (d: Buffer) => (output += d.toString()));
     const bootstrap = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 20_000);
-      child.stdout.on('data', () => {
+      proxy.stdout.on('data', () => {
         const match = /clients connect to: (\S+)/.exec(output);
         if (match) {
           clearTimeout(timer);
@@ -83,7 +87,6 @@ describe('proxy command --api offsetcommit --delay-ms with the Apache Java consu
         }
       });
     });
-    proxy = { child, bootstrap };
     const { commit, committed } = await javaCommit(bootstrap, broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
     expect(commit).toBe('TimeoutException');
     expect(committed).toBe('42');

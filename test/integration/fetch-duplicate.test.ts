@@ -90,7 +90,10 @@ async function startProxyCommand(args: string[]): Promise<ProxyProcess> {
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const bootstrap = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`proxy did not start: ${output}`));
+    }, 20_000);
     child.stdout!.on('data', () => {
       const match = /clients connect to: (\S+)/.exec(output);
       if (match) {
@@ -103,8 +106,10 @@ async function startProxyCommand(args: string[]): Promise<ProxyProcess> {
 }
 
 async function stop(proxy: ProxyProcess): Promise<number | null> {
+  if (proxy.child.exitCode !== null || proxy.child.signalCode !== null) return proxy.child.exitCode;
+  const exited = new Promise<number | null>((resolve) => proxy.child.on('exit', (code) => resolve(code)));
   proxy.child.kill('SIGINT');
-  return new Promise((resolve) => proxy.child.on('exit', (code) => resolve(code)));
+  return exited;
 }
 
 /** 100 records in ten batches of ten (one send each), on one partition. */

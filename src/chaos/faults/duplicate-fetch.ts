@@ -5,18 +5,18 @@ import type { FaultOnConnection, FaultUnit, Pending } from './fault.js';
 
 export const duplicateFetch: FaultUnit = {
   action: 'duplicate-fetch',
-  summary: 'a batch fetched twice: one consumer receives a record batch again with the same offsets (as after a fetch-session or offset-reset problem); the log holds it once',
-  mark: (affected) => `batch twice (${affected} records)`,
+  summary: 'a batch fetched twice: one consumer receives a record batch twice in one Fetch answer, offsets unchanged, while the log holds it once',
+  mark: (affected) => (affected > 0 ? `batch twice (${affected} records)` : 'repeat passed on'),
   cli: { stem: 'duplicate-fetch', every: 'return the first record batch of every Nth fetch answer twice (same offsets)', onlyApi: ApiKey.Fetch },
   describe: (which) => `return the first record batch of ${which} answer twice (same offsets; the log holds it once)`,
   open(conn) {
     /**
-     * Repeats owed on this connection: a chosen answer with no whole record batch (an empty long poll)
-     * passes its repeat to the next Fetch answer that has one, so N hits repeat N batches. While one
-     * is owed the fault holds the connection's responses; other answers pass as the broker wrote them.
+     * Repeats owed on this connection, oldest first: a chosen answer with no whole record batch (an
+     * empty long poll) passes its repeat to the next Fetch answer that has one, so N hits repeat N
+     * batches. While one is owed the fault holds the connection's answers: Fetch answers pay what is
+     * owed; every other answer goes to the fault its own rule chose, or through unchanged.
      */
-    let owed = 0;
-    let chosen: Pending | null = null;
+    const owed: Pending[] = [];
 
     const answer = (frame: Buffer, request: Pending) => {
       const name = apiName(request.apiKey);
@@ -32,8 +32,8 @@ export const duplicateFetch: FaultUnit = {
           conn.writeResponse(frame, request);
           return;
         }
-        owed--;
-        const passed = chosen && chosen !== request ? ` (the repeat of ${name} #${chosen.decision.ordinal}, whose answer had no records)` : '';
+        const chosen = owed.shift()!;
+        const passed = chosen !== request ? ` (the repeat of ${name} #${chosen.decision.ordinal}, whose answer had no records)` : '';
         conn.emit({
           action: 'duplicate-fetch',
           ...base,
@@ -41,31 +41,30 @@ export const duplicateFetch: FaultUnit = {
           affected: batch.records,
           detail: `${name} #${request.decision.ordinal}: offsets ${batch.baseOffset}-${batch.lastOffset} of partition ${batch.partition} (${batch.records} record${batch.records === 1 ? '' : 's'}) returned twice${passed}`,
         });
-        chosen = null;
         conn.writeResponse(answered, request, true);
       } catch (error) {
-        owed--;
-        chosen = null;
+        owed.shift();
         conn.emit({ action: 'protocol-error', ...base, affected: 0, detail: `could not repeat a batch in ${name} v${request.apiVersion}: ${(error as Error).message}; forwarded as is` });
         conn.writeResponse(frame, request);
+      } finally {
+        if (owed.length === 0) conn.release();
       }
-      if (owed === 0) conn.release();
     };
 
     const state: FaultOnConnection = {
       onResponse(frame, request) {
-        owed++;
-        chosen ??= request;
+        owed.push(request);
         conn.hold(state);
         answer(frame, request);
       },
       heldResponse(frame, request) {
-        if (request.decision.action === 'duplicate-fetch') {
-          owed++;
-          chosen ??= request;
+        const action = request.decision.action;
+        if (request.apiKey !== ApiKey.Fetch || (action !== 'forward' && action !== 'duplicate-fetch')) {
+          conn.dispatch(frame, request);
+          return;
         }
-        if (request.apiKey === ApiKey.Fetch) answer(frame, request);
-        else conn.writeResponse(frame, request);
+        if (request.decision.action === 'duplicate-fetch') owed.push(request);
+        answer(frame, request);
       },
     };
     return state;

@@ -31,6 +31,8 @@ export interface FaultConnection {
   forwardAfter(wait: () => Promise<void>, frame: Buffer, entry: Pending | null): void;
   /** Writes a response to the client in order; `altered` when it is not the broker's bytes. */
   writeResponse(frame: Buffer, entry: Pending, altered?: boolean): void;
+  /** A response, to the fault its rule chose (or written as it is): what a holder does with answers that are not its own. */
+  dispatch(frame: Buffer, entry: Pending): void;
   /** Counts a frame that no rule may touch; returns its ordinal. */
   count(apiKey: number): number;
   /** Until release(), every request and response of the connection goes to `fault` first, before any rule. */

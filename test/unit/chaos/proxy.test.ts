@@ -279,6 +279,54 @@ describe('ChaosProxy', () => {
     expect(events).toMatchObject([{ action: 'delay', ordinal: 1, detail: 'Produce #1: held for 300 ms' }]);
   });
 
+  it('duplicate-fetch: a chosen answer without records passes its repeat to the next Fetch answer that has some; other answers pass unchanged meanwhile', async () => {
+    // Fetch v11 answers (header v0): one topic "t", one partition, and either no records or one batch of 2.
+    const batch = Buffer.alloc(61 + 6, 0xab);
+    batch.writeBigInt64BE(40n, 0); // base offset
+    batch.writeInt32BE(batch.length - 12, 8);
+    batch.writeInt8(2, 16); // magic
+    batch.writeInt16BE(0, 21); // attributes: data
+    batch.writeInt32BE(1, 23); // last offset delta
+    batch.writeInt32BE(2, 57); // records
+    const fetchBody = (records: Buffer) => {
+      const head = Buffer.from('00000000' + '0000' + '00000000' + '00000001' + '0001' + '74' + '00000001' + '00000000' + '0000' + '0000000000000064' + '0000000000000064' + '0000000000000000' + 'ffffffff' + 'ffffffff', 'hex');
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(records.length, 0);
+      return Buffer.concat([head, length, records]);
+    };
+    const fetch = (correlationId: number) => {
+      const frame = produce(correlationId);
+      frame.writeInt16BE(ApiKey.Fetch, 4);
+      frame.writeInt16BE(11, 6);
+      return frame;
+    };
+    // The broker answers the first Fetch with no records, later ones with the batch; Produce with nothing.
+    let fetches = 0;
+    const broker = await fakeBroker((frame) => (frame.readInt16BE(4) === ApiKey.Fetch ? fetchBody(++fetches === 1 ? Buffer.alloc(0) : batch) : undefined));
+    open.push(broker.server);
+    const events: ProxyEvent[] = [];
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [{ api: ApiKey.Fetch, action: 'duplicate-fetch', ordinals: [1] }], seed: 1, onEvent: (e) => events.push(e) });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    const answers = new Map<number, Buffer>();
+    const splitter = new FrameSplitter();
+    client.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((f) => answers.set(f.readInt32BE(4), f)));
+    client.write(Buffer.concat([fetch(1), produce(2), fetch(3), fetch(4)]));
+    expect(await until(() => answers.size === 4)).toBe(true);
+    // Size and correlation id (8 bytes), then 59 bytes of fields and the records' int32 length: records start at 71.
+    const records = (answer: Buffer) => answer.subarray(71);
+    expect(answers.get(1)!.length).toBe(71); // no records: its repeat passed on
+    expect(answers.get(2)!.length).toBe(8); // Produce: unchanged
+    expect(records(answers.get(3)!).equals(Buffer.concat([batch, batch]))).toBe(true); // the repeat, paid here
+    expect(answers.get(3)!.readInt32BE(67)).toBe(2 * batch.length);
+    expect(records(answers.get(4)!).equals(batch)).toBe(true); // nothing owed any more: as the broker wrote it
+    expect(events.map((e) => [e.ordinal, e.affected])).toEqual([
+      [1, 0],
+      [2, 2],
+    ]);
+    expect(events[1]!.detail).toBe('Fetch #2: offsets 40-41 of partition 0 (2 records) returned twice (the repeat of Fetch #1, whose answer had no records)');
+  });
+
   it('acks=0 frames are forwarded without waiting for an answer, and those still on their way when the client closes reach the broker', async () => {
     const broker = await fakeBroker(undefined, { readAfterMs: 300 });
     open.push(broker.server);

@@ -151,6 +151,19 @@ describe('rulesFromOptions', () => {
     ]);
   });
 
+  it('refuses an option that takes every request of an API when a later fault acts on the same API', () => {
+    expect(usageError(() => rulesFromOptions({ api: 'fetch', delayMs: 300, duplicateFetchEvery: 2 })).message).toBe(
+      '--delay-ms takes every fetch request, so --duplicate-fetch-every would never act (one fault per request): choose fewer with --delay-every N, or put them on different APIs',
+    );
+    expect(usageError(() => rules({ dropAcksEvery: 1, errorAfterAppendPercent: 5 })).message).toBe(
+      '--drop-acks-every takes every produce request, so --error-after-append-percent would never act (one fault per request): choose fewer with --drop-acks-every N, or put them on different APIs',
+    );
+    expect(usageError(() => rules({ dropRequestsPercent: 100, delayMs: 10 })).message).toContain('--drop-requests-percent takes every produce request, so --delay-ms would never act');
+    // Different APIs, or every request taken by the last rule: nothing is shadowed.
+    expect(rulesFromOptions({ delayMs: 300, duplicateFetchEvery: 2 })).toHaveLength(2);
+    expect(rules({ dropAcksEvery: 3, delayMs: 10 })).toHaveLength(2);
+  });
+
   it('takes --delay-percent with --delay-ms, and refuses it without', () => {
     expect(rules({ delayMs: 300, delayPercent: 20 })).toEqual([{ api: 0, action: 'delay', delayMs: 300, probability: 0.2 }]);
     expect(usageError(() => rules({ delayPercent: 20 })).message).toBe('--delay-percent needs --delay-ms');
