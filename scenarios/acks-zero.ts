@@ -7,7 +7,8 @@ import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/
 import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
-import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
+import { producerClient } from '../src/clients/index.js';
+import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
 /** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
@@ -41,7 +42,7 @@ async function run(ctx: VariantContext, variant: Variant<ProducerSettings>): Pro
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
   const rules: ProxyRule[] = [{ api: ApiKey.Produce, action: 'drop-request', ordinals }];
   const proxy = await ctx.startProxy(rules);
-  await runProducer({ via: proxy.bootstrap, topic, messages: makeMessages(ctx.runId, ctx.messages, KEYS), settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
+  await producerClient(ctx.client).produce({ via: proxy.bootstrap, topic, messages: makeMessages(ctx.runId, ctx.messages, KEYS), settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
   // The runner reads the topic back, directly, and adds each record to the history as an `observe`.
   return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
 }

@@ -62,16 +62,21 @@ function predict(history: readonly Op[], variant: Variant<ProducerSettings>): Pa
  * partition before the request (eosManager.updateSequence(+n)) and gives it back on any failure
  * (updateSequence(-n)), an error answer as much as a reset, so a send queued behind takes it.
  */
-function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
   const c = counts as LogCounts;
   const n = errorAnswers(history);
   const told = `The broker appended ${n} Produce request${n === 1 ? '' : 's'} and the producer was told NOT_LEADER_OR_FOLLOWER instead; the connection stayed up.`;
   const { settings } = variant;
-  if (!settings.idempotent && settings.retries > 0) return `${told} kafkajs refreshed its metadata and sent each again: ${c.duplicates} duplicates, one per error (a lost ack costs one per send in flight).`;
+  if (!settings.idempotent && settings.retries > 0) return `${told} ${client} refreshed its metadata and sent each again: ${c.duplicates} duplicates, one per error (a lost ack costs one per send in flight).`;
+  if (!settings.idempotent && client === 'platformatic' && c.duplicates > 0) {
+    // clients/producer/producer.js: repeatOnStaleMetadata defaults to true, and a NOT_LEADER_OR_FOLLOWER answer counts as stale metadata.
+    return `${told} With retries: 0, @platformatic/kafka still sent each again once: a NOT_LEADER_OR_FOLLOWER answer means stale metadata to it, and its repeatOnStaleMetadata option (default true) repeats the send after a metadata refresh: ${c.duplicates} duplicates. Turning retries off there takes repeatOnStaleMetadata: false too.`;
+  }
   if (!settings.idempotent) {
     return `${told} ${c.unknown} send${c.unknown === 1 ? '' : 's'} ended in that error, which reads as "not written" and is not (KAFKA-13574): ${c.unknownInLog} of them are in the log. No duplicates, but a service that resends on this error writes its own copies.`;
   }
   if (c.duplicates === 0 && c.lost === 0) return `${told} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost.`;
+  if (client !== 'kafkajs') return `${told} ${c.duplicates} duplicates, ${c.lost} lost, ${c.outOfOrder} out of order.`;
   return (
     `${told} kafkajs rolls the sequence number back when a request fails, and the next queued send reuses it: the broker takes it for ` +
     `a retry of the stored batch and acks it without writing it (${c.lost} lost); the real retry gets a new number and is written again ` +
@@ -99,6 +104,7 @@ export const errorAfterAppend: Scenario<ProducerSettings> = {
   ],
   variants,
   faults: ['error-response'],
+  clients: ['kafkajs', 'platformatic'],
   run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR] }),
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -75,21 +75,27 @@ function predict(history: readonly Op[], variant: Variant<RetrySettings>): Parti
   return settings.retries > 0 && !settings.idempotent ? { duplicates: droppedResponses(history) } : {};
 }
 
-function note(variant: Variant<RetrySettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+function note(variant: Variant<RetrySettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
   const c = counts as LogCounts;
-  if (variant.settings.fault === 'lost-request') return lostRequestNote(c, faultsOf(history, 'drop-request').length);
-  return noteFor(variant, c, droppedResponses(history), faultsOf(history, 'drop-response').length);
+  if (variant.settings.fault === 'lost-request') return lostRequestNote(c, faultsOf(history, 'drop-request').length, client);
+  return noteFor(variant, c, droppedResponses(history), faultsOf(history, 'drop-response').length, client);
 }
 
 function faultsOf(history: readonly Op[], action: string): Op[] {
   return history.filter((o) => o.type === 'fault' && o.action === action);
 }
 
-function lostRequestNote(c: LogCounts, droppedRequests: number): string {
+function lostRequestNote(c: LogCounts, droppedRequests: number, client: string): string {
+  const extra = c.unknown - droppedRequests;
+  // network/connection.js: a request that times out closes its connection, failing every request in flight or waiting on it.
+  const closed =
+    client === 'platformatic' && extra > 0
+      ? ` ${extra} of those sends were not dropped: @platformatic/kafka closes the connection when a request times out and fails whatever waits on it, so ${extra === 1 ? 'a send' : `${extra} sends`} queued behind the lost requests never went out.`
+      : '';
   return (
-    `${droppedRequests} Produce request${droppedRequests === 1 ? '' : 's'} never reached the broker; with retries off kafkajs ` +
+    `${droppedRequests} Produce request${droppedRequests === 1 ? '' : 's'} never reached the broker; with retries off ${client} ` +
     `reported ${c.unknown} send${c.unknown === 1 ? '' : 's'} as failed after ${LOST_REQUEST_TIMEOUT_MS} ms and sent nothing again: ` +
-    `${c.unknownMissing} message${c.unknownMissing === 1 ? ' is' : 's are'} not in the log. No duplicates, but a service that logs ` +
+    `${c.unknownMissing} message${c.unknownMissing === 1 ? ' is' : 's are'} not in the log.${closed} No duplicates, but a service that logs ` +
     'the error and moves on has lost them; one that resends them has written its own retries, and their duplicates.'
   );
 }
@@ -99,18 +105,22 @@ export function droppedResponses(ops: readonly Op[]): number {
   return ops.reduce((sum, op) => sum + (op.type === 'fault' && op.action === 'drop-response' ? (op.affected ?? 0) : 0), 0);
 }
 
-function noteFor(variant: Variant<RetrySettings>, c: LogCounts, dropped: number, faults: number): string {
+function noteFor(variant: Variant<RetrySettings>, c: LogCounts, dropped: number, faults: number, client: string): string {
   const lost = `${faults} connection reset${faults === 1 ? '' : 's'} dropped ${dropped} acks of stored messages.`;
-  if (variant.settings.idempotent) return idempotentNote(variant, c, lost);
-  if (variant.settings.retries > 0) return `${lost} kafkajs retried each of those sends: ${c.duplicates} duplicates.${outOfOrderNote(c.outOfOrder, true)}`;
-  return `${lost} ${c.unknown} sends ended in a connection error; ${c.unknownInLog} of them are in the log anyway, ${c.unknownMissing} are not. No duplicates, but a failed send does not mean "not written".${outOfOrderNote(c.outOfOrder, false)}`;
+  if (variant.settings.idempotent) return idempotentNote(variant, c, lost, client);
+  if (variant.settings.retries > 0) return `${lost} ${client} retried each of those sends: ${c.duplicates} duplicates.${outOfOrderNote(c.outOfOrder, true, client)}`;
+  return `${lost} ${c.unknown} sends ended in a connection error; ${c.unknownInLog} of them are in the log anyway, ${c.unknownMissing} are not. No duplicates, but a failed send does not mean "not written".${outOfOrderNote(c.outOfOrder, false, client)}`;
 }
 
-function idempotentNote(variant: Variant<RetrySettings>, c: LogCounts, lost: string): string {
+function idempotentNote(variant: Variant<RetrySettings>, c: LogCounts, lost: string, client: string): string {
   if (c.duplicates === 0 && c.lost === 0) {
-    return `${lost} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}.`;
+    const kept = `${lost} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost${c.outOfOrder ? `, ${c.outOfOrder} out of order` : ''}.`;
+    // @platformatic/kafka takes a partition's sequence numbers for a send when it is made, and its retries resend that snapshot (clients/producer/producer.js, #performSend).
+    return client === 'platformatic' && variant.settings.concurrency > 1
+      ? `${kept} @platformatic/kafka numbers each send when it is made and retries it with that number, so no queued send can take a failed one's number (kafkajs can: see its row).`
+      : kept;
   }
-  if (variant.settings.concurrency > 1) {
+  if (client === 'kafkajs' && variant.settings.concurrency > 1) {
     return (
       `${lost} kafkajs rolls the sequence number back when a request fails, and the next queued send reuses it: ` +
       `the broker takes it for a retry of the stored batch and acks it without writing it (${c.lost} lost), ` +
@@ -121,10 +131,10 @@ function idempotentNote(variant: Variant<RetrySettings>, c: LogCounts, lost: str
   return `${lost} ${c.duplicates} duplicates, ${c.lost} lost, ${c.outOfOrder} out of order.`;
 }
 
-/** Out-of-order here also comes without any fault: concurrent send() calls overtake each other inside kafkajs. */
-function outOfOrderNote(outOfOrder: number, retried: boolean): string {
+/** Out-of-order here also comes without any fault: concurrent send() calls can overtake each other inside the client. */
+function outOfOrderNote(outOfOrder: number, retried: boolean, client: string): string {
   if (!outOfOrder) return '';
-  return ` ${outOfOrder} out of order: concurrent sends overtake each other inside kafkajs${retried ? ', and retries land after later sends' : ''}.`;
+  return ` ${outOfOrder} out of order: concurrent sends overtake each other inside ${client}${retried ? ', and retries land after later sends' : ''}.`;
 }
 
 export const producerRetry: Scenario<RetrySettings> = {
@@ -149,6 +159,7 @@ export const producerRetry: Scenario<RetrySettings> = {
   ],
   variants,
   faults: ['drop-response', 'drop-request'],
+  clients: ['kafkajs', 'platformatic'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

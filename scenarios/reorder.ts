@@ -6,7 +6,8 @@ import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantConte
 import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
-import { runProducer, type ProducerSettings } from '../src/workload/producer-workload.js';
+import { producerClient } from '../src/clients/index.js';
+import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
 /** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
@@ -78,7 +79,7 @@ async function run(ctx: VariantContext, variant: Variant<ReorderSettings>): Prom
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 20, Math.floor(ctx.messages * 0.8), FAULT_GAP);
   const rules: ProxyRule[] = [{ api: ApiKey.Produce, action: 'drop-request', ordinals }];
   const proxy = await ctx.startProxy(rules);
-  await runProducer({
+  await producerClient(ctx.client).produce({
     via: proxy.bootstrap,
     topic,
     messages: makeMessages(ctx.runId, ctx.messages, KEYS),
@@ -106,7 +107,7 @@ async function prepareMeasure(ctx: VariantContext, variant: Variant<ReorderSetti
   const count = Math.min(ctx.messages, MEASURE_MESSAGES);
   let pass = 0;
   return async () => {
-    const ms = await runProducer({
+    const ms = await producerClient(ctx.client).produce({
       via: proxy.bootstrap,
       topic,
       messages: makeMessages(`${ctx.runId}-${pass++}`, count, KEYS),

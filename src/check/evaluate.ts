@@ -3,10 +3,10 @@ import type { Scenario, Variant } from '../core/scenario.js';
 import type { Counts, Evaluation, Op } from '../core/types.js';
 import { judgePromise } from './promise.js';
 
-export function evaluateVariant(scenario: Scenario, variant: Variant, history: readonly Op[]): Evaluation {
+export function evaluateVariant(scenario: Scenario, variant: Variant, history: readonly Op[], client = 'kafkajs'): Evaluation {
   const counts = { ...scenario.check(history), ...measurements(history) };
   const predicted = scenario.predict(history, variant);
-  const note = [scenario.note(variant, counts, history), timingRemark(variant)].filter(Boolean).join(' ');
+  const note = [scenario.note(variant, counts, history, client), timingRemark(variant)].filter(Boolean).join(' ');
   return { counts, predicted, ...judgePromise(variant.expect, counts), note };
 }
 

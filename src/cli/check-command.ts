@@ -62,7 +62,7 @@ function recheck(scenario: Scenario, saved: JsonVariant, file: string, changes: 
   if (!saved.history) throw new UsageError(`${file} has no histories (a --json report?); "check" needs a file saved with --out`);
   let result: VariantResult;
   try {
-    result = { ...base, ...evaluateVariant(scenario, variant, history), error: undefined };
+    result = { ...base, ...evaluateVariant(scenario, variant, history, saved.client), error: undefined };
   } catch (error) {
     return { ...base, counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', error: `could not evaluate its history: ${errorMessage(error)}` };
   }

@@ -65,6 +65,7 @@ ${EXIT_CODES}`,
     .option('--messages <n>', "messages per variant (default: the scenario's)", positiveInt('--messages', 20_000))
     .option('--faults <n>', "faults to inject per variant (default: the scenario's)", nonNegativeInt('--faults', 1000))
     .option('--seed <n>', 'fixes every random choice', parseSeed, 42)
+    .option('--client <name>', 'the Kafka client the workload uses: kafkajs (default), platformatic, or all (repeatable; one table per client)', collect)
     .addOption(brokerOption())
     .option('--bootstrap <host:port>', 'use a running cluster (implies --broker external)')
     .addOption(brokersOption())
@@ -89,6 +90,7 @@ Examples:
   $ kafka-dup-lab run producer-retry --variant idempotent --seed 7 --timeline
   $ kafka-dup-lab run consumer-crash --pg-url postgres://postgres@localhost/lab
   $ kafka-dup-lab run leader-failover          # starts its own three-broker cluster
+  $ kafka-dup-lab run producer-retry --client all   # the same faults with each client
   $ kafka-dup-lab run all --bootstrap 127.0.0.1:9092 --json > results.json
 ${EXIT_CODES}`,
     )

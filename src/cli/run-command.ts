@@ -16,6 +16,7 @@ import type { Scenario, Variant } from '../core/scenario.js';
 import { prepareResources, redact } from '../resources/prepare.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import type { Resources } from '../core/resources.js';
+import { CLIENT_NAMES, isClientName, PRODUCER_CLIENTS, type ClientName } from '../clients/index.js';
 import { CLUSTER_BROKERS, clusterForRun } from './cluster-for-run.js';
 import { writeHtmlReport } from './html-output.js';
 import { renderEnd, renderScenario } from './output.js';
@@ -46,12 +47,33 @@ export interface RunOptions {
   strict?: boolean;
   redisUrl?: string;
   pgUrl?: string;
+  /** --client, repeatable: kafkajs, platformatic, or all; left out, kafkajs without naming it. */
+  client?: string[];
 }
 
 interface Plan {
   scenario: Scenario;
   variants: Variant[];
+  /** Set when the run names its clients: one plan per scenario and client. */
+  client?: ClientName;
 }
+
+/** The clients --client names, in the registry's order; undefined when the option is left out. */
+export function clientsOf(names: string[] | undefined): ClientName[] | undefined {
+  if (!names?.length) return undefined;
+  for (const name of names) {
+    if (name !== 'all' && !isClientName(name)) throw new UsageError(`--client ${name} is not a client the lab drives; pick ${CLIENT_NAMES.join(', ')}, or all`);
+  }
+  return CLIENT_NAMES.filter((c) => names.includes('all') || names.includes(c));
+}
+
+/** A scenario plan per client, scenario by scenario. */
+function perClient(plans: Plan[], clients: ClientName[] | undefined): Plan[] {
+  return clients ? plans.flatMap((p) => clients.map((client) => ({ ...p, client }))) : plans;
+}
+
+/** Whether a plan's client can run the scenario's workload (its rows are skipped otherwise). */
+const clientRuns = (p: Plan) => !p.client || (p.scenario.clients ?? ['kafkajs']).includes(p.client);
 
 /**
  * Scenarios of "run all" that run at once. Their variants mostly wait (retry back-offs, request and
@@ -98,9 +120,9 @@ function checkPlans(plans: Plan[], options: RunOptions): void {
 }
 
 export async function runCommand(name: string, options: RunOptions): Promise<number> {
-  const plans = plan(name, options);
+  const plans = perClient(plan(name, options), clientsOf(options.client));
   checkPlans(plans, options);
-  const needsCluster = (p: Plan) => p.variants.some((v) => v.needs?.includes('cluster'));
+  const needsCluster = (p: Plan) => clientRuns(p) && p.variants.some((v) => v.needs?.includes('cluster'));
   const onlyClusterPlans = !options.bootstrap && plans.every(needsCluster);
   if (onlyClusterPlans && options.broker === 'container') {
     throw new UsageError(`${listOf(plans.map((p) => p.scenario.name))} needs a cluster of ${CLUSTER_BROKERS} brokers, and the container provider starts one broker, not a cluster yet: use --broker local (Java 17+)`);
@@ -132,6 +154,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   }
   const runs: ScenarioResult[] = [];
   const brokerOf = new Map<Plan, RunningBroker>();
+  const clientOf = await describeClients(plans);
   try {
     const runPlan = async (plan: Plan) => {
       // A scenario that crashes brokers gets a cluster the lab controls, started for it when the run's broker is not one.
@@ -144,7 +167,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
         await cluster?.stop();
       }
     };
-    const runPlanOn = ({ scenario, variants }: Plan, planBroker: RunningBroker, extra: Partial<Resources>) =>
+    const runPlanOn = ({ scenario, variants, client }: Plan, planBroker: RunningBroker, extra: Partial<Resources>) =>
       timed(`scenario ${scenario.name}`, () =>
         runVariants({
           scenario,
@@ -160,6 +183,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
           progress,
           resources: { ...prepared.resources, ...extra, keepDataDir: options.keepData ? resolve(options.keepData) : undefined },
           lab: labCapabilities,
+          client: client ? clientOf.get(client) : undefined,
         }),
       );
     // Each scenario's table as soon as it and every one before it are done: a workshop room does not wait for all of them.
@@ -202,6 +226,19 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   if (options.html) writeHtmlReport(options.html, runs, header(broker, options));
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+/** Each named client's library and, when it cannot run here, why (its rows then say so). */
+async function describeClients(plans: Plan[]): Promise<Map<ClientName, { name: ClientName; library: string; unavailable?: string }>> {
+  const names = [...new Set(plans.flatMap((p) => (p.client ? [p.client] : [])))];
+  const described = await Promise.all(
+    names.map(async (name) => {
+      const client = PRODUCER_CLIENTS[name];
+      const unavailable = await client.unavailable();
+      return [name, { name, library: await client.library(), ...(unavailable ? { unavailable } : {}) }] as const;
+    }),
+  );
+  return new Map(described);
 }
 
 /** --keep-data needs a database to keep, and a folder the lab may create or write. */

@@ -30,7 +30,7 @@ export interface LabCapabilities {
   /** Reads a topic or a business database back into the history. */
   readBack(bootstrap: string, request: ReadBackRequest, history: History): Promise<void>;
   /** Pure: check, predict, judge the promise, write the note. */
-  evaluate(scenario: Scenario, variant: Variant, history: readonly Op[]): Evaluation;
+  evaluate(scenario: Scenario, variant: Variant, history: readonly Op[], client?: string): Evaluation;
 }
 
 export interface RunRequest {
@@ -50,6 +50,8 @@ export interface RunRequest {
   deleteOnInterrupt?: boolean;
   /** Run the scenario's fault-free msg/s passes (default true). */
   measure?: boolean;
+  /** The Kafka client the workload runs with (default kafkajs), its library for the header, and why it cannot run here, if so. */
+  client?: { name: string; library: string; unavailable?: string };
 }
 
 export interface ScenarioResult {
@@ -58,6 +60,8 @@ export interface ScenarioResult {
   seed: number;
   messages: number;
   faults: number;
+  /** Set when the run named its client (--client): every variant ran with it. */
+  client?: { name: string; library: string };
   results: VariantResult[];
 }
 
@@ -108,6 +112,7 @@ export async function runVariants(request: RunRequest): Promise<ScenarioRun> {
     seed: request.seed,
     messages: request.messages,
     faults: request.faults,
+    ...(request.client ? { client: { name: request.client.name, library: request.client.library } } : {}),
     results,
   };
   const run: ScenarioRun = {
@@ -151,6 +156,7 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
   const unregisterWorkDir = onCleanup('run work dir', () => rmSync(workDir, { recursive: true, force: true }));
   const ctx: VariantContext = {
     scenario: scenario.name,
+    client: request.client?.name ?? 'kafkajs',
     runId: `${runId}-${variant.name}`,
     groupId: `dup-lab-${runId}-${variant.name}`,
     bootstrap: request.bootstrap,
@@ -206,14 +212,24 @@ function keepSqliteFiles(workDir: string, to: string): void {
   for (const f of files) copyFileSync(join(workDir, f), join(to, f));
 }
 
+/** "a", "a and b", "a, b and c". */
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 function unrun(base: Omit<VariantResult, 'counts' | 'predicted' | 'promise' | 'brokenBy' | 'note' | 'topics' | 'durationMs' | 'history'>, why: { skipped?: string; error?: string }): VariantResult {
   return { ...base, topics: [], counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '', ...why, durationMs: 0, history: [] };
 }
 
 async function runVariant(request: RunRequest, variant: Variant, runId: string, history: History): Promise<VariantResult> {
   const { scenario } = request;
-  const base = { scenario: scenario.name, variant: variant.name, title: variant.title, why: variant.why, expect: variant.expect };
+  const client = request.client;
+  const base = { scenario: scenario.name, variant: variant.name, title: variant.title, why: variant.why, expect: variant.expect, ...(client ? { client: client.name } : {}) };
 
+  if (client && !(scenario.clients ?? ['kafkajs']).includes(client.name)) {
+    return unrun(base, { skipped: `${scenario.name} runs with ${listed(scenario.clients ?? ['kafkajs'])} so far, not ${client.name}` });
+  }
+  if (client?.unavailable) return unrun(base, { skipped: client.unavailable });
   const missing = (variant.needs ?? []).map((need) => missingReason(request.resources, need)).filter((m): m is string => m !== undefined);
   if (missing.length > 0) return unrun(base, { skipped: missing.join('; ') });
   // Interrupted while earlier variants ran: start nothing more (the cleanups are already running).
@@ -240,7 +256,7 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string, 
   let evaluation: Evaluation = { counts: {}, predicted: {}, promise: 'none', brokenBy: [], note: '' };
   if (!error) {
     try {
-      evaluation = request.lab.evaluate(scenario, variant, ops);
+      evaluation = request.lab.evaluate(scenario, variant, ops, request.client?.name);
     } catch (e) {
       error = `could not evaluate: ${errorMessage(e)}`;
     }
@@ -283,7 +299,7 @@ async function measureAll(request: RunRequest, runId: string, results: VariantRe
       const ops = [...history.all()];
       results[run.index] = {
         ...result,
-        ...request.lab.evaluate(request.scenario, request.variants[run.index]!, ops),
+        ...request.lab.evaluate(request.scenario, request.variants[run.index]!, ops, request.client?.name),
         history: ops,
         topics: [...result.topics, ...(request.keepTopics ? run.topics : [])],
       };

@@ -68,6 +68,8 @@ export interface ProxyHandle {
 
 export interface VariantContext {
   scenario: string;
+  /** The Kafka client the variant's workload uses (the clients module names them; kafkajs by default). */
+  client: string;
   runId: string;
   /** The consumer group id for this variant's workers (deleted with its topics after the run). */
   groupId: string;
@@ -127,6 +129,8 @@ export interface Scenario<S = any> {
    * faults ('crash', 'broker-stall', ...). `explain` describes each; a test checks they exist.
    */
   faults: readonly string[];
+  /** The clients whose workload it can run (default kafkajs only); for any other, its rows are skipped and say so. */
+  clients?: readonly string[];
   /** Runs a variant's workload and faults, recording what happens in ctx.history; returns what to read back. */
   run(ctx: VariantContext, variant: Variant<S>): Promise<ReadBackRequest[]>;
   /** Pure: the counts, from the history (read-backs included). */
@@ -134,7 +138,8 @@ export interface Scenario<S = any> {
   /** Pure: what the theory predicts, from the faults and the workers' own records in the history. */
   predict(history: readonly Op[], variant: Variant<S>): Partial<Counts>;
   /** Pure: one paragraph on what happened and why. */
-  note(variant: Variant<S>, counts: Partial<Counts>, history: readonly Op[]): string;
+  /** `client`: the Kafka client the workload ran with, by name (kafkajs unless the run named another). */
+  note(variant: Variant<S>, counts: Partial<Counts>, history: readonly Op[], client: string): string;
   /**
    * Optional fault-free measurement (throughput). Prepares a variant's measurement (topics, proxy)
    * and returns one measured pass. The runner calls the passes after every variant's faults, one at

@@ -160,6 +160,8 @@ export interface VariantResult {
   skipped?: string;
   /** Set when the variant itself failed to run to the end. */
   error?: string;
+  /** The Kafka client its workload ran with, when the run named one (--client). */
+  client?: string;
   topics: string[];
   durationMs: number;
   history: Op[];

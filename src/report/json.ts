@@ -30,6 +30,8 @@ export interface JsonReport {
     seed: number;
     messages: number;
     faults: number;
+    /** The Kafka client every variant of this entry ran with, when the run named one (--client). */
+    client?: { name: string; library: string };
     variants: JsonVariant[];
   }[];
   keptTopics: string[];
@@ -47,6 +49,7 @@ export function toJsonReport(results: ScenarioResult[], header: ReportHeader, op
       seed: run.seed,
       messages: run.messages,
       faults: run.faults,
+      ...(run.client ? { client: run.client } : {}),
       variants: run.results.map((result) => {
         const { history, scenario: _scenario, ...rest } = result;
         return {

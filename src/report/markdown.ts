@@ -19,7 +19,7 @@ export function renderMarkdown(scenario: Scenario, run: ScenarioResult, broker: 
   return [
     `### ${run.scenario}: ${run.summary}`,
     '',
-    `_broker: ${broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} fault${run.faults === 1 ? '' : 's'}_`,
+    `_broker: ${broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} fault${run.faults === 1 ? '' : 's'}${run.client ? ` · client: ${run.client.library}` : ''}_`,
     '',
     table(head, rows),
     '',

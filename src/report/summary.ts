@@ -25,7 +25,8 @@ export function summaryRows(runs: ScenarioResult[], scenarios: Scenario[]): Summ
       const counts = scenario?.summaryCounts ? scenario.summaryCounts(r.counts) : r.counts;
       const cell = (value: number | undefined) => (r.skipped || r.error ? '' : value === undefined ? '—' : formatNumber(value));
       return {
-        scenario: run.scenario,
+        // One row per scenario, variant and client when the run named its clients.
+        scenario: run.client ? `${run.scenario} · ${run.client.name}` : run.scenario,
         variant: r.variant,
         duplicates: cell(counts.duplicates),
         lost: cell(counts.lost),

@@ -40,7 +40,7 @@ export function renderTable(scenario: Scenario, run: ScenarioResult, context: Re
 
   const header = [
     `${chalk.bold(run.scenario)} — ${run.summary}`,
-    chalk.dim(`broker: ${context.broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} fault${run.faults === 1 ? '' : 's'}`),
+    chalk.dim(`broker: ${context.broker} · seed ${run.seed} · ${run.messages} messages · ${run.faults} fault${run.faults === 1 ? '' : 's'}${run.client ? ` · client: ${run.client.library}` : ''}`),
     ...(context.extras ?? []).map((line) => chalk.dim(line)),
   ];
   return `${header.join('\n')}\n${table.toString()}\n${keptTopicsLine(run.results)}`;

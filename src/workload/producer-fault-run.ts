@@ -4,7 +4,8 @@ import { ApiKey } from '../chaos/wire.js';
 import type { ReadBackRequest, Variant, VariantContext } from '../core/scenario.js';
 import { pickOrdinals } from './fault-points.js';
 import { makeMessages } from './messages.js';
-import { runProducer, type ProducerSettings } from './producer-workload.js';
+import { producerClient } from '../clients/index.js';
+import type { ProducerSettings } from './producer-workload.js';
 
 /** More keys than sends in flight: see makeMessages. */
 const KEYS = 8;
@@ -25,6 +26,6 @@ export async function runProducerWithFault(
   const messages = makeMessages(ctx.runId, ctx.messages, KEYS);
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 10, Math.floor(ctx.messages * 0.9), FAULT_GAP);
   const proxy = await ctx.startProxy([{ ...fault, api: ApiKey.Produce, ordinals }]);
-  await runProducer({ via: proxy.bootstrap, topic, messages, settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
+  await producerClient(ctx.client).produce({ via: proxy.bootstrap, topic, messages, settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
   return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
 }

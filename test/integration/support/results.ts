@@ -7,6 +7,7 @@ import { runScenario, type ScenarioResult } from '../../../src/core/runner.js';
 import type { Scenario } from '../../../src/core/scenario.js';
 import { labCapabilities } from '../../../src/lab/capabilities.js';
 import type { VariantResult } from '../../../src/core/types.js';
+import { PRODUCER_CLIENTS, type ClientName } from '../../../src/clients/index.js';
 
 export interface TestRun {
   /** Variant names; all of the scenario's when left out. */
@@ -16,10 +17,15 @@ export interface TestRun {
   seed?: number;
   keepTopics?: boolean;
   resources?: Omit<Resources, 'workDir'>;
+  /** The client the workload runs with (--client); left out, kafkajs unnamed. */
+  client?: ClientName;
 }
 
-export function runOn(broker: RunningBroker, scenario: Scenario, run: TestRun): Promise<ScenarioResult> {
+export async function runOn(broker: RunningBroker, scenario: Scenario, run: TestRun): Promise<ScenarioResult> {
+  const client = run.client ? PRODUCER_CLIENTS[run.client] : undefined;
+  const unavailable = await client?.unavailable();
   return runScenario({
+    ...(client ? { client: { name: client.name, library: await client.library(), ...(unavailable ? { unavailable } : {}) } } : {}),
     scenario,
     variants: run.variants ? scenario.variants.filter((v) => run.variants!.includes(v.name)) : scenario.variants,
     bootstrap: broker.bootstrap,

@@ -32,7 +32,7 @@ describe('leader-failover check and note', () => {
     const history = [...Array.from({ length: 10 }, (_, i) => send(i)), crash(2), ...Array.from({ length: 8 }, (_, i) => observe(i))];
     const counts = leaderFailover.check(history);
     expect(counts).toMatchObject({ sent: 10, acked: 10, observed: 8, lost: 2, duplicates: 0 });
-    expect(leaderFailover.note(variant('acks-1'), counts, history)).toContain('2 acknowledged writes were only on the broker that crashed');
+    expect(leaderFailover.note(variant('acks-1'), counts, history, 'kafkajs')).toContain('2 acknowledged writes were only on the broker that crashed');
   });
 
   it('every variant needs the cluster, so it is skipped, never an error, where the lab cannot crash brokers', () => {
