@@ -4,7 +4,7 @@ import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { plural } from '../src/report/plural.js';
-import { orderTopic, stepTimeoutMs, variantSink, workerConfig } from '../src/workload/consumer-run.js';
+import { EFFECT_COLUMNS, orderTopic, stepTimeoutMs, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
@@ -112,14 +112,7 @@ export const commitTimeout: Scenario<CommitTimeoutSettings> = {
   defaultMessages: 200,
   defaultFaults: 3,
   parallelVariants: 3,
-  columns: [
-    { key: 'messages', label: 'messages' },
-    { key: 'effects', label: 'effects' },
-    { key: 'duplicateEffects', label: 'dup effects', predicted: true },
-    { key: 'neverApplied', label: 'never applied', predicted: true },
-    { key: 'balanceExpected', label: 'balance expected' },
-    { key: 'balanceActual', label: 'balance actual' },
-  ],
+  columns: EFFECT_COLUMNS,
   variants,
   faults: ['delay'],
   run,

@@ -3,7 +3,7 @@ import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js
 import { findSnapshot, snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op, WorkSnapshot } from '../src/core/types.js';
-import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
+import { EFFECT_COLUMNS, orderTopic, seededStop, stepTimeoutMs, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
@@ -165,14 +165,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
   defaultMessages: 200,
   defaultFaults: 1,
   parallelVariants: 4,
-  columns: [
-    { key: 'messages', label: 'messages' },
-    { key: 'effects', label: 'effects' },
-    { key: 'duplicateEffects', label: 'dup effects', predicted: true },
-    { key: 'neverApplied', label: 'never applied', predicted: true },
-    { key: 'balanceExpected', label: 'balance expected' },
-    { key: 'balanceActual', label: 'balance actual' },
-  ],
+  columns: EFFECT_COLUMNS,
   variants,
   faults: ['crash'],
   run,

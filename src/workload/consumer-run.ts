@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { checkEffects, type EffectCounts } from '../check/effects-checker.js';
 import type { History } from '../core/history.js';
-import type { VariantContext } from '../core/scenario.js';
+import type { Column, VariantContext } from '../core/scenario.js';
 import { makeOrders, prefillOrders } from './orders.js';
 import { dropSink, initSink, readEffects, type SinkLocation } from './sinks/index.js';
 import type { CommitMode, DedupMode, StopSpec, StopPlace, TransformConfig, WorkerConfig } from './worker-protocol.js';
@@ -13,6 +13,16 @@ import type { CommitMode, DedupMode, StopSpec, StopPlace, TransformConfig, Worke
  * so short sessions keep a run in seconds; the lab broker allows them (group.min.session.timeout.ms=1000).
  */
 export const LAB_GROUP_TIMING = { sessionTimeout: 2_000, heartbeatInterval: 300 } as const;
+
+/** The table of a consumer scenario that predicts duplicate effects and never-applied orders. */
+export const EFFECT_COLUMNS: Column[] = [
+  { key: 'messages', label: 'messages' },
+  { key: 'effects', label: 'effects' },
+  { key: 'duplicateEffects', label: 'dup effects', predicted: true },
+  { key: 'neverApplied', label: 'never applied', predicted: true },
+  { key: 'balanceExpected', label: 'balance expected' },
+  { key: 'balanceActual', label: 'balance actual' },
+];
 
 /** About 25 orders per fetch: batches well under the 1000-id dedup window, several per run. */
 export const MAX_BYTES_PER_PARTITION = 3_000;

@@ -1,5 +1,4 @@
 // commit-timeout on a real broker with a real worker, read again with sqlite3; and a late commit the Apache Java consumer saw fail while the broker applied it.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
 import { createTopics } from '../../src/kafka/client.js';
 import { startTestBroker } from './support/broker.js';
-import { CLI } from './support/cli.js';
+import { startProxyCommand, stopProxyCommand } from './support/proxy-command.js';
 import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { javaCommit } from './support/java-client.js';
 import { rowOf, runOn } from './support/results.js';
@@ -63,33 +62,16 @@ describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: t
 });
 
 describe('proxy command --api offsetcommit --delay-ms with the Apache Java consumer', () => {
-  let child: ChildProcess | undefined;
-  afterAll(async () => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child!.on('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
-  });
-
   it('commitSync times out after 1 s, and the broker has the offset anyway once the held request arrives', async () => {
     await createTopics(broker.bootstrap, [{ name: 'proxy-java-late-commit', partitions: 1 }]);
-    const proxy = spawn(process.execPath, [CLI, 'proxy', '--target', broker.bootstrap, '--api', 'offsetcommit', '--delay-ms', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proxy;
-    let output = '';
-    proxy.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    const bootstrap = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`proxy did not start: ${output}`)), 20_000);
-      proxy.stdout.on('data', () => {
-        const match = /clients connect to: (\S+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
-    const { commit, committed } = await javaCommit(bootstrap, broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
-    expect(commit).toBe('TimeoutException');
-    expect(committed).toBe('42');
-    expect(output).toMatch(/delay +OffsetCommit #1: held for 3000 ms/);
+    const proxy = await startProxyCommand(broker.bootstrap, ['--api', 'offsetcommit', '--delay-ms', '3000']);
+    try {
+      const { commit, committed } = await javaCommit(proxy.bootstrap, broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
+      expect(commit).toBe('TimeoutException');
+      expect(committed).toBe('42');
+      expect(proxy.output()).toMatch(/delay +OffsetCommit #1: held for 3000 ms/);
+    } finally {
+      expect(await stopProxyCommand(proxy)).toBe(0);
+    }
   }, 90_000);
 });

@@ -1,5 +1,4 @@
 // fetch-duplicate on a real broker with real workers, read again with sqlite3 and kcat; and the proxy's duplicate-fetch with kcat and the Java consumer.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { Op, VariantResult } from '../../src/core/types.js';
 import { createProducer, createKafka, createTopics } from '../../src/kafka/client.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
-import { CLI } from './support/cli.js';
+import { startProxyCommand, stopProxyCommand } from './support/proxy-command.js';
 import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { javaConsumerOffsets } from './support/java-client.js';
 import { kcatAvailable, kcatMessages } from './support/kcat.js';
@@ -78,40 +77,6 @@ describe('fetch-duplicate against a real broker (seed 42, 200 orders, 3 faults: 
   });
 });
 
-interface ProxyProcess {
-  child: ChildProcess;
-  bootstrap: string;
-  output: () => string;
-}
-
-async function startProxyCommand(args: string[]): Promise<ProxyProcess> {
-  const child = spawn(process.execPath, [CLI, 'proxy', '--target', broker.bootstrap, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`proxy did not start: ${output}`));
-    }, 20_000);
-    child.stdout!.on('data', () => {
-      const match = /clients connect to: (\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
-  return { child, bootstrap, output: () => output };
-}
-
-async function stop(proxy: ProxyProcess): Promise<number | null> {
-  if (proxy.child.exitCode !== null || proxy.child.signalCode !== null) return proxy.child.exitCode;
-  const exited = new Promise<number | null>((resolve) => proxy.child.on('exit', (code) => resolve(code)));
-  proxy.child.kill('SIGINT');
-  return exited;
-}
-
 /** 100 records in ten batches of ten (one send each), on one partition. */
 async function fillTopic(topic: string): Promise<void> {
   await createTopics(broker.bootstrap, [{ name: topic, partitions: 1 }]);
@@ -138,7 +103,7 @@ function extraCopies(offsets: number[]): number[] {
 describe.runIf(kcatAvailable)('proxy command --duplicate-fetch-every with kcat -C (librdkafka), where kcat is installed', () => {
   it('kcat prints each repeated record twice: exactly the offsets the proxy says it repeated', async () => {
     await fillTopic('proxy-kcat-fetch-twice');
-    const proxy = await startProxyCommand(['--duplicate-fetch-every', '2']);
+    const proxy = await startProxyCommand(broker.bootstrap, ['--duplicate-fetch-every', '2']);
     let printed: string;
     try {
       // Small fetches, so the 100 records come in several answers and several are repeated.
@@ -150,7 +115,7 @@ describe.runIf(kcatAvailable)('proxy command --duplicate-fetch-every with kcat -
       expect(read.status, read.stderr).toBe(0);
       printed = read.stdout;
     } finally {
-      expect(await stop(proxy)).toBe(0);
+      expect(await stopProxyCommand(proxy)).toBe(0);
     }
     const offsets = printed.split('\n').filter(Boolean).map(Number);
     const repeated = offsetsRepeated(proxy.output());
@@ -164,12 +129,12 @@ describe.runIf(kcatAvailable)('proxy command --duplicate-fetch-every with kcat -
 describe('proxy command --duplicate-fetch-every with the Apache Java consumer', () => {
   it('poll() returns each record once although the proxy repeated batches: the Java consumer skips offsets below its position', async () => {
     await fillTopic('proxy-java-fetch-twice');
-    const proxy = await startProxyCommand(['--duplicate-fetch-every', '1']);
+    const proxy = await startProxyCommand(broker.bootstrap, ['--duplicate-fetch-every', '1']);
     let offsets: number[];
     try {
       offsets = await javaConsumerOffsets(proxy.bootstrap, 'proxy-java-fetch-twice', 0, 100);
     } finally {
-      expect(await stop(proxy)).toBe(0);
+      expect(await stopProxyCommand(proxy)).toBe(0);
     }
     const repeated = offsetsRepeated(proxy.output());
     expect(repeated.length).toBeGreaterThanOrEqual(10);
