@@ -104,7 +104,7 @@ export const errorAfterAppend: Scenario<ProducerSettings> = {
   ],
   variants,
   faults: ['error-response'],
-  clients: ['kafkajs', 'platformatic'],
+  clients: ['kafkajs', 'platformatic', 'java'],
   run: (ctx, variant) => runProducerWithFault(ctx, variant, { action: 'error-response', errorCode: PRODUCE_ERRORS[DEFAULT_PRODUCE_ERROR] }),
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -91,7 +91,9 @@ function lostRequestNote(c: LogCounts, droppedRequests: number, client: string):
   const closed =
     client === 'platformatic' && extra > 0
       ? ` ${extra} of those sends were not dropped: @platformatic/kafka closes the connection when a request times out and fails whatever waits on it, so ${extra === 1 ? 'a send' : `${extra} sends`} queued behind the lost requests never went out.`
-      : '';
+      : client === 'java' && c.unknownInLog > 0
+        ? ` kafka-clients also failed ${c.unknownInLog} send${c.unknownInLog === 1 ? '' : 's'} that were on the connection with a lost request, and whose records the broker wrote: failed, and in the log.`
+        : '';
   return (
     `${droppedRequests} Produce request${droppedRequests === 1 ? '' : 's'} never reached the broker; with retries off ${client} ` +
     `reported ${c.unknown} send${c.unknown === 1 ? '' : 's'} as failed after ${LOST_REQUEST_TIMEOUT_MS} ms and sent nothing again: ` +
@@ -159,7 +161,7 @@ export const producerRetry: Scenario<RetrySettings> = {
   ],
   variants,
   faults: ['drop-response', 'drop-request'],
-  clients: ['kafkajs', 'platformatic'],
+  clients: ['kafkajs', 'platformatic', 'java'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -1,4 +1,4 @@
-// The same producer faults with @platformatic/kafka instead of kafkajs, on a real broker; every log count read again with kcat.
+// The same producer faults with @platformatic/kafka and the Apache Java producer instead of kafkajs, on a real broker; every log count read again with kcat.
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAfterAppend } from '../../scenarios/error-after-append.js';
@@ -103,6 +103,49 @@ describe('error-after-append with @platformatic/kafka', () => {
   });
 });
 
+describe('producer-retry and error-after-append with the Apache Java producer (kafka-clients, a JVM per variant)', () => {
+  let retry: ScenarioResult;
+  let errors: ScenarioResult;
+  beforeAll(async () => {
+    retry = await runOn(broker, producerRetry, { messages: 1000, faults: 5, keepTopics: true, client: 'java' });
+    errors = await runOn(broker, errorAfterAppend, { messages: 1000, faults: 5, keepTopics: true, client: 'java' });
+  }, 300_000);
+
+  it.each([
+    // variant, records in the log, duplicates (README)
+    ['retries', 1025, 25],
+    ['no-retries', 1000, 0],
+    ['idempotent', 1000, 0],
+    ['idempotent-sync', 1000, 0],
+  ])('producer-retry %s: %i records, %i duplicates, nothing lost; kcat reads the same', (name, observed, duplicates) => {
+    const r = rowOf(retry, name);
+    expect(r.client).toBe('java');
+    expect(r.counts).toMatchObject({ sent: 1000, observed, duplicates, lost: 0 });
+    expect({ records: kcatTally(r).records, duplicates: kcatTally(r).duplicates }).toEqual({ records: observed, duplicates });
+  });
+
+  it('producer-retry no-retries-lost-request: exactly the 5 lost requests are missing; the other failed sends are in the log', () => {
+    const r = rowOf(retry, 'no-retries-lost-request');
+    expect(r.counts).toMatchObject({ observed: 995, unknownMissing: 5, duplicates: 0 });
+    expect(r.counts.unknownInLog).toBe(r.counts.unknown! - 5);
+    expect(kcatTally(r)).toMatchObject({ records: 995, duplicates: 0 });
+    if (r.counts.unknownInLog! > 0) expect(r.note).toContain('kafka-clients also failed');
+  });
+
+  it.each([
+    ['retries', 1005, 5, 0],
+    // Unlike @platformatic/kafka, retries=0 means no resend here: the 5 error answers end 5 sends, all in the log.
+    ['no-retries', 1000, 0, 5],
+    ['idempotent', 1000, 0, 0],
+    ['idempotent-sync', 1000, 0, 0],
+  ])('error-after-append %s: %i records, %i duplicates, %i failed sends in the log; kcat reads the same', (name, observed, duplicates, unknownInLog) => {
+    const r = rowOf(errors, name);
+    expect(r.counts).toMatchObject({ sent: 1000, observed, duplicates, lost: 0, unknownInLog });
+    expect(faultsIn(r, 'error-response')).toBe(5);
+    expect({ records: kcatTally(r).records, duplicates: kcatTally(r).duplicates }).toEqual({ records: observed, duplicates });
+  });
+});
+
 describe('a scenario a client does not run yet', () => {
   it('gives skipped rows that name the clients it runs with, and runs nothing', async () => {
     const result = await runOn(broker, reorder, { messages: 100, faults: 1, client: 'platformatic' });
@@ -117,6 +160,6 @@ describe.runIf(kcatAvailable)('run --client on the command line', () => {
   it('refuses an unknown client with one line and exit 2', () => {
     const r = spawnSync(process.execPath, [CLI, 'run', 'producer-retry', '--client', 'rdkafka', '--bootstrap', broker.bootstrap], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('kafka-dup-lab: --client rdkafka is not a client the lab drives; pick kafkajs, platformatic, or all');
+    expect(r.stderr.trim()).toBe('kafka-dup-lab: --client rdkafka is not a client the lab drives; pick kafkajs, platformatic, java, or all');
   });
 });

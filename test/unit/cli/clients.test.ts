@@ -13,13 +13,14 @@ describe('clientsOf', () => {
   it('takes names and "all", in the registry\'s order, each once', () => {
     expect(clientsOf(['platformatic'])).toEqual(['platformatic']);
     expect(clientsOf(['platformatic', 'kafkajs', 'platformatic'])).toEqual(['kafkajs', 'platformatic']);
-    expect(clientsOf(['all'])).toEqual(['kafkajs', 'platformatic']);
-    expect(clientsOf(['kafkajs', 'all'])).toEqual(['kafkajs', 'platformatic']);
+    expect(clientsOf(['java', 'kafkajs'])).toEqual(['kafkajs', 'java']);
+    expect(clientsOf(['all'])).toEqual(['kafkajs', 'platformatic', 'java']);
+    expect(clientsOf(['kafkajs', 'all'])).toEqual(['kafkajs', 'platformatic', 'java']);
   });
 
   it.each(['rdkafka', 'KAFKAJS', '', 'constructor'])('refuses %j with one line naming the choices', (name) => {
     expect(() => clientsOf([name])).toThrow(UsageError);
-    expect(() => clientsOf([name])).toThrow(`--client ${name} is not a client the lab drives; pick kafkajs, platformatic, or all`);
+    expect(() => clientsOf([name])).toThrow(`--client ${name} is not a client the lab drives; pick kafkajs, platformatic, java, or all`);
   });
 });
 
