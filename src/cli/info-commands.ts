@@ -2,6 +2,8 @@
 import { UsageError } from '../core/errors.js';
 import { renderExplain, renderList } from '../report/explain.js';
 import { renderFaultCatalog } from '../report/fault-catalog.js';
+import { isClientName, PRODUCER_CLIENTS } from '../clients/index.js';
+import type { ProducerSettings } from '../workload/producer-workload.js';
 import { findScenario, scenarios } from '../../scenarios/index.js';
 import { EXIT } from './process.js';
 import { colorLevel } from './tty.js';
@@ -18,6 +20,15 @@ export function explainCommand(name: string): number {
   }
   const scenario = findScenario(name);
   if (!scenario) throw new UsageError(`unknown scenario "${name}"; the scenarios are: ${scenarios.map((s) => s.name).join(', ')} (or explain faults)`);
-  process.stdout.write(renderExplain(scenario, colorLevel()));
+  // Each client the scenario runs with: the settings the lab gives it, variant by variant.
+  const clients = (scenario.clients ?? []).filter(isClientName);
+  const settings = clients.map((client) => ({
+    client,
+    variants: scenario.variants.map((v) => {
+      const s = v.settings as ProducerSettings;
+      return { name: v.name, lines: [`(${s.concurrency} send${s.concurrency === 1 ? '' : 's'} open at once, one message each)`, ...PRODUCER_CLIENTS[client].settingsFor(s)] };
+    }),
+  }));
+  process.stdout.write(renderExplain(scenario, colorLevel(), settings));
   return EXIT.ok;
 }

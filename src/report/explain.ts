@@ -4,7 +4,13 @@ import type { Scenario } from '../core/scenario.js';
 import { labelOf } from './cells.js';
 import { findFault } from './fault-catalog.js';
 
-export function renderExplain(scenario: Scenario, colorLevel: 0 | 1 | 2 | 3): string {
+/** One client's settings for each variant, as its user would write them (from the clients module). */
+export interface ClientSettings {
+  client: string;
+  variants: { name: string; lines: string[] }[];
+}
+
+export function renderExplain(scenario: Scenario, colorLevel: 0 | 1 | 2 | 3, clientSettings: ClientSettings[] = []): string {
   const chalk = new Chalk({ level: colorLevel });
   const heading = (text: string) => chalk.bold.underline(text);
   const indent = (text: string) =>
@@ -40,6 +46,11 @@ export function renderExplain(scenario: Scenario, colorLevel: 0 | 1 | 2 | 3): st
     heading('Where kafkajs differs'),
     indent(scenario.explain.kafkajsDiffers),
     '',
+    ...clientSettings.flatMap((c) => [
+      heading(`What the lab sets with --client ${c.client}`),
+      ...c.variants.flatMap((v) => [`  ${chalk.bold(v.name)}`, ...v.lines.map((l) => `    ${l}`)]),
+      '',
+    ]),
     chalk.dim(`Run it: npx kafka-dup-lab run ${scenario.name}   (defaults: ${scenario.defaultMessages} messages, ${scenario.defaultFaults} fault${scenario.defaultFaults === 1 ? '' : 's'}, seed 42)`),
     '',
   ].join('\n');
