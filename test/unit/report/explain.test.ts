@@ -65,6 +65,13 @@ describe('renderExplain', () => {
     `);
   });
 
+  it('adds what the lab sets with each client, variant by variant, after everything else', () => {
+    const text = renderExplain(explained, 0, [{ client: 'platformatic', variants: [{ name: 'baseline', lines: ['new Producer({ retries: 5 })'] }] }]);
+    expect(text).toContain('\nWhat the lab sets with --client platformatic\n  baseline\n    new Producer({ retries: 5 })\n');
+    expect(text.indexOf('What the lab sets')).toBeGreaterThan(text.indexOf('Where kafkajs differs'));
+    expect(renderExplain(explained, 0)).not.toContain('What the lab sets');
+  });
+
   it('puts the headings in order', () => {
     const text = renderExplain(explained, 0);
     const headings = ['What goes wrong', 'Variants', 'Faults', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs'];
