@@ -161,7 +161,7 @@ export const producerRetry: Scenario<RetrySettings> = {
   ],
   variants,
   faults: ['drop-response', 'drop-request'],
-  clients: ['kafkajs', 'platformatic', 'java'],
+  clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -65,7 +65,7 @@ ${EXIT_CODES}`,
     .option('--messages <n>', "messages per variant (default: the scenario's)", positiveInt('--messages', 20_000))
     .option('--faults <n>', "faults to inject per variant (default: the scenario's)", nonNegativeInt('--faults', 1000))
     .option('--seed <n>', 'fixes every random choice', parseSeed, 42)
-    .option('--client <name>', 'the Kafka client the workload uses: kafkajs (default), platformatic, java, or all (repeatable; one table per client)', collect)
+    .option('--client <name>', 'the Kafka client the workload uses: kafkajs (default), platformatic, confluent, java, or all (repeatable; one table per client)', collect)
     .addOption(brokerOption())
     .option('--bootstrap <host:port>', 'use a running cluster (implies --broker external)')
     .addOption(brokersOption())

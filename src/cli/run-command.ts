@@ -47,7 +47,7 @@ export interface RunOptions {
   strict?: boolean;
   redisUrl?: string;
   pgUrl?: string;
-  /** --client, repeatable: kafkajs, platformatic, java, or all; left out, kafkajs without naming it. */
+  /** --client, repeatable: kafkajs, platformatic, confluent, java, or all; left out, kafkajs without naming it. */
   client?: string[];
 }
 

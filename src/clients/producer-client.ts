@@ -2,7 +2,7 @@
 import type { ProduceRun, ProducerSettings } from '../workload/producer-workload.js';
 
 /** The clients the lab can drive; kafkajs is the default (the requested stack). */
-export const CLIENT_NAMES = ['kafkajs', 'platformatic', 'java'] as const;
+export const CLIENT_NAMES = ['kafkajs', 'platformatic', 'confluent', 'java'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
 export interface ProducerClient {

@@ -11,6 +11,7 @@ import { startTestBroker } from './support/broker.js';
 import { CLI } from './support/cli.js';
 import { kcatAvailable, kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
+import { PRODUCER_CLIENTS } from '../../src/clients/index.js';
 
 let broker: RunningBroker;
 beforeAll(async () => {
@@ -146,6 +147,46 @@ describe('producer-retry and error-after-append with the Apache Java producer (k
   });
 });
 
+// @confluentinc/kafka-javascript is optional (a native addon): CI builds it (.ci/confluent.sh) and requires it.
+const confluentMissing = await PRODUCER_CLIENTS.confluent.unavailable();
+if (confluentMissing && process.env.KAFKA_DUP_LAB_REQUIRE_CONFLUENT === '1') throw new Error(`KAFKA_DUP_LAB_REQUIRE_CONFLUENT=1, and ${confluentMissing}`);
+
+describe.runIf(!confluentMissing)('producer-retry and error-after-append with @confluentinc/kafka-javascript (librdkafka)', () => {
+  let retry: ScenarioResult;
+  let errors: ScenarioResult;
+  beforeAll(async () => {
+    retry = await runOn(broker, producerRetry, { messages: 1000, faults: 5, keepTopics: true, client: 'confluent' });
+    errors = await runOn(broker, errorAfterAppend, { messages: 1000, faults: 5, keepTopics: true, client: 'confluent' });
+  }, 300_000);
+
+  it.each([
+    // variant, records in the log, duplicates, failed sends missing (README)
+    ['retries', 1025, 25, 0],
+    ['no-retries', 1000, 0, 0],
+    ['no-retries-lost-request', 995, 0, 5],
+    ['idempotent', 1000, 0, 0],
+    ['idempotent-sync', 1000, 0, 0],
+  ])('producer-retry %s: %i records, %i duplicates, %i missing; kcat reads the same', (name, observed, duplicates, unknownMissing) => {
+    const r = rowOf(retry, name);
+    expect(r.client).toBe('confluent');
+    expect(r.counts).toMatchObject({ sent: 1000, observed, duplicates, lost: 0, unknownMissing });
+    expect({ records: kcatTally(r).records, duplicates: kcatTally(r).duplicates }).toEqual({ records: observed, duplicates });
+  });
+
+  it.each([
+    ['retries', 1005, 5],
+    // retries off, and still one copy per error answer (the note says what is and is not known of why)
+    ['no-retries', 1005, 5],
+    ['idempotent', 1000, 0],
+    ['idempotent-sync', 1000, 0],
+  ])('error-after-append %s: %i records, %i duplicates; kcat reads the same', (name, observed, duplicates) => {
+    const r = rowOf(errors, name);
+    expect(r.counts).toMatchObject({ sent: 1000, observed, duplicates, lost: 0 });
+    expect(faultsIn(r, 'error-response')).toBe(5);
+    expect({ records: kcatTally(r).records, duplicates: kcatTally(r).duplicates }).toEqual({ records: observed, duplicates });
+  });
+});
+
 describe('a scenario a client does not run yet', () => {
   it('gives skipped rows that name the clients it runs with, and runs nothing', async () => {
     const result = await runOn(broker, reorder, { messages: 100, faults: 1, client: 'platformatic' });
@@ -160,6 +201,6 @@ describe.runIf(kcatAvailable)('run --client on the command line', () => {
   it('refuses an unknown client with one line and exit 2', () => {
     const r = spawnSync(process.execPath, [CLI, 'run', 'producer-retry', '--client', 'rdkafka', '--bootstrap', broker.bootstrap], { encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe('kafka-dup-lab: --client rdkafka is not a client the lab drives; pick kafkajs, platformatic, java, or all');
+    expect(r.stderr.trim()).toBe('kafka-dup-lab: --client rdkafka is not a client the lab drives; pick kafkajs, platformatic, confluent, java, or all');
   });
 });

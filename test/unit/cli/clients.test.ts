@@ -14,13 +14,13 @@ describe('clientsOf', () => {
     expect(clientsOf(['platformatic'])).toEqual(['platformatic']);
     expect(clientsOf(['platformatic', 'kafkajs', 'platformatic'])).toEqual(['kafkajs', 'platformatic']);
     expect(clientsOf(['java', 'kafkajs'])).toEqual(['kafkajs', 'java']);
-    expect(clientsOf(['all'])).toEqual(['kafkajs', 'platformatic', 'java']);
-    expect(clientsOf(['kafkajs', 'all'])).toEqual(['kafkajs', 'platformatic', 'java']);
+    expect(clientsOf(['all'])).toEqual(['kafkajs', 'platformatic', 'confluent', 'java']);
+    expect(clientsOf(['kafkajs', 'all'])).toEqual(['kafkajs', 'platformatic', 'confluent', 'java']);
   });
 
   it.each(['rdkafka', 'KAFKAJS', '', 'constructor'])('refuses %j with one line naming the choices', (name) => {
     expect(() => clientsOf([name])).toThrow(UsageError);
-    expect(() => clientsOf([name])).toThrow(`--client ${name} is not a client the lab drives; pick kafkajs, platformatic, java, or all`);
+    expect(() => clientsOf([name])).toThrow(`--client ${name} is not a client the lab drives; pick kafkajs, platformatic, confluent, java, or all`);
   });
 });
 

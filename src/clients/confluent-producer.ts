@@ -1,0 +1,131 @@
+// The @confluentinc/kafka-javascript producer (librdkafka, KafkaJS-compatible API) behind the producer interface; optional, and the only module that loads it.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { History } from '../core/history.js';
+import type { LabMessage, SendOutcome } from '../core/types.js';
+import { inWindows } from '../core/windows.js';
+import { encodeMessage } from '../workload/messages.js';
+import { BARRIER_VALUE, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
+import type { ProducerClient } from './producer-client.js';
+
+const PACKAGE = '@confluentinc/kafka-javascript';
+const INSTALL = `npm install ${PACKAGE} (a prebuilt librdkafka binding for most platforms; .ci/confluent.sh in the lab's repository builds it from source)`;
+
+/** The little of the package the lab uses: its KafkaJS-compatible producer. */
+interface ConfluentProducer {
+  connect(): Promise<void>;
+  send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown>;
+  disconnect(): Promise<void>;
+}
+interface ConfluentModule {
+  KafkaJS: { Kafka: new (config: object) => { producer(config: object): ConfluentProducer } };
+  librdkafkaVersion?: string;
+}
+
+let loaded: ConfluentModule | Error | undefined;
+/** Loaded on first use (a native addon): a run that never asks for this client never loads it. */
+function load(): ConfluentModule | Error {
+  if (!loaded) {
+    try {
+      loaded = createRequire(import.meta.url)(PACKAGE) as ConfluentModule;
+    } catch (error) {
+      loaded = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  return loaded;
+}
+
+/** The package's folder: its entry point may sit below it (lib/). */
+function packageDir(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** The lab's first retry wait for every client (kafkajs' 300 ms; librdkafka's retry.backoff.ms defaults to 100). */
+const RETRY_BACKOFF_MS = 300;
+
+/** The producer configuration for the settings: the kafkaJS block, and librdkafka properties outside it. */
+function producerConfig(settings: ProducerSettings): { kafkaJS: Record<string, unknown>; rdkafka: Record<string, string | number> } {
+  return {
+    kafkaJS: {
+      idempotent: settings.idempotent,
+      acks: settings.acks ?? -1,
+      retry: { retries: settings.retries },
+      ...(settings.maxInFlight === undefined ? {} : { maxInFlightRequests: settings.maxInFlight }),
+    },
+    rdkafka: {
+      // One message per request, sent at once, as the other clients do (librdkafka batches for 5 ms by default).
+      'linger.ms': 0,
+      'batch.num.messages': 1,
+      'retry.backoff.ms': RETRY_BACKOFF_MS,
+      ...(settings.requestTimeout === undefined
+        ? {}
+        : // A shortened request timeout (a lost request) shortens the whole send too; librdkafka's default is 5 minutes.
+          { 'request.timeout.ms': settings.requestTimeout, 'message.timeout.ms': settings.requestTimeout + 1_000 }),
+    },
+  };
+}
+
+/**
+ * librdkafka's error codes (rdkafka.h) that leave the outcome open: a timed-out message or request, a
+ * transport failure, and the broker answers that may follow a write (KAFKA-13574). Others are refusals.
+ */
+const UNKNOWN_CODES = new Set([-192 /* _MSG_TIMED_OUT */, -185 /* _TIMED_OUT */, -195 /* _TRANSPORT */, -187 /* _ALL_BROKERS_DOWN */, 6 /* NOT_LEADER_OR_FOLLOWER */, 7 /* REQUEST_TIMED_OUT */, 13 /* NETWORK_EXCEPTION */]);
+
+export function confluentOutcome(error: unknown): SendOutcome {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && !UNKNOWN_CODES.has(code) ? 'failed' : 'unknown';
+}
+
+export const confluentProducer: ProducerClient = {
+  name: 'confluent',
+  async library() {
+    try {
+      const entry = createRequire(import.meta.url).resolve(PACKAGE);
+      const version = (JSON.parse(readFileSync(join(packageDir(dirname(entry)), 'package.json'), 'utf8')) as { version: string }).version;
+      const lib = load();
+      return `${PACKAGE} ${version}${lib instanceof Error || !lib.librdkafkaVersion ? '' : ` (librdkafka ${lib.librdkafkaVersion})`}`;
+    } catch {
+      return `${PACKAGE} (not installed)`;
+    }
+  },
+  async unavailable() {
+    const lib = load();
+    return lib instanceof Error ? `${PACKAGE} is not installed here (${lib.message.split('\n')[0]}); ${INSTALL}` : null;
+  },
+  settingsFor(settings) {
+    const c = producerConfig(settings);
+    return [`kafka.producer({ kafkaJS: ${JSON.stringify(c.kafkaJS).replace(/"/g, '')}, ${Object.entries(c.rdkafka).map(([k, v]) => `'${k}': ${v}`).join(', ')} })`];
+  },
+  async produce(run: ProduceRun): Promise<number> {
+    const lib = load();
+    if (lib instanceof Error) throw lib;
+    const c = producerConfig(run.settings);
+    const kafka = new lib.KafkaJS.Kafka({ kafkaJS: { brokers: run.via.split(','), clientId: run.clientId, logLevel: 0 } });
+    const producer = kafka.producer({ kafkaJS: c.kafkaJS, ...c.rdkafka });
+    await producer.connect();
+    const started = performance.now();
+    try {
+      await sendEach(run.messages, run.settings.concurrency, run.history, (m) => producer.send({ topic: run.topic, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined));
+      const elapsed = performance.now() - started;
+      if (run.settings.acks === 0) await producer.send({ topic: run.topic, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+      return elapsed;
+    } finally {
+      await producer.disconnect().catch(() => undefined);
+    }
+  },
+};
+
+async function sendEach(messages: readonly LabMessage[], concurrency: number, history: History | undefined, send: (m: LabMessage) => Promise<void>): Promise<void> {
+  await inWindows(messages, Math.max(1, concurrency), async (m) => {
+    try {
+      await send(m);
+      history?.add({ type: 'send', ...m, outcome: 'ok' });
+    } catch (error) {
+      const e = error as { message?: string; code?: unknown };
+      history?.add({ type: 'send', ...m, outcome: confluentOutcome(error), error: `${e.message ?? String(error)}${e.code === undefined ? '' : ` (code ${String(e.code)})`}` });
+    }
+  });
+}
