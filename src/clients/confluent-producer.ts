@@ -2,11 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { History } from '../core/history.js';
-import type { LabMessage, SendOutcome } from '../core/types.js';
-import { inWindows } from '../core/windows.js';
+import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
-import { BARRIER_VALUE, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
+import { BARRIER_VALUE, sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
 import type { ProducerClient } from './producer-client.js';
 
 const PACKAGE = '@confluentinc/kafka-javascript';
@@ -108,7 +106,16 @@ export const confluentProducer: ProducerClient = {
     await producer.connect();
     const started = performance.now();
     try {
-      await sendEach(run.messages, run.settings.concurrency, run.history, (m) => producer.send({ topic: run.topic, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined));
+      await sendAll(
+        run.messages,
+        run.settings.concurrency,
+        (m) => producer.send({ topic: run.topic, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined),
+        run.history,
+        (error) => {
+          const e = error as { message?: string; code?: unknown };
+          return { outcome: confluentOutcome(error), error: `${e.message ?? String(error)}${e.code === undefined ? '' : ` (code ${String(e.code)})`}` };
+        },
+      );
       const elapsed = performance.now() - started;
       if (run.settings.acks === 0) await producer.send({ topic: run.topic, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
       return elapsed;
@@ -117,15 +124,3 @@ export const confluentProducer: ProducerClient = {
     }
   },
 };
-
-async function sendEach(messages: readonly LabMessage[], concurrency: number, history: History | undefined, send: (m: LabMessage) => Promise<void>): Promise<void> {
-  await inWindows(messages, Math.max(1, concurrency), async (m) => {
-    try {
-      await send(m);
-      history?.add({ type: 'send', ...m, outcome: 'ok' });
-    } catch (error) {
-      const e = error as { message?: string; code?: unknown };
-      history?.add({ type: 'send', ...m, outcome: confluentOutcome(error), error: `${e.message ?? String(error)}${e.code === undefined ? '' : ` (code ${String(e.code)})`}` });
-    }
-  });
-}

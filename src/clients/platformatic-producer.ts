@@ -2,11 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { History } from '../core/history.js';
-import type { LabMessage, SendOutcome } from '../core/types.js';
-import { inWindows } from '../core/windows.js';
+import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
-import { BARRIER_VALUE, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
+import { BARRIER_VALUE, sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
 import type { ProducerClient } from './producer-client.js';
 
 type Platformatic = typeof import('@platformatic/kafka');
@@ -99,8 +97,12 @@ export const platformaticProducer: ProducerClient = {
     const acks = run.settings.acks ?? -1;
     const started = performance.now();
     try {
-      await sendEach(run.messages, run.settings.concurrency, run.history, (m) =>
-        producer.send({ acks, messages: [{ topic: run.topic, key: m.key, value: encodeMessage(m) }] }).then(() => undefined),
+      await sendAll(
+        run.messages,
+        run.settings.concurrency,
+        (m) => producer.send({ acks, messages: [{ topic: run.topic, key: m.key, value: encodeMessage(m) }] }).then(() => undefined),
+        run.history,
+        (error) => ({ outcome: platformaticOutcome(error), error: describe(error) }),
       );
       const elapsed = performance.now() - started;
       // acks=0: the broker appends a little later; an acks=all record behind them is answered once it has.
@@ -111,14 +113,3 @@ export const platformaticProducer: ProducerClient = {
     }
   },
 };
-
-async function sendEach(messages: readonly LabMessage[], concurrency: number, history: History | undefined, send: (m: LabMessage) => Promise<void>): Promise<void> {
-  await inWindows(messages, Math.max(1, concurrency), async (m) => {
-    try {
-      await send(m);
-      history?.add({ type: 'send', ...m, outcome: 'ok' });
-    } catch (error) {
-      history?.add({ type: 'send', ...m, outcome: platformaticOutcome(error), error: describe(error) });
-    }
-  });
-}

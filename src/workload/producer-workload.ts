@@ -1,6 +1,6 @@
 // Sends lab messages the way a service would (several sends in flight, or one at a time) and records each outcome.
 import type { History } from '../core/history.js';
-import type { LabMessage } from '../core/types.js';
+import type { LabMessage, SendOutcome } from '../core/types.js';
 import { createKafka, createProducer, LAB_RETRY, type KafkaClient, type Producer, type ProducerConfig, type RetryOptions } from '../kafka/client.js';
 import { describeError, sendOutcomeOf } from '../kafka/errors.js';
 import { encodeMessage } from './messages.js';
@@ -76,13 +76,20 @@ export function recordingKafka(o: { via: string; clientId: string; retry: RetryO
  * Sends every message with at most `concurrency` sends open, and records how each ended, as the client
  * saw it: ok (acknowledged), unknown (a reset or a timeout: the broker may have it) or failed.
  */
-export async function sendAll(messages: readonly LabMessage[], concurrency: number, send: (m: LabMessage) => Promise<void>, history?: History): Promise<void> {
+export async function sendAll(
+  messages: readonly LabMessage[],
+  concurrency: number,
+  send: (m: LabMessage) => Promise<void>,
+  history?: History,
+  /** How the client's errors read: what the sender can know (unknown or refused), and a short description; kafkajs' by default. */
+  classify: (error: unknown) => { outcome: SendOutcome; error: string } = (error) => ({ outcome: sendOutcomeOf(error), error: describeError(error) }),
+): Promise<void> {
   await inWindows(messages, Math.max(1, concurrency), async (m) => {
     try {
       await send(m);
       history?.add({ type: 'send', ...m, outcome: 'ok' });
     } catch (error) {
-      history?.add({ type: 'send', ...m, outcome: sendOutcomeOf(error), error: describeError(error) });
+      history?.add({ type: 'send', ...m, ...classify(error) });
     }
   });
 }
