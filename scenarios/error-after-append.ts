@@ -72,9 +72,11 @@ function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, histo
     // clients/producer/producer.js: repeatOnStaleMetadata defaults to true, and a NOT_LEADER_OR_FOLLOWER answer counts as stale metadata.
     return `${told} With retries: 0, @platformatic/kafka still sent each again once: a NOT_LEADER_OR_FOLLOWER answer means stale metadata to it, and its repeatOnStaleMetadata option (default true) repeats the send after a metadata refresh: ${c.duplicates} duplicates. Turning retries off there takes repeatOnStaleMetadata: false too.`;
   }
-  if (!settings.idempotent && c.duplicates > 0) {
-    // Not yet traced in librdkafka's source (rdkafka_request.c decides which Produce errors requeue a message).
-    return `${told} With retries off, ${client} still sent each again: ${c.duplicates} duplicates. librdkafka requeues a message after a NOT_LEADER_OR_FOLLOWER answer without counting it as a retry, as far as this run shows; the lab has not traced it in librdkafka's source yet.`;
+  if (!settings.idempotent && client === 'confluent' && c.duplicates > 0) {
+    // rdkafka_request.c, rd_kafka_handle_Produce_error: NOT_LEADER_FOR_PARTITION gets the default actions REFRESH |
+    // MSG_NOT_PERSISTED (rd_kafka_err_action), and a REFRESH error other than a transport or storage error sets
+    // incr_retry = 0 ("there is no chance of duplicate delivery"): rd_kafka_toppar_retry_msgq requeues it uncounted.
+    return `${told} With retries off, ${client} still sent each again: ${c.duplicates} duplicates. librdkafka takes NOT_LEADER_OR_FOLLOWER for a refused request that needs fresh metadata: it requeues the message without counting a retry (rd_kafka_handle_Produce_error sets incr_retry = 0, "no chance of duplicate delivery"), so message.send.max.retries=0 does not stop it. Here the broker had written it.`;
   }
   if (!settings.idempotent) {
     return `${told} ${c.unknown} send${c.unknown === 1 ? '' : 's'} ended in that error, which reads as "not written" and is not (KAFKA-13574): ${c.unknownInLog} of them are in the log. No duplicates, but a service that resends on this error writes its own copies.`;

@@ -118,18 +118,18 @@ async function prepareMeasure(ctx: VariantContext, variant: Variant<ReorderSetti
   };
 }
 
-function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: readonly Op[]): string {
+function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: readonly Op[], client: string): string {
   const c = counts as LogCounts;
   const s = variant.settings;
   const lostCount = lostRequests(ops);
-  const lost = `${lostCount} Produce request${lostCount === 1 ? '' : 's'} never reached the broker; kafkajs gave up on each after ${REQUEST_TIMEOUT_MS} ms and retried it.`;
+  const lost = `${lostCount} Produce request${lostCount === 1 ? '' : 's'} never reached the broker; ${lostRequestReaction(client)}`;
   const result = `${c.outOfOrder} out of order per key, ${c.duplicates} duplicates, ${c.lost} lost.`;
   const failed = ops.filter((o) => o.type === 'send' && o.outcome !== 'ok').length;
-  const gaveUp = failed ? ` ${failed} sends failed for good.` : '';
+  const gaveUp = failed ? ` ${failed} sends failed for good${client === 'java' ? javaFailures(ops) : ''}${c.unknownInLog ? `, ${c.unknownInLog} of them in the log anyway` : ''}.` : '';
   // A lost request reorders only if a later send overtook its retry; on a busy machine one sometimes does not.
   const fewer =
     c.outOfOrder > 0 && c.outOfOrder < lostCount
-      ? ` ${lostCount - c.outOfOrder} of the lost requests were retried before any later send got through, so they did not reorder (timing: kafkajs retries on timers).`
+      ? ` ${lostCount - c.outOfOrder} of the lost requests were retried before any later send got through, so they did not reorder (timing: ${client} retries on timers).`
       : '';
   const r = `${result}${fewer}`;
   if ((s.partitions ?? 1) > 1) {
@@ -137,16 +137,48 @@ function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: r
   }
   if (s.concurrency === 1) return `${lost} Nothing was sent while a send was being retried, so order held: ${r}${gaveUp}`;
   if (s.idempotent) {
-    return c.outOfOrder > 0
+    return c.outOfOrder > 0 && client === 'kafkajs'
       ? `${lost} kafkajs rolls the sequence number back on failure, so the next queued send took the lost one's number and was written first; the retry got a new number and landed later: ${r} The Java client retries the failed batch with its own number, and the broker refuses anything after a gap, so order holds.${gaveUp}`
       : `${lost} ${r}${gaveUp}`;
   }
   if (s.maxInFlight === 1) {
-    return c.outOfOrder > 0
+    return c.outOfOrder > 0 && client === 'kafkajs'
       ? `${lost} kafkajs limits requests on the wire, not sends: the queued sends went out while the failed one waited for its retry timer, so the retry landed after them: ${r} The Java client with max.in.flight=1 keeps the failed batch first in line and does keep order.${gaveUp}`
       : `${lost} ${r}${gaveUp}`;
   }
   return `${lost} Meanwhile the sends behind it succeeded, so each retried message landed after later messages of its key: ${r}${gaveUp}`;
+}
+
+/** How the Java client's failed sends ended: expired in flight, or refused after a sequence gap (idempotence). */
+function javaFailures(ops: readonly Op[]): string {
+  const errors = ops.flatMap((o) => (o.type === 'send' && o.outcome !== 'ok' ? [o.error ?? ''] : []));
+  const expired = errors.filter((e) => e.includes('Expiring')).length;
+  const refused = errors.filter((e) => e.includes('OutOfOrderSequence')).length;
+  const parts = [expired ? `${expired} expired in flight` : '', refused ? `${refused} refused by the broker for the sequence gap the lost request left (OutOfOrderSequenceException)` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** What the client did about a request that got no answer: each client's own mechanism, read from its source. */
+function lostRequestReaction(client: string): string {
+  switch (client) {
+    case 'java':
+      // NetworkClient.handleCompletedReceives takes the next request in flight (InFlightRequests.completeNext) before
+      // parsing the answer; AbstractResponse.parseResponse then throws CorrelationIdMismatchException.
+      return (
+        'the answers to the requests behind it came back, so their correlation ids skip one. ' +
+        'kafka-clients pairs each answer with the next request it has in flight and finds the wrong id (CorrelationIdMismatchException, ' +
+        '"Uncaught error in kafka producer I/O thread"), having already removed that request from its in-flight list: no request timeout fires for it, ' +
+        'and its batch waits until delivery.timeout.ms expires it. A TCP connection cannot lose one request and deliver the next; ' +
+        'kafkajs, librdkafka and @platformatic/kafka match answers by id and do not notice, the Java client checks the order.'
+      );
+    case 'platformatic':
+      // network/connection.js: a request that times out closes its connection and fails what waits on it.
+      return `@platformatic/kafka gave up on each after ${REQUEST_TIMEOUT_MS} ms, closed the connection and retried it.`;
+    case 'confluent':
+      return `librdkafka gave up on each after ${REQUEST_TIMEOUT_MS} ms (socket.timeout.ms), closed the connection and retried it.`;
+    default:
+      return `${client} gave up on each after ${REQUEST_TIMEOUT_MS} ms and retried it.`;
+  }
 }
 
 export const reorder: Scenario<ReorderSettings> = {
@@ -170,6 +202,7 @@ export const reorder: Scenario<ReorderSettings> = {
   ],
   variants,
   faults: ['drop-request'],
+  clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

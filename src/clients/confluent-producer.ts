@@ -43,6 +43,8 @@ function packageDir(from: string): string {
 
 /** The lab's first retry wait for every client (kafkajs' 300 ms; librdkafka's retry.backoff.ms defaults to 100). */
 const RETRY_BACKOFF_MS = 300;
+/** message.timeout.ms over socket.timeout.ms in librdkafka's defaults (CONFIGURATION.md): 300 s / 60 s. */
+const MESSAGE_TIMEOUT_PER_SOCKET_TIMEOUT = 5;
 
 /** The producer configuration for the settings: the kafkaJS block, and librdkafka properties outside it. */
 function producerConfig(settings: ProducerSettings): { kafkaJS: Record<string, unknown>; rdkafka: Record<string, string | number> } {
@@ -60,8 +62,10 @@ function producerConfig(settings: ProducerSettings): { kafkaJS: Record<string, u
       'retry.backoff.ms': RETRY_BACKOFF_MS,
       ...(settings.requestTimeout === undefined
         ? {}
-        : // A shortened request timeout (a lost request) shortens the whole send too; librdkafka's default is 5 minutes.
-          { 'request.timeout.ms': settings.requestTimeout, 'message.timeout.ms': settings.requestTimeout + 1_000 }),
+        : // librdkafka waits for a Produce answer min(socket.timeout.ms, the message's time left) (rdkafka_request.c,
+          // rd_kafka_ProduceRequest), then disconnects and retries (socket.max.fails=1, rdkafka_broker.c): the lab's wait
+          // is socket.timeout.ms. The whole send (message.timeout.ms) keeps its default proportion: 300 s / 60 s.
+          { 'request.timeout.ms': settings.requestTimeout, 'socket.timeout.ms': settings.requestTimeout, 'message.timeout.ms': settings.requestTimeout * MESSAGE_TIMEOUT_PER_SOCKET_TIMEOUT }),
     },
   };
 }

@@ -15,6 +15,8 @@ import type { ProducerClient } from './producer-client.js';
 /** kafka-clients' own defaults where a variant sets nothing: 5 requests in flight, a 30 s request timeout. */
 const JAVA_MAX_IN_FLIGHT = 5;
 const JAVA_REQUEST_TIMEOUT_MS = 30_000;
+/** delivery.timeout.ms over request.timeout.ms in kafka-clients' defaults: 120 s / 30 s. */
+const JAVA_DELIVERY_PER_REQUEST = 4;
 /** A run whose JVM has not finished by then is killed: the sends' own timeouts end far sooner. */
 const RUN_LIMIT_MS = 180_000;
 
@@ -26,9 +28,10 @@ function javaProperties(settings: ProducerSettings): Record<string, string> {
     retries: String(settings.retries),
     'max.in.flight.requests.per.connection': String(settings.maxInFlight ?? JAVA_MAX_IN_FLIGHT),
     'request.timeout.ms': String(settings.requestTimeout ?? JAVA_REQUEST_TIMEOUT_MS),
-    // A variant that shortens the request timeout (a lost request) shortens the whole send too: a send stuck
-    // behind a lost request on its connection would otherwise wait out the default 120 s delivery timeout.
-    'delivery.timeout.ms': String(settings.requestTimeout === undefined ? 120_000 : settings.requestTimeout + 1_000),
+    // A variant that shortens the request timeout (a lost request) shortens the whole send in proportion: the
+    // defaults give a send 4 request timeouts (120 s / 30 s). One extra second was too tight on a busy machine:
+    // sends queued behind a lost request expired ("Expiring 1 record(s)") instead of being retried.
+    'delivery.timeout.ms': String(settings.requestTimeout === undefined ? 120_000 : settings.requestTimeout * JAVA_DELIVERY_PER_REQUEST),
   };
 }
 

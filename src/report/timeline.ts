@@ -9,11 +9,16 @@ const MAX_LINES = 60;
 const RETRY_GROUP_MS = 50;
 
 export function timelineLines(result: VariantResult): string[] {
+  return historyLines(result.history);
+}
+
+/** The timeline of any history (the load check prints one for a run that differs). */
+export function historyLines(history: readonly Op[]): string[] {
   const lines: string[] = [];
   const summarized = new Set<string>();
-  const ops = groupRetries(result.history);
+  const ops = groupRetries(history);
   for (const op of ops) {
-    const line = describe(op, result.history, summarized);
+    const line = describe(op, history, summarized);
     if (line) lines.push(`${String(op.at).padStart(7)} ms  ${line}`);
   }
   if (lines.length <= MAX_LINES) return lines;

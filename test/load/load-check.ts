@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scenarios } from '../../scenarios/index.js';
+import { historyLines } from '../../src/report/timeline.js';
 import { cellColumns, fixedCounts, runCheck, option, own, problemsOf, runScenario, runScenarios, shown, startBroker, type Row } from './support.js';
 
 const DEFAULT_SCENARIOS = ['producer-retry', 'error-after-append', 'acks-zero', 'reorder', 'consumer-crash', 'fetch-duplicate', 'commit-timeout', 'rebalance', 'zombie', 'transactions'];
@@ -57,6 +58,12 @@ async function main(): Promise<number> {
       if (problems.length) failures++;
       console.log(`  ${variant.name.padEnd(30)} ${rows.map((r) => shown(scenario, r).padEnd(14)).join(' ')} ${verdict}`);
       if (problems.includes('counts differ')) for (const r of rows) console.log(`      ${fixedCounts(scenario, r)}`);
+      // A run that differs says what happened in it: the only trace a CI log keeps of a rare timing.
+      rows.forEach((r, i) => {
+        if (problemsOf(scenario, r, rows[0]!).length === 0) return;
+        console.log(`      run ${i + 1}, what happened:`);
+        for (const line of historyLines(r.history ?? [])) console.log(`        ${line}`);
+      });
     }
     // The reference for run all: the first run without an error (an error is reported above already).
     firstRuns.set(scenario.name, results.find((rows) => rows.every((r) => !r.error)) ?? results[0]!);

@@ -19,6 +19,8 @@ export interface TestRun {
   resources?: Omit<Resources, 'workDir'>;
   /** The client the workload runs with (--client); left out, kafkajs unnamed. */
   client?: ClientName;
+  /** false skips the fault-free msg/s passes (--no-throughput). */
+  measure?: boolean;
 }
 
 export async function runOn(broker: RunningBroker, scenario: Scenario, run: TestRun): Promise<ScenarioResult> {
@@ -36,6 +38,7 @@ export async function runOn(broker: RunningBroker, scenario: Scenario, run: Test
     progress: silentProgress,
     resources: run.resources ?? {},
     lab: labCapabilities,
+    ...(run.measure === false ? { measure: false } : {}),
   });
 }
 
