@@ -10,6 +10,7 @@ import { packageRoot } from '../core/paths.js';
 import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
 import type { ProduceRun, ProducerSettings } from '../workload/producer-workload.js';
+import { javaLaunch } from './java-classes.js';
 import type { ProducerClient } from './producer-client.js';
 
 /** kafka-clients' own defaults where a variant sets nothing: 5 requests in flight, a 30 s request timeout. */
@@ -28,11 +29,17 @@ function javaProperties(settings: ProducerSettings): Record<string, string> {
     retries: String(settings.retries),
     'max.in.flight.requests.per.connection': String(settings.maxInFlight ?? JAVA_MAX_IN_FLIGHT),
     'request.timeout.ms': String(settings.requestTimeout ?? JAVA_REQUEST_TIMEOUT_MS),
-    // A variant that shortens the request timeout (a lost request) shortens the whole send in proportion: the
-    // defaults give a send 4 request timeouts (120 s / 30 s). One extra second was too tight on a busy machine:
-    // sends queued behind a lost request expired ("Expiring 1 record(s)") instead of being retried.
-    'delivery.timeout.ms': String(settings.requestTimeout === undefined ? 120_000 : settings.requestTimeout * JAVA_DELIVERY_PER_REQUEST),
+    // A variant that shortens the request timeout (a lost request) shortens the whole send too: with retries, in
+    // the defaults' proportion (120 s / 30 s: one extra second was too tight on a busy machine, and sends queued
+    // behind a lost request expired instead of being retried); without, one request's wait and a second: at exactly
+    // one wait the batches expire before the request times out, the connection stays up, and the sends behind fail too.
+    'delivery.timeout.ms': String(deliveryTimeoutMs(settings)),
   };
+}
+
+function deliveryTimeoutMs(settings: ProducerSettings): number {
+  if (settings.requestTimeout === undefined) return 120_000;
+  return settings.retries > 0 ? settings.requestTimeout * JAVA_DELIVERY_PER_REQUEST : settings.requestTimeout + 1_000;
 }
 
 function javaVersion(): string | null {
@@ -63,7 +70,8 @@ async function produceWithJava(run: ProduceRun): Promise<number> {
   if (!classpath) throw new Error(`no Kafka ${DEFAULT_KAFKA_VERSION} jars in the lab's cache`);
   const p = javaProperties(run.settings);
   const args = [run.via, run.topic, run.clientId, p.acks!, p['enable.idempotence']!, p.retries!, p['max.in.flight.requests.per.connection']!, String(run.settings.concurrency), p['request.timeout.ms']!, p['delivery.timeout.ms']!];
-  const child = spawn(javaCommand(), ['-cp', classpath, join(packageRoot(), 'java', 'LabProducer.java'), ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const launch = await javaLaunch(join(packageRoot(), 'java', 'LabProducer.java'), classpath, DEFAULT_KAFKA_VERSION);
+  const child = spawn(javaCommand(), ['-cp', launch.classpath, launch.main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const unregister = onCleanup('Java producer', () => {
     child.kill('SIGKILL');
   });
