@@ -8,6 +8,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
 import { producerClient } from '../src/clients/index.js';
+import { closedConnectionCopies, javaFailures, lostRequestReaction } from '../src/clients/lost-request-notes.js';
 import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
 /** More keys than sends in flight: see makeMessages. */
@@ -55,14 +56,16 @@ function predict(history: readonly Op[], variant: Variant<ProducerSettings>): Pa
 }
 
 // 4. The note: what happened, in the counts' own numbers.
-function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
   const c = counts as LogCounts;
   const dropped = `${lostRequests(history)} Produce requests never reached the broker.`;
   if (variant.settings.acks === 0) {
-    return `${dropped} With acks=0 kafkajs resolved every send as soon as it was written to the socket: ${c.acked} of ${c.sent} "acked", ${c.lost} of them not in the log, and nothing in the client says which. (Java: acks=0 also turns retries off in effect, the client never learns of a failure.)`;
+    return `${dropped} With acks=0 ${client} resolved every send as soon as it was written to the socket: ${c.acked} of ${c.sent} "acked", ${c.lost} of them not in the log, and nothing in the client says which. (Java: acks=0 also turns retries off in effect, the client never learns of a failure.)`;
   }
   const reordered = c.outOfOrder ? ` Sent again after the sends behind it, ${c.outOfOrder} landed after later messages of their key (out of order: the reorder scenario).` : '';
-  return `${dropped} With acks=all each one timed out after ${REQUEST_TIMEOUT_MS} ms and kafkajs sent it again: ${c.lost} lost, ${c.duplicates} duplicates.${reordered}`;
+  const failed = history.filter((o) => o.type === 'send' && o.outcome !== 'ok').length;
+  const gaveUp = failed ? ` ${failed} sends failed${client === 'java' ? javaFailures(history) : ''}${c.unknownInLog ? `, ${c.unknownInLog} of them in the log anyway` : ''}.` : '';
+  return `${dropped} With acks=all, ${lostRequestReaction(client, REQUEST_TIMEOUT_MS)} ${c.lost} lost, ${c.duplicates} duplicates.${closedConnectionCopies(client, c.duplicates)}${reordered}${gaveUp}`;
 }
 
 export const acksZero: Scenario<ProducerSettings> = {
@@ -83,6 +86,7 @@ export const acksZero: Scenario<ProducerSettings> = {
   ],
   variants,
   faults: ['drop-request'],
+  clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
   run,
   // 5. The check: the shared, pure log checker over the sends and the read-back.
   check: (history) => checkLog(history, 'log'),

@@ -7,6 +7,7 @@ import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
 import { makeMessages } from '../src/workload/messages.js';
 import { producerClient } from '../src/clients/index.js';
+import { closedConnectionCopies, javaFailures, lostRequestReaction } from '../src/clients/lost-request-notes.js';
 import type { ProducerSettings } from '../src/workload/producer-workload.js';
 
 /** More keys than sends in flight: see makeMessages. */
@@ -122,7 +123,7 @@ function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: r
   const c = counts as LogCounts;
   const s = variant.settings;
   const lostCount = lostRequests(ops);
-  const lost = `${lostCount} Produce request${lostCount === 1 ? '' : 's'} never reached the broker; ${lostRequestReaction(client)}`;
+  const lost = `${lostCount} Produce request${lostCount === 1 ? '' : 's'} never reached the broker; ${lostRequestReaction(client, REQUEST_TIMEOUT_MS)}`;
   const result = `${c.outOfOrder} out of order per key, ${c.duplicates} duplicates, ${c.lost} lost.`;
   const failed = ops.filter((o) => o.type === 'send' && o.outcome !== 'ok').length;
   const gaveUp = failed ? ` ${failed} sends failed for good${client === 'java' ? javaFailures(ops) : ''}${c.unknownInLog ? `, ${c.unknownInLog} of them in the log anyway` : ''}.` : '';
@@ -131,7 +132,7 @@ function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: r
     c.outOfOrder > 0 && c.outOfOrder < lostCount
       ? ` ${lostCount - c.outOfOrder} of the lost requests were retried before any later send got through, so they did not reorder (timing: ${client} retries on timers).`
       : '';
-  const r = `${result}${fewer}`;
+  const r = `${result}${fewer}${closedConnectionCopies(client, c.duplicates)}`;
   if ((s.partitions ?? 1) > 1) {
     return `${lost} Each key stays in one partition and each partition is in order (${c.outOfOrder} out of order per key), but read partition by partition ${c.globalOutOfOrder} messages come before ones sent earlier: there is no order across partitions.${gaveUp}`;
   }
@@ -147,38 +148,6 @@ function note(variant: Variant<ReorderSettings>, counts: Partial<Counts>, ops: r
       : `${lost} ${r}${gaveUp}`;
   }
   return `${lost} Meanwhile the sends behind it succeeded, so each retried message landed after later messages of its key: ${r}${gaveUp}`;
-}
-
-/** How the Java client's failed sends ended: expired in flight, or refused after a sequence gap (idempotence). */
-function javaFailures(ops: readonly Op[]): string {
-  const errors = ops.flatMap((o) => (o.type === 'send' && o.outcome !== 'ok' ? [o.error ?? ''] : []));
-  const expired = errors.filter((e) => e.includes('Expiring')).length;
-  const refused = errors.filter((e) => e.includes('OutOfOrderSequence')).length;
-  const parts = [expired ? `${expired} expired in flight` : '', refused ? `${refused} refused by the broker for the sequence gap the lost request left (OutOfOrderSequenceException)` : ''].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
-/** What the client did about a request that got no answer: each client's own mechanism, read from its source. */
-function lostRequestReaction(client: string): string {
-  switch (client) {
-    case 'java':
-      // NetworkClient.handleCompletedReceives takes the next request in flight (InFlightRequests.completeNext) before
-      // parsing the answer; AbstractResponse.parseResponse then throws CorrelationIdMismatchException.
-      return (
-        'the answers to the requests behind it came back, so their correlation ids skip one. ' +
-        'kafka-clients pairs each answer with the next request it has in flight and finds the wrong id (CorrelationIdMismatchException, ' +
-        '"Uncaught error in kafka producer I/O thread"), having already removed that request from its in-flight list: no request timeout fires for it, ' +
-        'and its batch waits until delivery.timeout.ms expires it. A TCP connection cannot lose one request and deliver the next; ' +
-        'kafkajs, librdkafka and @platformatic/kafka match answers by id and do not notice, the Java client checks the order.'
-      );
-    case 'platformatic':
-      // network/connection.js: a request that times out closes its connection and fails what waits on it.
-      return `@platformatic/kafka gave up on each after ${REQUEST_TIMEOUT_MS} ms, closed the connection and retried it.`;
-    case 'confluent':
-      return `librdkafka gave up on each after ${REQUEST_TIMEOUT_MS} ms (socket.timeout.ms), closed the connection and retried it.`;
-    default:
-      return `${client} gave up on each after ${REQUEST_TIMEOUT_MS} ms and retried it.`;
-  }
 }
 
 export const reorder: Scenario<ReorderSettings> = {

@@ -4,6 +4,7 @@ import type { Scenario } from '../core/scenario.js';
 import { toJsonReport, type ReportHeader } from '../report/json.js';
 import { renderMarkdown, renderMarkdownSummary } from '../report/markdown.js';
 import { renderSummaryTable, summaryRows } from '../report/summary.js';
+import { clientMatrix, renderClientMatrix, renderMarkdownClientMatrix } from '../report/client-matrix.js';
 import { renderTable } from '../report/table.js';
 import { renderTimeline } from '../report/timeline.js';
 import { scenarios } from '../../scenarios/index.js';
@@ -31,5 +32,9 @@ export function renderEnd(runs: ScenarioResult[], header: ReportHeader, options:
   if (options.json) return `${JSON.stringify(toJsonReport(runs, header, { timeline: options.timeline }), null, 2)}\n`;
   if (runs.length < 2) return '';
   const rows = summaryRows(runs, scenarios);
-  return options.markdown ? renderMarkdownSummary(rows) : renderSummaryTable(rows, colorLevel());
+  const summary = options.markdown ? renderMarkdownSummary(rows) : renderSummaryTable(rows, colorLevel());
+  // Several clients: the same rows side by side, a column per client.
+  const matrix = clientMatrix(runs, scenarios);
+  if (!matrix) return summary;
+  return `${summary}\n${options.markdown ? renderMarkdownClientMatrix(matrix) : renderClientMatrix(matrix, colorLevel())}`;
 }

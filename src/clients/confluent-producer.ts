@@ -14,10 +14,16 @@ const INSTALL = `npm install ${PACKAGE} (a prebuilt librdkafka binding for most 
 interface ConfluentProducer {
   connect(): Promise<void>;
   send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown>;
+  flush(args: { timeout: number }): Promise<void>;
+  disconnect(): Promise<void>;
+}
+interface ConfluentAdmin {
+  connect(): Promise<void>;
+  fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string }[]>;
   disconnect(): Promise<void>;
 }
 interface ConfluentModule {
-  KafkaJS: { Kafka: new (config: object) => { producer(config: object): ConfluentProducer } };
+  KafkaJS: { Kafka: new (config: object) => { producer(config: object): ConfluentProducer; admin(): ConfluentAdmin } };
   librdkafkaVersion?: string;
 }
 
@@ -81,6 +87,28 @@ export function confluentOutcome(error: unknown): SendOutcome {
   return typeof code === 'number' && !UNKNOWN_CODES.has(code) ? 'failed' : 'unknown';
 }
 
+/** How long an acks=0 run waits for its records to reach the log, at most; and how long the log must stay still. */
+const SETTLE_LIMIT_MS = 10_000;
+const SETTLED_AFTER_MS = 600;
+
+/** Resolves once the topic's end offsets have not moved for SETTLED_AFTER_MS (or after SETTLE_LIMIT_MS). */
+async function logSettled(admin: ConfluentAdmin, topic: string): Promise<void> {
+  await admin.connect();
+  try {
+    const deadline = Date.now() + SETTLE_LIMIT_MS;
+    let last = '';
+    let stillSince = Date.now();
+    while (Date.now() < deadline) {
+      const ends = (await admin.fetchTopicOffsets(topic)).map((p) => `${p.partition}:${p.high}`).join(',');
+      if (ends !== last) [last, stillSince] = [ends, Date.now()];
+      else if (Date.now() - stillSince >= SETTLED_AFTER_MS) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export const confluentProducer: ProducerClient = {
   name: 'confluent',
   async library() {
@@ -121,7 +149,13 @@ export const confluentProducer: ProducerClient = {
         },
       );
       const elapsed = performance.now() - started;
-      if (run.settings.acks === 0) await producer.send({ topic: run.topic, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+      if (run.settings.acks === 0) {
+        await producer.send({ topic: run.topic, messages: [{ key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
+        // acks is a producer setting here (lib/kafkajs/_producer.js ignores a send's own), so the record above is
+        // no acks=all barrier: wait until librdkafka has written everything, then until the log stops growing.
+        await producer.flush({ timeout: SETTLE_LIMIT_MS });
+        await logSettled(kafka.admin(), run.topic);
+      }
       return elapsed;
     } finally {
       await producer.disconnect().catch(() => undefined);
