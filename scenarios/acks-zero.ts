@@ -2,7 +2,7 @@
 // It is also the worked example of CREATING_SCENARIOS.md: data, run, check, predict, note.
 import { ApiKey } from '../src/chaos/wire.js';
 import type { ProxyRule } from '../src/chaos/rules.js';
-import { checkLog, type LogCounts } from '../src/check/log-checker.js';
+import { checkLog, producerSummaryCounts, type LogCounts } from '../src/check/log-checker.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { pickOrdinals } from '../src/workload/fault-points.js';
@@ -87,6 +87,7 @@ export const acksZero: Scenario<ProducerSettings> = {
   variants,
   faults: ['drop-request'],
   clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
+  summaryCounts: producerSummaryCounts,
   run,
   // 5. The check: the shared, pure log checker over the sends and the read-back.
   check: (history) => checkLog(history, 'log'),

@@ -1,5 +1,5 @@
 // Scenario producer-retry (source notes §1): a lost produce ack makes a retrying producer store the message twice.
-import { checkLog, type LogCounts } from '../src/check/log-checker.js';
+import { checkLog, producerSummaryCounts, type LogCounts } from '../src/check/log-checker.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { runProducerWithFault } from '../src/workload/producer-fault-run.js';
@@ -166,8 +166,7 @@ export const producerRetry: Scenario<RetrySettings> = {
   check: (history) => checkLog(history, 'log'),
   predict,
   note,
-  // In the summary a failed send whose message never reached the log is lost to the service: counted there.
-  summaryCounts: (c) => ({ duplicates: c.duplicates, lost: (c.lost ?? 0) + (c.unknownMissing ?? 0), outOfOrder: c.outOfOrder }),
+  summaryCounts: producerSummaryCounts,
   explain: {
     story: [
       'A producer sends a batch; the broker writes it and answers, but the answer is lost on the way back',

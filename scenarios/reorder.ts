@@ -1,6 +1,6 @@
 // Scenario reorder (source notes §4): an async producer's failed send is retried after later sends succeeded.
 import { ApiKey } from '../src/chaos/wire.js';
-import { checkLog, type LogCounts } from '../src/check/log-checker.js';
+import { checkLog, producerSummaryCounts, type LogCounts } from '../src/check/log-checker.js';
 import type { ProxyRule } from '../src/chaos/rules.js';
 import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
@@ -172,6 +172,7 @@ export const reorder: Scenario<ReorderSettings> = {
   variants,
   faults: ['drop-request'],
   clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
+  summaryCounts: producerSummaryCounts,
   run,
   check: (history) => checkLog(history, 'log'),
   predict,

@@ -110,3 +110,8 @@ export function countOutOfOrder<T extends Pick<LabMessage, 'id'>>(
   }
   return outOfOrder;
 }
+
+/** In the summary and the client matrix, a failed send whose message never reached the log is lost to the service: counted there. */
+export function producerSummaryCounts(c: Partial<Counts>): Pick<Partial<Counts>, 'duplicates' | 'lost' | 'outOfOrder'> {
+  return { duplicates: c.duplicates, lost: (c.lost ?? 0) + (c.unknownMissing ?? 0), outOfOrder: c.outOfOrder };
+}

@@ -46,7 +46,7 @@ export function matrixCell(r: VariantResult, scenario: Scenario | undefined): st
 }
 
 export const MATRIX_LEGEND =
-  'kept: the variant kept its promise (counts after · are ones it does not promise); BROKEN: it did not; —: a baseline, which promises nothing; dup, lost, ooo: duplicates, lost, out of order (as in the summary); not supported: the scenario does not run with that client yet; unavailable: the client cannot run here (its rows say why).';
+  'kept: the variant kept its promise (counts after · are ones it does not promise); BROKEN: it did not; —: a baseline, which promises nothing; dup, lost, ooo: duplicates, lost, out of order, as in the summary (lost includes failed sends missing from the log, which a promise of nothing lost does not cover: the client said they failed); not supported: the scenario does not run with that client yet; unavailable: the client cannot run here (its rows say why).';
 
 export function renderMarkdownClientMatrix(matrix: ClientMatrix): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
