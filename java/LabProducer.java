@@ -45,8 +45,11 @@ public class LabProducer {
     }
 
     Semaphore open = new Semaphore(concurrency);
-    long started = System.nanoTime();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+      // The clock starts with a producer that knows the topic's leader, as the Node clients' starts after connect():
+      // the JVM's start and the first metadata round trip are not the sends' time (a msg/s pass is 600 sends).
+      producer.partitionsFor(topic);
+      long started = System.nanoTime();
       for (int i = 0; i < messages.size(); i++) {
         final int index = i;
         open.acquire();

@@ -65,7 +65,7 @@ function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, histo
   const reordered = c.outOfOrder ? ` Sent again after the sends behind it, ${c.outOfOrder} landed after later messages of their key (out of order: the reorder scenario).` : '';
   const failed = history.filter((o) => o.type === 'send' && o.outcome !== 'ok').length;
   const gaveUp = failed ? ` ${failed} sends failed${client === 'java' ? javaFailures(history) : ''}${c.unknownInLog ? `, ${c.unknownInLog} of them in the log anyway` : ''}.` : '';
-  return `${dropped} With acks=all, ${lostRequestReaction(client, REQUEST_TIMEOUT_MS)} ${c.lost} lost, ${c.duplicates} duplicates.${closedConnectionCopies(client, c.duplicates)}${reordered}${gaveUp}`;
+  return `${dropped} With acks=all, ${lostRequestReaction(client, REQUEST_TIMEOUT_MS).replace(/\.$/, ':')} ${c.lost} lost, ${c.duplicates} duplicates.${closedConnectionCopies(client, c.duplicates)}${reordered}${gaveUp}`;
 }
 
 export const acksZero: Scenario<ProducerSettings> = {
