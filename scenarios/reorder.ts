@@ -167,7 +167,7 @@ export const reorder: Scenario<ReorderSettings> = {
     { key: 'lost', label: 'lost' },
     { key: 'outOfOrder', label: 'out-of-order', predicted: true },
     { key: 'globalOutOfOrder', label: 'global ooo' },
-    { key: 'throughput', label: 'msg/s' },
+    { key: 'throughput', label: 'msg/s', relativeToBaseline: true },
   ],
   variants,
   faults: ['drop-request'],

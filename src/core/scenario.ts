@@ -48,6 +48,8 @@ export interface Column {
   label: string;
   /** Show "observed (predicted p)" when the variant predicts this count. */
   predicted?: boolean;
+  /** Also show each value as a share of the baseline's (the variant that promises nothing): "1345 (0.63×)", a remedy's price. */
+  relativeToBaseline?: boolean;
 }
 
 /** A topic config, as the admin API takes it. */

@@ -2,13 +2,22 @@
 import type { Column } from '../core/scenario.js';
 import type { VariantResult } from '../core/types.js';
 
-export function countCell(result: VariantResult, column: Column): string {
+/** `all`: the scenario's results, for a column shown relative to its baseline. */
+export function countCell(result: VariantResult, column: Column, all: readonly VariantResult[] = []): string {
   if (result.skipped || result.error) return '';
   const value = result.counts[column.key];
   if (value === undefined) return '—';
   const shown = formatNumber(value);
   const predicted = column.predicted ? result.predicted[column.key] : undefined;
-  return predicted === undefined ? shown : `${shown} (pred ${formatNumber(predicted)})`;
+  if (predicted !== undefined) return `${shown} (pred ${formatNumber(predicted)})`;
+  const base = column.relativeToBaseline ? baselineValue(all, column) : undefined;
+  return base === undefined || result.promise === 'none' ? shown : `${shown} (${(value / base).toFixed(2)}×)`;
+}
+
+/** The column's value in the run's baseline: the variant that promises nothing, measured like the others. */
+function baselineValue(all: readonly VariantResult[], column: Column): number | undefined {
+  const value = all.find((r) => r.promise === 'none' && !r.skipped && !r.error)?.counts[column.key];
+  return value ? value : undefined;
 }
 
 export function formatNumber(value: number): string {

@@ -64,7 +64,7 @@ function scenarioSection(scenario: Scenario, run: ScenarioResult): string {
   const rows = run.results.map(
     (r) =>
       `<tr><th scope="row"><a href="#${esc(variantAnchor(run.scenario, r.variant))}">${esc(r.variant)}</a></th>${scenario.columns
-        .map((c) => `<td>${esc(countCell(r, c))}</td>`)
+        .map((c) => `<td>${esc(countCell(r, c, run.results))}</td>`)
         .join('')}<td>${promiseBadge(r)}</td></tr>`,
   );
   return `<section id="${esc(run.scenario)}">

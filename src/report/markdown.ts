@@ -14,7 +14,7 @@ function table(head: string[], rows: string[][]): string {
 
 export function renderMarkdown(scenario: Scenario, run: ScenarioResult, broker: string): string {
   const head = ['variant', ...scenario.columns.map((c) => c.label), 'promise'];
-  const rows = run.results.map((r) => [`**${r.variant}**`, ...scenario.columns.map((c) => countCell(r, c)), promiseCell(r)]);
+  const rows = run.results.map((r) => [`**${r.variant}**`, ...scenario.columns.map((c) => countCell(r, c, run.results)), promiseCell(r)]);
   const notes = run.results.map((r) => `- **${r.variant}**: ${escape(noteLine(r))}`);
   return [
     `### ${run.scenario}: ${run.summary}`,

@@ -19,7 +19,7 @@ export interface RenderContext {
 export function renderTable(scenario: Scenario, run: ScenarioResult, context: RenderContext): string {
   const chalk = new Chalk({ level: context.colorLevel });
   const head = ['variant', ...scenario.columns.map((c) => c.label), 'promise'];
-  const rows = run.results.map((r) => [r.variant, ...scenario.columns.map((c) => countCell(r, c)), promiseCell(r)]);
+  const rows = run.results.map((r) => [r.variant, ...scenario.columns.map((c) => countCell(r, c, run.results)), promiseCell(r)]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)) + 2);
   const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
   const noteWidth = Math.max(total, Math.min(context.width ?? 100, 120));

@@ -15,6 +15,20 @@ const duplicates: Column = { key: 'duplicates', label: 'duplicates', predicted: 
 const lost: Column = { key: 'lost', label: 'lost' };
 
 describe('countCell', () => {
+  it('shows a relative column as a share of the baseline\'s value, and the baseline and unmeasured rows plain', () => {
+    const msgs: Column = { key: 'throughput', label: 'msg/s', relativeToBaseline: true };
+    const all = [
+      { ...baseline, counts: { throughput: 2000 } },
+      { ...idempotent, counts: { throughput: 1260 } },
+      { ...concurrent, counts: { throughput: 2500 } },
+      { ...idempotent, variant: 'unmeasured', counts: {} },
+    ];
+    expect(all.map((r) => countCell(r, msgs, all))).toEqual(['2000', '1260 (0.63×)', '2500 (1.25×)', '—']);
+    // Without the other results, or without a measured baseline, the value alone.
+    expect(countCell(all[1]!, msgs)).toBe('1260');
+    expect(countCell(all[1]!, msgs, [{ ...baseline, counts: {} }, all[1]!])).toBe('1260');
+  });
+
   it('shows the prediction beside the count for a predicted column', () => {
     expect(countCell(baseline, duplicates)).toBe('25 (pred 25)');
   });
