@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acksZero } from '../../scenarios/acks-zero.js';
 import { reorder } from '../../scenarios/reorder.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
-import { PRODUCER_CLIENTS } from '../../src/clients/index.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { confluentMissing } from './support/confluent.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
 
@@ -37,9 +37,6 @@ function expectOrderedRows(result: ScenarioResult): void {
   }
 }
 
-// @confluentinc/kafka-javascript is optional (a native addon): CI builds it and requires it (see clients.test.ts).
-const confluentMissing = await PRODUCER_CLIENTS.confluent.unavailable();
-if (confluentMissing && process.env.KAFKA_DUP_LAB_REQUIRE_CONFLUENT === '1') throw new Error(`KAFKA_DUP_LAB_REQUIRE_CONFLUENT=1, and ${confluentMissing}`);
 
 describe.each([
   ['platformatic', false],

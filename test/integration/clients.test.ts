@@ -8,10 +8,10 @@ import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
+import { confluentMissing } from './support/confluent.js';
 import { CLI } from './support/cli.js';
 import { kcatAvailable, kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
-import { PRODUCER_CLIENTS } from '../../src/clients/index.js';
 
 let broker: RunningBroker;
 beforeAll(async () => {
@@ -147,9 +147,6 @@ describe('producer-retry and error-after-append with the Apache Java producer (k
   });
 });
 
-// @confluentinc/kafka-javascript is optional (a native addon): CI builds it (.ci/confluent.sh) and requires it.
-const confluentMissing = await PRODUCER_CLIENTS.confluent.unavailable();
-if (confluentMissing && process.env.KAFKA_DUP_LAB_REQUIRE_CONFLUENT === '1') throw new Error(`KAFKA_DUP_LAB_REQUIRE_CONFLUENT=1, and ${confluentMissing}`);
 
 describe.runIf(!confluentMissing)('producer-retry and error-after-append with @confluentinc/kafka-javascript (librdkafka)', () => {
   let retry: ScenarioResult;
