@@ -139,7 +139,26 @@ function redoneBy(history: readonly Op[], point: WorkSnapshot): number {
   return point.appliedNotCommitted + (point.reapplied ?? 0) + (findSnapshot(history, 'w2', 'end')?.reapplied ?? 0);
 }
 
-function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history: readonly Op[]): string {
+/**
+ * librdkafka's auto-commit (lib/kafkajs/_consumer.js hands autoCommit to enable.auto.commit): it commits the
+ * offsets the handler has finished on its own timer, auto.commit.interval.ms (5 s), not after each batch.
+ */
+function confluentLesson(variant: Variant<CrashSettings>, c: EffectCounts, point: WorkSnapshot): string | undefined {
+  const ticked = point.appliedNotCommitted < point.applied;
+  if (variant.settings.commit === 'auto') {
+    return ticked
+      ? 'librdkafka auto-commits the offsets the handler has finished every 5 s (auto.commit.interval.ms), not after each batch as kafkajs does: the restart redid what w1 applied after the last tick.'
+      : 'librdkafka auto-commits the offsets the handler has finished every 5 s (auto.commit.interval.ms), not after each batch as kafkajs does: the crash came before the first tick, so nothing was committed and the restart redid everything w1 had applied.';
+  }
+  if (variant.settings.commit === 'auto-handoff') {
+    return c.neverApplied > 0
+      ? 'The handler returned before the work was done, so its offsets counted as finished at once; a tick of librdkafka\'s 5 s auto-commit committed offsets of work still in the queue, the crash dropped that work, and the restart skipped it.'
+      : 'The handler returned before the work was done, so its offsets counted as finished at once, but librdkafka auto-commits only every 5 s and no tick came before the crash: nothing was skipped, and the restart redid what w1 had applied. With kafkajs, which commits after each batch, the same handoff loses the queued work.';
+  }
+  return undefined;
+}
+
+function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
   const c = counts as EffectCounts;
   const point = snapshotOf(history, 'w1', 'crash');
   const w2Again = findSnapshot(history, 'w2', 'end')?.reapplied ?? 0;
@@ -152,10 +171,11 @@ function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history:
   const unseenCommit =
     c.neverApplied > point.committedNotApplied
       ? ` ${c.neverApplied - point.committedNotApplied} more than w1 knew of: a commit was on its way when the crash came, and the broker took it.`
-      : c.duplicateEffects < point.appliedNotCommitted
+      : variant.settings.dedup === 'none' && c.duplicateEffects < point.appliedNotCommitted
         ? ` ${point.appliedNotCommitted - c.duplicateEffects} fewer duplicates than w1's last acknowledged commit left open: a newer commit was on its way when the crash came, and the broker took it.`
         : '';
-  return `${killed} ${variant.lesson ?? ''} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied.${unseenCommit} ${balance}`;
+  const lesson = (client === 'confluent' ? confluentLesson(variant, c, point) : undefined) ?? variant.lesson ?? '';
+  return `${killed} ${lesson} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied.${unseenCommit} ${balance}`;
 }
 
 export const consumerCrash: Scenario<CrashSettings> = {
@@ -168,6 +188,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
   columns: EFFECT_COLUMNS,
   variants,
   faults: ['crash'],
+  clients: ['kafkajs', 'confluent'],
   run,
   check: checkEffects,
   predict,

@@ -1,51 +1,12 @@
 // The @confluentinc/kafka-javascript producer (librdkafka, KafkaJS-compatible API) behind the producer interface; optional, and the only module that loads it.
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { INSTALL, PACKAGE, load, packageDir, type ConfluentAdmin } from './confluent-library.js';
 import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
 import { BARRIER_VALUE, sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
 import type { ProducerClient } from './producer-client.js';
-
-const PACKAGE = '@confluentinc/kafka-javascript';
-const INSTALL = `npm install ${PACKAGE} (a prebuilt librdkafka binding for most platforms; .ci/confluent.sh in the lab's repository builds it from source)`;
-
-/** The little of the package the lab uses: its KafkaJS-compatible producer. */
-interface ConfluentProducer {
-  connect(): Promise<void>;
-  send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown>;
-  flush(args: { timeout: number }): Promise<void>;
-  disconnect(): Promise<void>;
-}
-interface ConfluentAdmin {
-  connect(): Promise<void>;
-  fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string }[]>;
-  disconnect(): Promise<void>;
-}
-interface ConfluentModule {
-  KafkaJS: { Kafka: new (config: object) => { producer(config: object): ConfluentProducer; admin(): ConfluentAdmin } };
-  librdkafkaVersion?: string;
-}
-
-let loaded: ConfluentModule | Error | undefined;
-/** Loaded on first use (a native addon): a run that never asks for this client never loads it. */
-function load(): ConfluentModule | Error {
-  if (!loaded) {
-    try {
-      loaded = createRequire(import.meta.url)(PACKAGE) as ConfluentModule;
-    } catch (error) {
-      loaded = error instanceof Error ? error : new Error(String(error));
-    }
-  }
-  return loaded;
-}
-
-/** The package's folder: its entry point may sit below it (lib/). */
-function packageDir(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 /** The lab's first retry wait for every client (kafkajs' 300 ms; librdkafka's retry.backoff.ms defaults to 100). */
 const RETRY_BACKOFF_MS = 300;

@@ -3,6 +3,7 @@ import { describeError, protocolErrorType } from '../kafka/errors.js';
 import type { Consumer } from '../kafka/client.js';
 import { exitWithLab, reportToLab, runReportingFailure } from './lab-link.js';
 import { Ledger } from '../workload/worker-ledger.js';
+import type { ConsumerHooks } from './worker-consumer.js';
 import { crashPosition, type BaseWorkerConfig, type FromWorker, type StopPlace, type ToWorker } from '../workload/worker-protocol.js';
 
 const HOLD_LIMIT_MS = 20_000;
@@ -15,6 +16,8 @@ export class WorkerRuntime {
   private batchesSeen = 0;
   private messagesSeen = 0;
   private go: () => void = () => undefined;
+  /** Asks the broker what this worker's group has committed (a client whose commits the lab does not see). */
+  private committedProbe: (() => Promise<void>) | undefined;
   private readonly goSignal = new Promise<void>((resolve) => (this.go = resolve));
 
   constructor(private readonly config: BaseWorkerConfig) {
@@ -30,11 +33,7 @@ export class WorkerRuntime {
     consumer.on(consumer.events.GROUP_JOIN, (e) =>
       this.send({ type: 'joined', memberId: e.payload.memberId, partitions: e.payload.memberAssignment[this.config.topic] ?? [] }),
     );
-    consumer.on(consumer.events.COMMIT_OFFSETS, (e) => {
-      const offsets = e.payload.topics.flatMap((t) => t.partitions.map((p) => ({ partition: Number(p.partition), offset: p.offset })));
-      for (const o of offsets) this.ledger.commit(o.partition, o.offset);
-      this.send({ type: 'committed', offsets });
-    });
+    consumer.on(consumer.events.COMMIT_OFFSETS, (e) => this.committed(e.payload.topics.flatMap((t) => t.partitions.map((p) => ({ partition: Number(p.partition), offset: p.offset })))));
     consumer.on(consumer.events.CRASH, (e) =>
       this.send(
         e.payload.restart ? { type: 'restarted', error: describeError(e.payload.error) } : { type: 'failed', error: describeError(e.payload.error) },
@@ -42,6 +41,20 @@ export class WorkerRuntime {
     );
     consumer.on(consumer.events.START_BATCH_PROCESS, (e) => this.onBatchStart(e.payload.batchSize));
     consumer.on(consumer.events.REBALANCING, () => this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) }));
+  }
+
+  /** For a client without kafkajs' events: it reports batches and commits itself (see worker-consumer.ts). */
+  hooks(): ConsumerHooks {
+    return {
+      batchStarted: (size) => this.onBatchStart(size),
+      committed: (offsets) => this.committed(offsets),
+      setCommittedProbe: (probe) => (this.committedProbe = probe),
+    };
+  }
+
+  private committed(offsets: { partition: number; offset: string }[]): void {
+    for (const o of offsets) this.ledger.commit(o.partition, o.offset);
+    this.send({ type: 'committed', offsets });
   }
 
   /** Called as each batch starts: the stop batch fixes the stop target inside it. */
@@ -61,6 +74,7 @@ export class WorkerRuntime {
     if (this.stopTarget === undefined || this.ledger.handledCount < this.stopTarget || !stopAt) return;
     if (place !== (stopAt.place ?? (stopAt.action === 'crash' ? 'after-apply' : 'between-messages'))) return;
     this.stopTarget = undefined;
+    await this.committedProbe?.().catch(() => undefined);
     this.send({ type: 'stop-point', action: stopAt.action, point: this.ledger.crashPoint(this.messagesSeen) });
     if (stopAt.action === 'crash') await new Promise<never>(() => undefined); // the lab SIGKILLs us here
     if (stopAt.action === 'stall') await this.goSignal; // the lab SIGSTOPs us, later SIGCONTs and says go

@@ -1,6 +1,6 @@
 // A consumer worker process: consumes orders, applies each to the business database, commits offsets
 // as its mode says, and stops at its stop point so the lab can kill, hold or stall it there.
-import { createKafka, LAB_RETRY, type Consumer, type EachBatchPayload, type KafkaMessage } from '../kafka/client.js';
+import { openWorkerConsumer, type WorkerBatchPayload, type WorkerConsumer, type WorkerMessage } from './worker-consumer.js';
 import { openDedup, type Dedup } from '../workload/dedup.js';
 import { decodeOrder, type Order } from '../workload/orders.js';
 import { openSink } from '../workload/sinks/index.js';
@@ -13,7 +13,7 @@ const runtime = new WorkerRuntime(config);
 const { ledger } = runtime;
 let sink: Sink;
 let dedup: Dedup;
-let consumer: Consumer;
+let consumer: WorkerConsumer;
 
 /** Dedup check, the business write, and the dedup bookkeeping, for one message. */
 async function process1(order: Order): Promise<void> {
@@ -32,7 +32,7 @@ async function process1(order: Order): Promise<void> {
 }
 
 /** Decodes a fetched message and records its receipt in the ledger (once, when it is handed to us). */
-function take(message: KafkaMessage, partition: number): Order {
+function take(message: WorkerMessage, partition: number): Order {
   const order = decodeOrder(message.value?.toString() ?? null, partition, message.offset);
   if (!order) throw new Error(`offset ${message.offset} is not a lab order`);
   ledger.receive(order);
@@ -47,7 +47,7 @@ function commit(partition: number, nextOffset: string, notApplied = 0): Promise<
   return runtime.reported('commit-failed', () => consumer.commitOffsets([{ topic: config.topic, partition, offset: nextOffset }]), { notApplied });
 }
 
-async function eachBatch({ batch, resolveOffset, heartbeat }: EachBatchPayload): Promise<void> {
+async function eachBatch({ batch, resolveOffset, heartbeat }: WorkerBatchPayload): Promise<void> {
   runtime.heartbeatNow = heartbeat;
   const orders = batch.messages.map((m) => take(m, batch.partition));
   const next = (BigInt(batch.lastOffset()) + 1n).toString();
@@ -93,21 +93,10 @@ async function drained(timeoutMs: number): Promise<void> {
 async function main(): Promise<void> {
   sink = await openSink(config.sink);
   dedup = await openDedup(config, sink);
-  consumer = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}`, requestTimeout: config.requestTimeout }).consumer({
-    ...(config.commitRetries === undefined ? {} : { retry: { ...LAB_RETRY, retries: config.commitRetries } }),
-    groupId: config.groupId,
-    sessionTimeout: config.sessionTimeout,
-    heartbeatInterval: config.heartbeatInterval,
-    maxBytesPerPartition: config.maxBytesPerPartition,
-    maxWaitTimeInMs: 100,
-  });
-  runtime.watch(consumer);
-  await consumer.connect();
-  await consumer.subscribe({ topic: config.topic, fromBeginning: true });
+  consumer = await openWorkerConsumer(config, runtime);
 
   if (config.commit === 'auto') {
     await consumer.run({
-      autoCommit: true,
       eachMessage: async ({ message, partition, heartbeat }) => {
         runtime.heartbeatNow = heartbeat;
         await process1(take(message, partition));
@@ -117,14 +106,12 @@ async function main(): Promise<void> {
   } else if (config.commit === 'auto-handoff') {
     void drainHandoffQueue();
     await consumer.run({
-      autoCommit: true,
       eachMessage: async ({ message, partition }) => {
         handoffQueue.push(take(message, partition));
       },
     });
   } else if (config.commit === 'per-message') {
     await consumer.run({
-      autoCommit: false,
       eachMessage: async ({ message, partition, heartbeat }) => {
         runtime.heartbeatNow = heartbeat;
         const order = take(message, partition);
@@ -135,8 +122,7 @@ async function main(): Promise<void> {
       },
     });
   } else {
-    // on-revoke keeps autoCommit on, so kafkajs commits resolved offsets when it learns of a rebalance.
-    await consumer.run({ autoCommit: config.commit === 'on-revoke', eachBatchAutoResolve: false, eachBatch });
+    await consumer.run({ eachBatch });
   }
 }
 

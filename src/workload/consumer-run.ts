@@ -63,6 +63,8 @@ export function workerConfig(
   return {
     heartbeatInBatch: 'after-apply',
     ...options,
+    // The worker's consumer: kafkajs unless the run named the one other client a worker can use.
+    ...(ctx.client === 'confluent' ? { client: 'confluent' as const } : {}),
     bootstrap: ctx.bootstrap,
     redisUrl: redis && 'url' in redis ? redis.url : undefined,
     redisPrefix: `dup-lab:${ctx.runId}`,

@@ -64,6 +64,13 @@ export interface WorkerConfig extends BaseWorkerConfig {
   requestTimeout?: number;
   /** How often kafkajs' consumer retries a failed commit before the handler sees the error (default: the lab's 5). */
   commitRetries?: number;
+  /** The consumer's client: kafkajs (default), or confluent (@confluentinc/kafka-javascript, librdkafka). */
+  client?: 'kafkajs' | 'confluent';
+}
+
+/** The modes in which the client commits by itself (kafkajs after each batch, librdkafka on its timer). */
+export function autoCommits(config: Pick<WorkerConfig, 'commit'>): boolean {
+  return config.commit === 'auto' || config.commit === 'auto-handoff' || config.commit === 'on-revoke';
 }
 
 export interface StopSpec {

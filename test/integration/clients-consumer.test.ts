@@ -1,0 +1,102 @@
+// consumer-crash with @confluentinc/kafka-javascript's consumer (librdkafka) in the worker processes, on a real broker and Redis; every effect count read again with sqlite3.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCrash } from '../../scenarios/consumer-crash.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import { silentProgress } from '../../src/core/progress.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
+import type { Op, VariantResult } from '../../src/core/types.js';
+import { findRedis } from '../../src/resources/redis.js';
+import { startTestBroker } from './support/broker.js';
+import { confluentMissing } from './support/confluent.js';
+import { keptSqliteFile, sqliteEffects } from './support/databases.js';
+import { rowOf, runOn } from './support/results.js';
+
+const MESSAGES = 200;
+let broker: RunningBroker;
+let redis: { url: string; stop(): Promise<void> };
+const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
+beforeAll(async () => {
+  broker = await startTestBroker();
+  const found = await findRedis(undefined, silentProgress);
+  if (!('url' in found)) throw new Error(`these tests need Redis: ${found.missing}`);
+  redis = found;
+}, 120_000);
+afterAll(async () => {
+  await redis?.stop();
+  await broker?.stop();
+  rmSync(keepDir, { recursive: true, force: true });
+});
+
+/** w1's own count at its crash point (its committed offsets asked of the broker there), from the history. */
+function crashPoint(r: VariantResult): Extract<Op, { type: 'snapshot' }> {
+  const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'crash');
+  if (!found) throw new Error(`${r.variant}: no crash snapshot`);
+  return found;
+}
+
+function sqliteCounts(r: VariantResult) {
+  const e = sqliteEffects(keptSqliteFile(keepDir, 'consumer-crash', r.variant));
+  return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: MESSAGES - e.messages, balanceActual: e.balance };
+}
+
+const DEDUPS = ['redis-setnx', 'dedup-window', 'processed-table'];
+
+describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/kafka-javascript (seed 42, 200 orders)', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runOn(broker, consumerCrash, { messages: MESSAGES, faults: 1, client: 'confluent', resources: { redis: { url: redis.url }, keepDataDir: keepDir } });
+  }, 240_000);
+
+  it('runs every variant with the confluent client, and sqlite3 reads the same rows, duplicates, gaps and balance', () => {
+    for (const r of result.results) {
+      expect(r.client, r.variant).toBe('confluent');
+      expect(r.error, r.variant).toBeUndefined();
+      expect(sqliteCounts(r), r.variant).toEqual({ effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
+    }
+  });
+
+  it('predictions come from w1\'s own count at the crash, its commits asked of the broker there: redone = applied after the last commit', () => {
+    for (const r of result.results) {
+      const point = crashPoint(r);
+      const dedups = DEDUPS.includes(r.variant);
+      expect(r.predicted.neverApplied, r.variant).toBe(point.committedNotApplied);
+      if (r.variant === 'auto-commit-handoff') {
+        // librdkafka's timer may commit between the broker's answer and the SIGKILL: at most that much less is redone.
+        expect(r.counts.duplicateEffects, r.variant).toBeLessThanOrEqual(point.appliedNotCommitted + (point.reapplied ?? 0));
+        expect(r.counts.neverApplied, r.variant).toBeGreaterThanOrEqual(point.committedNotApplied);
+      } else if (!dedups) {
+        expect(r.counts.duplicateEffects, r.variant).toBe(r.predicted.duplicateEffects);
+        expect(r.counts.neverApplied, r.variant).toBe(point.committedNotApplied);
+      }
+    }
+  });
+
+  it('auto-commit: librdkafka commits on its 5 s timer, not after each batch; the note says which it was', () => {
+    const r = rowOf(result, 'auto-commit');
+    const point = crashPoint(r);
+    expect(r.counts.duplicateEffects).toBe(point.appliedNotCommitted);
+    expect(r.note).toContain('auto.commit.interval.ms');
+    expect(r.note).toContain(point.appliedNotCommitted === point.applied ? 'before the first tick' : 'after the last tick');
+  });
+
+  it('manual commits behave as with kafkajs: a batch redone, one message redone, the rest of a batch committed first never applied', () => {
+    expect(rowOf(result, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(1);
+    expect(rowOf(result, 'commit-per-message').counts).toMatchObject({ duplicateEffects: 1, neverApplied: 0 });
+    const first = rowOf(result, 'commit-before-process');
+    expect(first.counts.duplicateEffects).toBe(0);
+    expect(first.counts.neverApplied).toBeGreaterThan(0);
+  });
+
+  it('the deduplicating variants keep their promise, and their notes do not credit a commit for it', () => {
+    for (const name of DEDUPS) {
+      const r = rowOf(result, name);
+      expect(r.counts, name).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+      expect(r.counts.balanceActual, name).toBe(r.counts.balanceExpected);
+      expect(r.promise, name).toBe('kept');
+      expect(r.note, name).not.toContain('a newer commit was on its way');
+    }
+  });
+});
