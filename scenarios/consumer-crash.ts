@@ -229,6 +229,11 @@ export const consumerCrash: Scenario<CrashSettings> = {
       'autoCommitThreshold are checked only between messages, never by a timer; with eachBatch,',
       'eachBatchAutoResolve (default true) resolves the whole batch when the handler returns, even if it',
       'stopped early. And kafkajs commits on stop()/disconnect(): only a real crash shows the window.',
+      '',
+      'With --client confluent the workers use @confluentinc/kafka-javascript\'s consumer (librdkafka):',
+      'kafka.consumer({ kafkaJS: { groupId, sessionTimeout: 2000, heartbeatInterval: 300, fromBeginning: true,',
+      'autoCommit } }): autoCommit is consumer configuration there, and librdkafka commits the finished',
+      'offsets on its own timer (auto.commit.interval.ms, 5 s), not after each batch.',
     ].join('\n'),
   },
 };

@@ -20,8 +20,10 @@ export function explainCommand(name: string): number {
   }
   const scenario = findScenario(name);
   if (!scenario) throw new UsageError(`unknown scenario "${name}"; the scenarios are: ${scenarios.map((s) => s.name).join(', ')} (or explain faults)`);
-  // Each client the scenario runs with: the settings the lab gives it, variant by variant.
-  const clients = (scenario.clients ?? []).filter(isClientName);
+  // Each client a producer scenario runs with: the settings the lab gives it, variant by variant (a consumer
+  // scenario's client settings are its workers', described in its story).
+  const producerScenario = scenario.variants.every((v) => typeof (v.settings as Partial<ProducerSettings>).concurrency === 'number');
+  const clients = producerScenario ? (scenario.clients ?? []).filter(isClientName) : [];
   const settings = clients.map((client) => ({
     client,
     variants: scenario.variants.map((v) => {

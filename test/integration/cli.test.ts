@@ -151,6 +151,9 @@ describe('workshop commands', () => {
       for (const heading of ['What goes wrong', 'Variants', 'Settings with kafkajs', 'Settings with the Java client', 'Where kafkajs differs']) {
         expect(r.stdout, `${name}: ${heading}`).toContain(heading);
       }
+      // Producer settings per client only for the producer scenarios: a consumer scenario's workers say theirs in the story.
+      const producerScenario = ['producer-retry', 'error-after-append', 'acks-zero', 'reorder'].includes(name);
+      expect(r.stdout.includes('What the lab sets with --client'), name).toBe(producerScenario);
     }
   });
 
