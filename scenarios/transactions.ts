@@ -120,6 +120,7 @@ export const transactions: Scenario<TransactionSettings> = {
   ],
   variants,
   faults: ['crash', 'stall'],
+  clients: ['kafkajs', 'confluent'],
   run,
   check: (history) => checkLog(history, 'output'),
   predict,
@@ -159,6 +160,10 @@ export const transactions: Scenario<TransactionSettings> = {
       '(KIP-447), so fencing rests on the transactional id alone: give each input partition, or each',
       'instance identity, a stable transactional id. The Java client (2.5+) can fence by consumer group',
       'generation with sendOffsetsToTransaction(offsets, groupMetadata).',
+      '',
+      'With --client confluent the workers use @confluentinc/kafka-javascript (librdkafka): its',
+      'sendOffsets({ consumer, topics }) takes the consumer itself, not a group id, and librdkafka sends the',
+      'consumer\'s group metadata with the offsets, as the Java client does (KIP-447).',
     ].join('\n'),
   },
 };

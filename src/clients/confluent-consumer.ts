@@ -1,7 +1,14 @@
-// A worker's consumer from @confluentinc/kafka-javascript (librdkafka, KafkaJS-compatible API): the worker's handlers, batch by batch.
+// The worker processes' Kafka clients from @confluentinc/kafka-javascript (librdkafka, KafkaJS-compatible API): a consumer's handlers batch by batch, and the transform worker's producer.
 import type { ConsumerHooks, WorkerConsumer } from '../processes/worker-consumer.js';
-import { autoCommits, type WorkerConfig } from '../workload/worker-protocol.js';
-import { load } from './confluent-library.js';
+import type { TransformClients } from '../processes/transform-clients.js';
+import { autoCommits, type BaseWorkerConfig, type TransformConfig, type WorkerConfig } from '../workload/worker-protocol.js';
+import { load, type ConfluentConsumer, type ConfluentModule } from './confluent-library.js';
+
+function library(): ConfluentModule {
+  const lib = load();
+  if (lib instanceof Error) throw lib;
+  return lib;
+}
 
 /**
  * What differs from kafkajs, from lib/kafkajs/_consumer.js: autoCommit is consumer configuration (run()
@@ -10,11 +17,13 @@ import { load } from './confluent-library.js';
  * broker what is committed; heartbeat() does nothing (librdkafka heartbeats from its own thread).
  * eachMessage handlers run inside eachBatch here, so the stop point can count batches as with kafkajs.
  */
-export async function openConfluentWorkerConsumer(config: WorkerConfig, hooks: ConsumerHooks): Promise<WorkerConsumer> {
-  const lib = load();
-  if (lib instanceof Error) throw lib;
-  const kafka = new lib.KafkaJS.Kafka({ kafkaJS: { brokers: [config.bootstrap], clientId: `dup-lab-${config.workerId}`, logLevel: 0 } });
-  const consumer = kafka.consumer({
+async function connectedConsumer(
+  kafka: InstanceType<ConfluentModule['KafkaJS']['Kafka']>,
+  config: BaseWorkerConfig,
+  autoCommit: boolean,
+  hooks: ConsumerHooks,
+): Promise<{ raw: ConfluentConsumer; consumer: WorkerConsumer }> {
+  const raw = kafka.consumer({
     kafkaJS: {
       groupId: config.groupId,
       sessionTimeout: config.sessionTimeout,
@@ -22,18 +31,19 @@ export async function openConfluentWorkerConsumer(config: WorkerConfig, hooks: C
       maxBytesPerPartition: config.maxBytesPerPartition,
       maxWaitTimeInMs: 100,
       fromBeginning: true,
-      autoCommit: autoCommits(config),
+      autoCommit,
+      readUncommitted: false,
     },
   });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [config.topic] });
+  await raw.connect();
+  await raw.subscribe({ topics: [config.topic] });
   hooks.setCommittedProbe(async () => {
-    const committed = (await consumer.committed()).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
+    const committed = (await raw.committed()).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
     hooks.committed(committed.map((c) => ({ partition: c.partition, offset: c.offset })));
   });
-  return {
+  const consumer: WorkerConsumer = {
     run: (handlers) =>
-      consumer.run({
+      raw.run({
         eachBatchAutoResolve: false,
         eachBatch: async (payload) => {
           hooks.batchStarted(payload.batch.messages.length);
@@ -45,9 +55,62 @@ export async function openConfluentWorkerConsumer(config: WorkerConfig, hooks: C
         },
       }),
     commitOffsets: async (offsets) => {
-      await consumer.commitOffsets(offsets);
+      await raw.commitOffsets(offsets);
       hooks.committed(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
     },
-    disconnect: () => consumer.disconnect(),
+    disconnect: () => raw.disconnect(),
+  };
+  return { raw, consumer };
+}
+
+function kafkaFor(lib: ConfluentModule, config: BaseWorkerConfig) {
+  return new lib.KafkaJS.Kafka({ kafkaJS: { brokers: [config.bootstrap], clientId: `dup-lab-${config.workerId}`, logLevel: 0 } });
+}
+
+export async function openConfluentWorkerConsumer(config: WorkerConfig, hooks: ConsumerHooks): Promise<WorkerConsumer> {
+  return (await connectedConsumer(kafkaFor(library(), config), config, autoCommits(config), hooks)).consumer;
+}
+
+/** librdkafka's codes for "a newer instance with this transactional id has taken over" (rdkafka.h). */
+const FENCED_CODES = new Map<number, string>([
+  [-144, '_FENCED'],
+  [90, 'PRODUCER_FENCED'],
+  [47, 'INVALID_PRODUCER_EPOCH'],
+]);
+
+/** The transform worker's clients: sendOffsets takes the consumer itself here, not its group id. */
+export async function openConfluentTransformClients(config: TransformConfig, hooks: ConsumerHooks): Promise<TransformClients> {
+  const kafka = kafkaFor(library(), config);
+  const producer = kafka.producer({
+    kafkaJS:
+      config.output === 'transaction'
+        ? { transactionalId: config.transactionalId, transactionTimeout: config.transactionTimeout, idempotent: true, maxInFlightRequests: 1 }
+        : { idempotent: true },
+  });
+  // With a transactional id, connecting (init_transactions) fences every older instance with that id.
+  await producer.connect();
+  const { raw, consumer } = await connectedConsumer(kafka, config, false, hooks);
+  return {
+    consumer,
+    send: async (record) => {
+      await producer.send({ topic: config.outputTopic, messages: [record] });
+    },
+    transaction: async () => {
+      const tx = await producer.transaction();
+      return {
+        send: async (record) => {
+          await tx.send({ topic: config.outputTopic, messages: [record] });
+        },
+        sendOffsets: (partition, offset) => tx.sendOffsets({ consumer: raw, topics: [{ topic: config.topic, partitions: [{ partition, offset }] }] }),
+        commit: () => tx.commit(),
+        abort: () => tx.abort(),
+        isActive: () => tx.isActive(),
+      };
+    },
+    fencedBy: (error) => {
+      const code = (error as { code?: unknown }).code;
+      return typeof code === 'number' ? FENCED_CODES.get(code) : undefined;
+    },
+    disconnectProducer: () => producer.disconnect(),
   };
 }

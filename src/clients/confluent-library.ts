@@ -11,7 +11,17 @@ export interface ConfluentProducer {
   connect(): Promise<void>;
   send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown>;
   flush(args: { timeout: number }): Promise<void>;
+  /** Resolves with the producer itself: one transaction at a time (lib/kafkajs/_producer.js). */
+  transaction(): Promise<ConfluentTransaction>;
   disconnect(): Promise<void>;
+}
+export interface ConfluentTransaction {
+  send(record: { topic: string; messages: { key: string; value: string }[] }): Promise<unknown>;
+  /** Takes the consumer itself, not its group id: the binding passes its groupMetadata() to send_offsets_to_transaction (src/producer.cc). */
+  sendOffsets(arg: { consumer: ConfluentConsumer; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  isActive(): boolean;
 }
 export interface ConfluentAdmin {
   connect(): Promise<void>;

@@ -1,7 +1,8 @@
 // A read-process-write worker process: consumes orders, writes one output record per order (and, for
 // dual-write, the business database), with or without a Kafka transaction around each batch.
-import { createKafka, createProducer, type Consumer, type EachBatchPayload, type Producer } from '../kafka/client.js';
-import { describeError, protocolErrorType } from '../kafka/errors.js';
+import { describeError } from '../kafka/errors.js';
+import { openTransformClients, type TransformClients } from './transform-clients.js';
+import type { WorkerBatchPayload } from './worker-consumer.js';
 import { encodeMessage } from '../workload/messages.js';
 import { decodeOrder, type Order } from '../workload/orders.js';
 import { openSink } from '../workload/sinks/index.js';
@@ -12,12 +13,8 @@ import { WorkerRuntime } from './worker-runtime.js';
 const config = JSON.parse(process.argv[2] ?? '{}') as TransformConfig;
 const runtime = new WorkerRuntime(config);
 const { ledger } = runtime;
-let consumer: Consumer;
-let producer: Producer;
+let clients: TransformClients | undefined;
 let sink: Sink | undefined;
-
-/** Errors that mean a newer instance with the same transactional id has taken over. */
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 /** The output record for an order: the same lab message (same id), marked as processed. */
 function outputOf(order: Order): { key: string; value: string } {
@@ -52,7 +49,7 @@ async function handle(order: Order, send: Send): Promise<void> {
   await runtime.stopPointIfDue('after-apply');
 }
 
-function ordersOf(batch: EachBatchPayload['batch']): Order[] {
+function ordersOf(batch: WorkerBatchPayload['batch']): Order[] {
   return batch.messages.map((m) => {
     const order = decodeOrder(m.value?.toString() ?? null, batch.partition, m.offset);
     if (!order) throw new Error(`offset ${m.offset} is not a lab order`);
@@ -65,8 +62,8 @@ async function fencedGuard(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    const type = protocolErrorType(error);
-    if (type && FENCED.has(type)) {
+    const type = clients?.fencedBy(error);
+    if (type) {
       runtime.send({ type: 'fenced', error: describeError(error), code: type });
       await new Promise<never>(() => undefined);
     }
@@ -74,22 +71,22 @@ async function fencedGuard(work: () => Promise<void>): Promise<void> {
   }
 }
 
-async function eachBatch({ batch, heartbeat, resolveOffset }: EachBatchPayload): Promise<void> {
+async function eachBatch({ batch, heartbeat, resolveOffset }: WorkerBatchPayload): Promise<void> {
   runtime.heartbeatNow = heartbeat;
   const orders = ordersOf(batch);
   const next = (BigInt(batch.lastOffset()) + 1n).toString();
   if (config.output === 'transaction') {
     await fencedGuard(async () => {
-      const tx = await producer.transaction();
+      const tx = await clients!.transaction();
       try {
         for (const order of orders) {
-          await handle(order, (record) => tx.send({ topic: config.outputTopic, messages: [record] }));
+          await handle(order, (record) => tx.send(record));
           // Resolving moves kafkajs' fetch position; nothing is committed until the transaction is.
           resolveOffset(order.offset);
           await runtime.stopPointIfDue('between-messages');
         }
         // The input offsets ride in the same transaction: outputs and progress commit or abort together.
-        await tx.sendOffsets({ consumerGroupId: config.groupId, topics: [{ topic: config.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        await tx.sendOffsets(batch.partition, next);
         await tx.commit();
       } catch (error) {
         if (tx.isActive()) await tx.abort().catch(() => undefined);
@@ -101,42 +98,23 @@ async function eachBatch({ batch, heartbeat, resolveOffset }: EachBatchPayload):
     return;
   }
   for (const order of orders) {
-    await handle(order, (record) => producer.send({ topic: config.outputTopic, acks: -1, messages: [record] }));
+    await handle(order, (record) => clients!.send(record));
     resolveOffset(order.offset);
     await heartbeat();
     await runtime.stopPointIfDue('between-messages');
   }
-  await runtime.reported('commit-failed', () => consumer.commitOffsets([{ topic: config.topic, partition: batch.partition, offset: next }]));
+  await runtime.reported('commit-failed', () => clients!.consumer.commitOffsets([{ topic: config.topic, partition: batch.partition, offset: next }]));
 }
 
 async function main(): Promise<void> {
   if (config.sink) sink = await openSink(config.sink);
-  const kafka = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}` });
-  producer = createProducer(
-    kafka,
-    config.output === 'transaction'
-      ? { transactionalId: config.transactionalId, transactionTimeout: config.transactionTimeout, idempotent: true, maxInFlightRequests: 1 }
-      : { idempotent: true },
-  );
-  // With a transactional id, connecting fences every older instance with that id and aborts its open transaction.
-  await producer.connect();
-  consumer = kafka.consumer({
-    groupId: config.groupId,
-    sessionTimeout: config.sessionTimeout,
-    heartbeatInterval: config.heartbeatInterval,
-    maxBytesPerPartition: config.maxBytesPerPartition,
-    maxWaitTimeInMs: 100,
-    readUncommitted: false,
-  });
-  runtime.watch(consumer);
-  await consumer.connect();
-  await consumer.subscribe({ topic: config.topic, fromBeginning: true });
-  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+  clients = await openTransformClients(config, runtime);
+  await clients.consumer.run({ eachBatch });
 }
 
 runtime.onMessages(async () => {
-  await consumer?.disconnect().catch(() => undefined);
-  await producer?.disconnect().catch(() => undefined);
+  await clients?.consumer.disconnect().catch(() => undefined);
+  await clients?.disconnectProducer().catch(() => undefined);
   await sink?.close().catch(() => undefined);
 });
 runtime.run(main);

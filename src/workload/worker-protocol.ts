@@ -44,6 +44,8 @@ export interface BaseWorkerConfig {
   heartbeatInterval: number;
   /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
   maxBytesPerPartition: number;
+  /** The worker's Kafka client: kafkajs (default), or confluent (@confluentinc/kafka-javascript, librdkafka). */
+  client?: 'kafkajs' | 'confluent';
 }
 
 /** The consumer worker: consume orders, apply each to the business database. */
@@ -64,8 +66,6 @@ export interface WorkerConfig extends BaseWorkerConfig {
   requestTimeout?: number;
   /** How often kafkajs' consumer retries a failed commit before the handler sees the error (default: the lab's 5). */
   commitRetries?: number;
-  /** The consumer's client: kafkajs (default), or confluent (@confluentinc/kafka-javascript, librdkafka). */
-  client?: 'kafkajs' | 'confluent';
 }
 
 /** The modes in which the client commits by itself (kafkajs after each batch, librdkafka on its timer). */
