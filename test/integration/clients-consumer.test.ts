@@ -12,7 +12,8 @@ import type { Op, VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
 import { confluentMissing } from './support/confluent.js';
-import { keptSqliteFile, sqliteEffects } from './support/databases.js';
+import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
+import { workerSnapshot } from './support/snapshots.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
 
@@ -32,17 +33,10 @@ afterAll(async () => {
   rmSync(keepDir, { recursive: true, force: true });
 });
 
-/** w1's own count at its crash point (its committed offsets asked of the broker there), from the history. */
-function crashPoint(r: VariantResult): Extract<Op, { type: 'snapshot' }> {
-  const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'crash');
-  if (!found) throw new Error(`${r.variant}: no crash snapshot`);
-  return found;
-}
+/** w1's own count at its crash point, from the history (the worker's report, not the read-back). */
+const crashPoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'crash');
 
-function sqliteCounts(r: VariantResult) {
-  const e = sqliteEffects(keptSqliteFile(keepDir, 'consumer-crash', r.variant));
-  return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: MESSAGES - e.messages, balanceActual: e.balance };
-}
+const sqliteCounts = (r: VariantResult) => sqliteEffectCounts(keptSqliteFile(keepDir, 'consumer-crash', r.variant), MESSAGES);
 
 const DEDUPS = ['redis-setnx', 'dedup-window', 'processed-table'];
 

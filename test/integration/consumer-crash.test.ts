@@ -8,10 +8,11 @@ import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { Resources } from '../../src/core/resources.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
-import type { Op, VariantResult } from '../../src/core/types.js';
+import type { VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
-import { keptSqliteFile, psqlEffects, psqlSchemas, redisKeys, sqliteEffects } from './support/databases.js';
+import { keptSqliteFile, psqlEffects, psqlSchemas, redisKeys, sqliteEffectCounts } from './support/databases.js';
+import { workerSnapshot } from './support/snapshots.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { rowOf, runOn } from './support/results.js';
 
@@ -35,17 +36,9 @@ function run(variants: string[], resources: Omit<Resources, 'workDir'>): Promise
 }
 
 /** w1's own count at its crash point, from the history (the worker's report, not the read-back). */
-function crashPoint(r: VariantResult): Extract<Op, { type: 'snapshot' }> {
-  const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'crash');
-  if (!found) throw new Error(`${r.variant}: no crash snapshot`);
-  return found;
-}
+const crashPoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'crash');
 
-/** The business database as sqlite3 reads it, in the lab's terms: effects, duplicate effects, never applied, balance. */
-function sqliteCounts(r: VariantResult) {
-  const e = sqliteEffects(keptSqliteFile(keepDir, 'consumer-crash', r.variant));
-  return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: 200 - e.messages, balanceActual: e.balance };
-}
+const sqliteCounts = (r: VariantResult) => sqliteEffectCounts(keptSqliteFile(keepDir, 'consumer-crash', r.variant), 200);
 
 describe('consumer-crash against a real broker (SQLite; seed 42, 200 orders: the README\'s run)', () => {
   let result: ScenarioResult;
