@@ -79,7 +79,8 @@ function note(variant: Variant<ProducerSettings>, counts: Partial<Counts>, histo
     return `${told} With retries off, ${client} still sent each again: ${c.duplicates} duplicates. librdkafka takes NOT_LEADER_OR_FOLLOWER for a refused request that needs fresh metadata: it requeues the message without counting a retry (rd_kafka_handle_Produce_error sets incr_retry = 0, "no chance of duplicate delivery"), so message.send.max.retries=0 does not stop it. Here the broker had written it.`;
   }
   if (!settings.idempotent) {
-    return `${told} ${c.unknown} send${c.unknown === 1 ? '' : 's'} ended in that error, which reads as "not written" and is not (KAFKA-13574): ${c.unknownInLog} of them are in the log. No duplicates, but a service that resends on this error writes its own copies.`;
+    const copies = c.duplicates ? `${c.duplicates} duplicates all the same.` : 'No duplicates, but a service that resends on this error writes its own copies.';
+    return `${told} ${c.unknown} send${c.unknown === 1 ? '' : 's'} ended in that error, which reads as "not written" and is not (KAFKA-13574): ${c.unknownInLog} of them are in the log. ${copies}`;
   }
   if (c.duplicates === 0 && c.lost === 0) return `${told} Each retry carried its original sequence number and the broker answered it from its dedup window: no copy, nothing lost.`;
   if (client !== 'kafkajs') return `${told} ${c.duplicates} duplicates, ${c.lost} lost, ${c.outOfOrder} out of order.`;

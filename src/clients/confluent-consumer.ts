@@ -38,8 +38,9 @@ async function connectedConsumer(
   await raw.connect();
   await raw.subscribe({ topics: [config.topic] });
   hooks.setCommittedProbe(async () => {
-    const committed = (await raw.committed()).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
-    hooks.committed(committed.map((c) => ({ partition: c.partition, offset: c.offset })));
+    // Bounded: the library waits forever by default (timeout -1), and the stop point must come.
+    const committed = (await raw.committed(null, PROBE_TIMEOUT_MS)).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
+    hooks.knownCommitted(committed.map((c) => ({ partition: c.partition, offset: c.offset })));
   });
   const consumer: WorkerConsumer = {
     run: (handlers) =>
@@ -47,10 +48,16 @@ async function connectedConsumer(
         eachBatchAutoResolve: false,
         eachBatch: async (payload) => {
           hooks.batchStarted(payload.batch.messages.length);
-          if ('eachBatch' in handlers) return handlers.eachBatch(payload);
-          for (const message of payload.batch.messages) {
-            await handlers.eachMessage({ message, partition: payload.batch.partition, heartbeat: payload.heartbeat });
-            payload.resolveOffset(message.offset);
+          try {
+            if ('eachBatch' in handlers) return await handlers.eachBatch(payload);
+            for (const message of payload.batch.messages) {
+              await handlers.eachMessage({ message, partition: payload.batch.partition, heartbeat: payload.heartbeat });
+              payload.resolveOffset(message.offset);
+            }
+          } catch (error) {
+            // The library logs a handler's error (silenced here) and seeks back to redeliver: say so, as kafkajs' CRASH event would.
+            hooks.handlerFailed(error);
+            throw error;
           }
         },
       }),
@@ -62,6 +69,9 @@ async function connectedConsumer(
   };
   return { raw, consumer };
 }
+
+/** How long the stop point waits for the broker's committed offsets. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 function kafkaFor(lib: ConfluentModule, config: BaseWorkerConfig) {
   return new lib.KafkaJS.Kafka({ kafkaJS: { brokers: [config.bootstrap], clientId: `dup-lab-${config.workerId}`, logLevel: 0 } });
@@ -76,7 +86,10 @@ const FENCED_CODES = new Map<number, string>([
   [-144, '_FENCED'],
   [90, 'PRODUCER_FENCED'],
   [47, 'INVALID_PRODUCER_EPOCH'],
+  [53, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'],
 ]);
+/** Once fenced, a transactional producer is in librdkafka's fatal state: later calls fail with _FATAL (-150). */
+const FATAL = -150;
 
 /** The transform worker's clients: sendOffsets takes the consumer itself here, not its group id. */
 export async function openConfluentTransformClients(config: TransformConfig, hooks: ConsumerHooks): Promise<TransformClients> {
@@ -109,6 +122,7 @@ export async function openConfluentTransformClients(config: TransformConfig, hoo
     },
     fencedBy: (error) => {
       const code = (error as { code?: unknown }).code;
+      if (code === FATAL && config.output === 'transaction') return '_FATAL';
       return typeof code === 'number' ? FENCED_CODES.get(code) : undefined;
     },
     disconnectProducer: () => producer.disconnect(),

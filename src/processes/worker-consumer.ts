@@ -30,7 +30,12 @@ export interface WorkerConsumer {
 /** What the client's consumer tells the worker: batch starts (for the stop point) and commits (for the ledger). */
 export interface ConsumerHooks {
   batchStarted(size: number): void;
+  /** A commit the worker made and the broker acknowledged. */
   committed(offsets: { partition: number; offset: string }[]): void;
+  /** What the broker had committed when asked (the client commits by itself): the ledger's, not a commit event. */
+  knownCommitted(offsets: { partition: number; offset: string }[]): void;
+  /** A handler threw; the client will redeliver the batch. */
+  handlerFailed(error: unknown): void;
   /** Called at the stop point, before it is reported: the client may look up what the broker has committed. */
   setCommittedProbe(probe: () => Promise<void>): void;
 }

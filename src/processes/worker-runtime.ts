@@ -48,6 +48,10 @@ export class WorkerRuntime {
     return {
       batchStarted: (size) => this.onBatchStart(size),
       committed: (offsets) => this.committed(offsets),
+      knownCommitted: (offsets) => {
+        for (const o of offsets) this.ledger.commit(o.partition, o.offset);
+      },
+      handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
     };
   }

@@ -23,16 +23,25 @@ export function clientMatrix(runs: ScenarioResult[], scenarios: Scenario[]): Cli
     for (const r of run.results) {
       const key = `${run.scenario}\n${r.variant}`;
       const row = rows.get(key) ?? { scenario: run.scenario, variant: r.variant, cells: clients.map(() => '') };
-      row.cells[column] = matrixCell(r, scenario);
+      row.cells[column] = matrixCell(r, scenario, clientUnavailable(run));
       rows.set(key, row);
     }
   }
   return { clients, rows: [...rows.values()] };
 }
 
+/**
+ * Why the run's client could not run at all: the runner then skips every variant with the client's own
+ * reason (a missing resource skips only the variants that need it).
+ */
+function clientUnavailable(run: ScenarioResult): string | undefined {
+  const reason = run.results[0]?.skipped;
+  return reason && run.results.every((r) => r.skipped === reason) ? reason : undefined;
+}
+
 /** kept (with what it did not promise, if anything); BROKEN with what happened; — (no promise) with what happened; or why it did not run. */
-export function matrixCell(r: VariantResult, scenario: Scenario | undefined): string {
-  if (r.skipped) return / runs with .* so far, not /.test(r.skipped) ? 'not supported' : 'unavailable';
+export function matrixCell(r: VariantResult, scenario: Scenario | undefined, clientUnavailable?: string): string {
+  if (r.skipped) return / runs with .* so far, not /.test(r.skipped) ? 'not supported' : r.skipped === clientUnavailable ? 'unavailable' : 'skipped';
   if (r.error) return 'error';
   const counts = scenario?.summaryCounts ? scenario.summaryCounts(r.counts) : r.counts;
   const what = [
@@ -46,7 +55,7 @@ export function matrixCell(r: VariantResult, scenario: Scenario | undefined): st
 }
 
 export const MATRIX_LEGEND =
-  'kept: the variant kept its promise (counts after · are ones it does not promise); BROKEN: it did not; —: a baseline, which promises nothing; dup, lost, ooo: duplicates, lost, out of order, as in the summary (lost includes failed sends missing from the log, which a promise of nothing lost does not cover: the client said they failed); not supported: the scenario does not run with that client yet; unavailable: the client cannot run here (its rows say why).';
+  'kept: the variant kept its promise (counts after · are ones it does not promise); BROKEN: it did not; —: a baseline, which promises nothing; dup, lost, ooo: duplicates, lost, out of order, as in the summary (lost includes failed sends missing from the log, which a promise of nothing lost does not cover: the client said they failed); not supported: the scenario does not run with that client yet; unavailable: the client cannot run here; skipped: something else the row needs is missing (its note says what).';
 
 export function renderMarkdownClientMatrix(matrix: ClientMatrix): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;

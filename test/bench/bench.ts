@@ -188,7 +188,7 @@ function print(totalMs: number): void {
   console.log(`kafka-dup-lab bench · ${machine()}`);
   console.log(`${'figure'.padEnd(width)}  ${'median (min–max) or value'.padEnd(valueWidth)}  target`);
   for (const r of rows) console.log(`${r.figure.padEnd(width)}  ${r.value.padEnd(valueWidth)}  ${r.target ?? ''}`.trimEnd());
-  console.log(`(${runs} runs per wall time, fewer for the local broker and run all; bench took ${Math.round(totalMs / 1000)} s)`);
+  console.log(`(${runs} runs per wall time, fewer for the local broker and run all, one per client; bench took ${Math.round(totalMs / 1000)} s)`);
 }
 
 runCheck('bench', async () => (await main(), 0));

@@ -59,8 +59,8 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
       const point = crashPoint(r);
       const dedups = DEDUPS.includes(r.variant);
       expect(r.predicted.neverApplied, r.variant).toBe(point.committedNotApplied);
-      if (r.variant === 'auto-commit-handoff') {
-        // librdkafka's timer may commit between the broker's answer and the SIGKILL: at most that much less is redone.
+      if (r.variant === 'auto-commit-handoff' || r.variant === 'auto-commit') {
+        // librdkafka's timer may commit between the broker's answer and the SIGKILL: at most that much less is redone, more skipped.
         expect(r.counts.duplicateEffects, r.variant).toBeLessThanOrEqual(point.appliedNotCommitted + (point.reapplied ?? 0));
         expect(r.counts.neverApplied, r.variant).toBeGreaterThanOrEqual(point.committedNotApplied);
       } else if (!dedups) {
@@ -73,7 +73,7 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
   it('auto-commit: librdkafka commits on its 5 s timer, not after each batch; the note says which it was', () => {
     const r = rowOf(result, 'auto-commit');
     const point = crashPoint(r);
-    expect(r.counts.duplicateEffects).toBe(point.appliedNotCommitted);
+    expect(r.counts.duplicateEffects).toBeLessThanOrEqual(point.appliedNotCommitted);
     expect(r.note).toContain('auto.commit.interval.ms');
     expect(r.note).toContain(point.appliedNotCommitted === point.applied ? 'before the first tick' : 'after the last tick');
   });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorAfterAppend } from '../../scenarios/error-after-append.js';
 import { producerRetry } from '../../scenarios/producer-retry.js';
-import { transactions } from '../../scenarios/transactions.js';
+import { fetchDuplicate } from '../../scenarios/fetch-duplicate.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
@@ -186,9 +186,9 @@ describe.runIf(!confluentMissing)('producer-retry and error-after-append with @c
 
 describe('a scenario a client does not run yet', () => {
   it('gives skipped rows that name the clients it runs with, and runs nothing', async () => {
-    const result = await runOn(broker, transactions, { messages: 100, faults: 1, client: 'platformatic' });
+    const result = await runOn(broker, fetchDuplicate, { messages: 100, faults: 1, client: 'platformatic' });
     for (const r of result.results) {
-      expect(r.skipped).toBe('transactions runs with kafkajs so far, not platformatic');
+      expect(r.skipped).toBe('fetch-duplicate runs with kafkajs so far, not platformatic');
       expect(r.history).toEqual([]);
     }
   });

@@ -25,9 +25,15 @@ describe('clientMatrix', () => {
       ['idempotent', 'kept', 'not supported'],
       ['concurrent', 'BROKEN: 3 dup, 1.3 lost', 'not supported'],
       // The fixture's redis row is skipped for a missing Redis, not for the client.
-      ['redis', 'unavailable', 'not supported'],
+      ['redis', 'skipped', 'not supported'],
       ['crashy', 'error', 'not supported'],
     ]);
+  });
+
+  it('says unavailable where the client itself cannot run here', () => {
+    const missing = 'the Java client needs a JDK 17+ (java on PATH, or JAVA_HOME)';
+    const java = withClient(run, 'java', () => ({ skipped: missing, error: undefined }));
+    expect(clientMatrix([withClient(run, 'kafkajs'), java], [scenario])!.rows.map((r) => r.cells[1])).toEqual(['unavailable', 'unavailable', 'unavailable', 'unavailable', 'unavailable']);
   });
 
   it('a kept row names what it did not promise to avoid, and a baseline with nothing to show says clean', () => {
