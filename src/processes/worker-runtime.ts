@@ -48,17 +48,20 @@ export class WorkerRuntime {
     return {
       batchStarted: (size) => this.onBatchStart(size),
       committed: (offsets) => this.committed(offsets),
-      knownCommitted: (offsets) => {
-        for (const o of offsets) this.ledger.commit(o.partition, o.offset);
-      },
+      knownCommitted: (offsets) => this.knownCommitted(offsets),
       handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
     };
   }
 
+  /** A commit this worker made: into the ledger, and reported to the lab's history. */
   private committed(offsets: { partition: number; offset: string }[]): void {
-    for (const o of offsets) this.ledger.commit(o.partition, o.offset);
+    this.knownCommitted(offsets);
     this.send({ type: 'committed', offsets });
+  }
+
+  private knownCommitted(offsets: { partition: number; offset: string }[]): void {
+    for (const o of offsets) this.ledger.commit(o.partition, o.offset);
   }
 
   /** Called as each batch starts: the stop batch fixes the stop target inside it. */

@@ -8,7 +8,7 @@ import { transactions } from '../../scenarios/transactions.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
-import type { Op, VariantResult } from '../../src/core/types.js';
+import type { VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
 import { confluentMissing } from './support/confluent.js';
@@ -97,13 +97,6 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
   });
 });
 
-/** w1's own record at its stop point (crash or stall), from the history. */
-function stopPoint(r: VariantResult): Extract<Op, { type: 'snapshot' }> {
-  const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === 'w1');
-  if (!found) throw new Error(`${r.variant}: no stop-point snapshot`);
-  return found;
-}
-
 describe.skipIf(confluentMissing !== null)('transactions with @confluentinc/kafka-javascript (seed 42, 200 inputs)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
@@ -117,7 +110,7 @@ describe.skipIf(confluentMissing !== null)('transactions with @confluentinc/kafk
   it('no-transactions: what w1 wrote past its last commit is written again, as predicted from its own record', () => {
     const r = rowOf(result, 'no-transactions');
     expect(r.client).toBe('confluent');
-    const redone = stopPoint(r).appliedNotCommitted;
+    const redone = crashPoint(r).appliedNotCommitted;
     expect(redone).toBeGreaterThan(0);
     expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES + redone, duplicates: redone, lost: 0 });
     expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES + redone, duplicates: redone });
@@ -128,12 +121,12 @@ describe.skipIf(confluentMissing !== null)('transactions with @confluentinc/kafk
     expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES, duplicates: 0, lost: 0 });
     expect(r.promise).toBe('kept');
     expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
-    expect(output(r, 'read_uncommitted').duplicates).toBe(stopPoint(r).appliedNotCommitted);
+    expect(output(r, 'read_uncommitted').duplicates).toBe(crashPoint(r).appliedNotCommitted);
   });
 
   it('read_uncommitted counts the aborted transaction\'s records', () => {
     const r = rowOf(result, 'transactions-read-uncommitted');
-    const aborted = stopPoint(r).appliedNotCommitted;
+    const aborted = crashPoint(r).appliedNotCommitted;
     expect(r.counts).toMatchObject({ observed: MESSAGES + aborted, duplicates: aborted });
     expect(output(r, 'read_uncommitted')).toMatchObject({ records: MESSAGES + aborted, duplicates: aborted });
   });
