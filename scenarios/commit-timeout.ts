@@ -63,7 +63,7 @@ async function run(ctx: VariantContext, variant: Variant<CommitTimeoutSettings>)
   // same for every variant. A retry is a request too: with kafkajs' retries one may be the one held.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 2, 8, 2);
   const proxy = await ctx.startProxy([{ api: ApiKey.OffsetCommit, action: 'delay', delayMs: DELAY_MS, ordinals }]);
-  const worker = WorkerHandle.start(
+  const worker = await WorkerHandle.start(
     {
       ...workerConfig(ctx, { workerId: 'w1', topic, groupId, commit: variant.settings.commit, dedup: 'none', sink }),
       bootstrap: proxy.bootstrap,

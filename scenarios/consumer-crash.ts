@@ -113,11 +113,11 @@ async function run(ctx: VariantContext, variant: Variant<CrashSettings>): Promis
   const crash = seededStop(ctx, 'crash', WORKER_FAULTS.crash.stopAction);
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
-  const first = WorkerHandle.start(config('w1', crash), ctx.history);
+  const first = await WorkerHandle.start(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
   await WORKER_FAULTS.crash.inject(first, stepTimeoutMs(ctx));
 
-  const second = WorkerHandle.start(config('w2'), ctx.history);
+  const second = await WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
   await second.stop();
@@ -140,22 +140,43 @@ function redoneBy(history: readonly Op[], point: WorkSnapshot): number {
 }
 
 /**
- * librdkafka's auto-commit (lib/kafkajs/_consumer.js hands autoCommit to enable.auto.commit): it commits the
- * offsets the handler has finished on its own timer, auto.commit.interval.ms (5 s), not after each batch.
+ * The clients whose auto-commit runs on a 5 s timer (auto.commit.interval.ms) instead of after each batch.
+ * librdkafka (lib/kafkajs/_consumer.js hands autoCommit to enable.auto.commit) commits the offsets the handler has
+ * finished. kafka-clients (ConsumerCoordinator.maybeAutoCommitOffsetsAsync, called from poll()) commits
+ * subscriptions.allConsumed(): the position after every record earlier polls returned, processed or not.
  */
-function confluentLesson(variant: Variant<CrashSettings>, c: EffectCounts, point: WorkSnapshot): string | undefined {
+const TIMED_AUTO_COMMIT: Record<string, { how: string; handoff: string; noCommitYet: string }> = {
+  confluent: {
+    how: 'librdkafka auto-commits the offsets the handler has finished every 5 s (auto.commit.interval.ms)',
+    handoff: 'The handler returned before the work was done, so its offsets counted as finished at once',
+    noCommitYet: 'librdkafka auto-commits only every 5 s and no tick came before the crash',
+  },
+  java: {
+    how: 'the Java consumer auto-commits from inside poll(), every 5 s (auto.commit.interval.ms), the position after every record earlier polls returned, processed or not',
+    handoff: 'The poll loop handed each record to another thread and polled on, so its position ran ahead of the applies',
+    noCommitYet: 'the Java consumer auto-commits only every 5 s and no commit came before the crash',
+  },
+};
+
+function timedAutoCommitLesson(client: string, variant: Variant<CrashSettings>, c: EffectCounts, point: WorkSnapshot): string | undefined {
+  const timer = TIMED_AUTO_COMMIT[client];
+  if (!timer) return undefined;
   const ticked = point.appliedNotCommitted < point.applied;
   if (variant.settings.commit === 'auto') {
     return ticked
-      ? 'librdkafka auto-commits the offsets the handler has finished every 5 s (auto.commit.interval.ms), not after each batch as kafkajs does: the restart redid what w1 applied after the last tick.'
-      : 'librdkafka auto-commits the offsets the handler has finished every 5 s (auto.commit.interval.ms), not after each batch as kafkajs does: the crash came before the first tick, so nothing was committed and the restart redid everything w1 had applied.';
+      ? `${capitalized(timer.how)}, not after each batch as kafkajs does: the restart redid what w1 applied after the last commit.`
+      : `${capitalized(timer.how)}, not after each batch as kafkajs does: the crash came before the first commit, so nothing was committed and the restart redid everything w1 had applied.`;
   }
   if (variant.settings.commit === 'auto-handoff') {
     return c.neverApplied > 0
-      ? 'The handler returned before the work was done, so its offsets counted as finished at once; a tick of librdkafka\'s 5 s auto-commit committed offsets of work still in the queue, the crash dropped that work, and the restart skipped it.'
-      : 'The handler returned before the work was done, so its offsets counted as finished at once, but librdkafka auto-commits only every 5 s and no tick came before the crash: nothing was skipped, and the restart redid what w1 had applied. With kafkajs, which commits after each batch, the same handoff loses the queued work.';
+      ? `${timer.handoff}; an auto-commit (every 5 s) committed offsets of work still in the queue, the crash dropped that work, and the restart skipped it.`
+      : `${timer.handoff}, but ${timer.noCommitYet}: nothing was skipped, and the restart redid what w1 had applied. With kafkajs, which commits after each batch, the same handoff loses the queued work.`;
   }
   return undefined;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
@@ -174,7 +195,7 @@ function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history:
       : variant.settings.dedup === 'none' && c.duplicateEffects < point.appliedNotCommitted
         ? ` ${point.appliedNotCommitted - c.duplicateEffects} fewer duplicates than w1's last acknowledged commit left open: a newer commit was on its way when the crash came, and the broker took it.`
         : '';
-  const lesson = (client === 'confluent' ? confluentLesson(variant, c, point) : undefined) ?? variant.lesson ?? '';
+  const lesson = timedAutoCommitLesson(client, variant, c, point) ?? variant.lesson ?? '';
   return `${killed} ${lesson} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied.${unseenCommit} ${balance}`;
 }
 
@@ -188,7 +209,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
   columns: EFFECT_COLUMNS,
   variants,
   faults: ['crash'],
-  clients: ['kafkajs', 'confluent'],
+  clients: ['kafkajs', 'confluent', 'java'],
   run,
   check: checkEffects,
   predict,

@@ -73,7 +73,7 @@ async function run(ctx: VariantContext, variant: Variant<FetchDuplicateSettings>
   // The same seeded Fetch answers for every variant; one worker, the proxy's only client.
   const ordinals = pickOrdinals(ctx.rng.fork('faults'), ctx.faults, 1, FAULT_WINDOW, 1);
   const proxy = await ctx.startProxy([{ api: ApiKey.Fetch, action: 'duplicate-fetch', ordinals }]);
-  const worker = WorkerHandle.start(
+  const worker = await WorkerHandle.start(
     { ...workerConfig(ctx, { workerId: 'w1', topic, groupId, commit: 'after-batch', dedup: variant.settings.dedup, sink }), bootstrap: proxy.bootstrap },
     ctx.history,
   );

@@ -71,10 +71,10 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   const hold = seededStop(ctx, 'join', WORKER_FAULTS.hold.stopAction, { batches: [2, 4] });
   const config = (workerId: string, stopAt?: StopSpec) => workerConfig(ctx, { workerId, topic, groupId, ...variant.settings, sink, stopAt });
 
-  const first = WorkerHandle.start(config('w1', hold), ctx.history);
+  const first = await WorkerHandle.start(config('w1', hold), ctx.history);
   ctx.defer('worker w1', () => first.kill());
   await WORKER_FAULTS.hold.inject(first, stepTimeoutMs(ctx));
-  const second = WorkerHandle.start(config('w2'), ctx.history);
+  const second = await WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await second.waitFor('joined', stepTimeoutMs(ctx));
   // w1's snapshot when it learns of the rebalance: what it applied and did not commit, the new owners redo.

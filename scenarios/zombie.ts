@@ -49,12 +49,12 @@ async function run(ctx: VariantContext, variant: Variant<ZombieSettings>): Promi
   const config = (workerId: string, stopAt?: StopSpec) =>
     workerConfig(ctx, { workerId, topic, groupId, commit: 'after-batch', ...variant.settings, sink, stopAt });
 
-  const zombie = WorkerHandle.start(config('w1', stall), ctx.history);
+  const zombie = await WorkerHandle.start(config('w1', stall), ctx.history);
   ctx.defer('worker w1', () => zombie.kill());
   await WORKER_FAULTS.stall.inject(zombie, stepTimeoutMs(ctx)); // SIGSTOP: like a long GC pause, no heartbeats
 
   // w2 gets w1's partition once the coordinator evicts w1 (its session runs out): the history records w2's assignment.
-  const successor = WorkerHandle.start(config('w2'), ctx.history);
+  const successor = await WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => successor.kill());
   await successor.waitFor('joined', stepTimeoutMs(ctx));
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));

@@ -28,11 +28,21 @@ export function cacheDirFor(version: string): string {
 
 /** The pom that makes Maven fetch the broker (kafka_2.13) and a logging binding for it. */
 export function artifactPom(version: string): string {
-  const deps = [{ groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version }, ...loggingArtifacts(version)];
+  return pomWith('kafka-broker-classpath', version, [{ groupId: 'org.apache.kafka', artifactId: 'kafka_2.13', version }, ...loggingArtifacts(version)]);
+}
+
+export interface MavenArtifact {
+  groupId: string;
+  artifactId: string;
+  version: string;
+}
+
+/** A pom whose only job is to depend on `deps`, for dependency:build-classpath. */
+export function pomWith(artifactId: string, version: string, deps: MavenArtifact[]): string {
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>kafka-dup-lab</groupId>
-  <artifactId>kafka-broker-classpath</artifactId>
+  <artifactId>${artifactId}</artifactId>
   <version>${version}</version>
   <packaging>pom</packaging>
   <dependencies>
@@ -48,8 +58,8 @@ ${deps
 }
 
 /** A cached classpath whose jars are all still on disk, or null. Reading it needs no network. */
-export function cachedClasspath(version: string): string | null {
-  const file = join(cacheDirFor(version), 'classpath.txt');
+export function cachedClasspath(version: string, name = 'classpath.txt'): string | null {
+  const file = join(cacheDirFor(version), name);
   if (!existsSync(file)) return null;
   const classpath = readFileSync(file, 'utf8').trim();
   const jars = classpath.split(':').filter(Boolean);
@@ -76,24 +86,39 @@ function fromKafkaHome(home: string): KafkaClasspath {
 }
 
 async function resolveWithMaven(version: string, progress: Progress): Promise<string> {
-  const dir = cacheDirFor(version);
+  const what = { name: `Apache Kafka ${version}`, notFound: `Kafka ${version} could not be found on Maven Central; check --kafka-version.` };
+  return resolvePomClasspath(cacheDirFor(version), 'pom.xml', artifactPom(version), 'classpath.txt', what, progress);
+}
+
+/**
+ * Resolves `pom` (written into `dir` as `pomName`) with Maven and caches its classpath in `dir`/`output`.
+ * `what` names it in messages ("Apache Kafka 4.1.1") and says what to do when Maven Central does not have it.
+ */
+export async function resolvePomClasspath(
+  dir: string,
+  pomName: string,
+  pom: string,
+  output: string,
+  what: { name: string; notFound: string },
+  progress: Progress,
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'pom.xml'), artifactPom(version));
-  const partial = join(dir, `classpath.${process.pid}.tmp`);
-  progress.info(`Fetching Apache Kafka ${version} from Maven Central (once; cached in ${dir})`);
-  const args = ['-B', '-f', join(dir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${partial}`];
+  writeFileSync(join(dir, pomName), pom);
+  const partial = join(dir, `${output}.${process.pid}.tmp`);
+  progress.info(`Fetching ${what.name} from Maven Central (once; cached in ${dir})`);
+  const args = ['-B', '-f', join(dir, pomName), 'dependency:build-classpath', `-Dmdep.outputFile=${partial}`];
   const { code, tail } = await runMaven(args, progress);
   if (code !== 0 || !existsSync(partial)) {
     const notFound = tail.some((l) => /Could not (find|resolve)|was not found/.test(l));
     const hint = notFound
-      ? `Kafka ${version} could not be found on Maven Central; check --kafka-version.`
-      : `Maven failed to fetch Kafka ${version}: ${tail.at(-1) ?? 'no output'}`;
+      ? what.notFound
+      : `Maven failed to fetch ${what.name}: ${tail.at(-1) ?? 'no output'}`;
     throw new EnvironmentError(hint);
   }
   // Written under a temp name and renamed, so an interrupted run never leaves a half-written cache.
-  renameSync(partial, join(dir, 'classpath.txt'));
+  renameSync(partial, join(dir, output));
   progress.done();
-  return readFileSync(join(dir, 'classpath.txt'), 'utf8').trim();
+  return readFileSync(join(dir, output), 'utf8').trim();
 }
 
 function runMaven(args: string[], progress: Progress): Promise<{ code: number; tail: string[] }> {

@@ -2,7 +2,8 @@
 import type { ProviderChoice } from '../broker/provider.js';
 import { prepareLocalBroker } from '../broker/local.js';
 import { checkBrokerRequest, javaAvailable } from '../broker/select.js';
-import { kafkaImage } from '../broker/versions.js';
+import { DEFAULT_KAFKA_VERSION, kafkaImage } from '../broker/versions.js';
+import { JDBC_DRIVERS, jdbcDriversClasspath } from '../clients/java-worker.js';
 import { ensureImage } from '../containers/image.js';
 import { ImageUnavailable, probeContainerRuntime, reaperSettings } from '../containers/runtime.js';
 import { EnvironmentError, UsageError, errorMessage } from '../core/errors.js';
@@ -28,7 +29,11 @@ export async function prepareCommand(options: PrepareOptions): Promise<number> {
   const runtime = options.broker === 'local' ? undefined : await probeContainerRuntime();
   const wantContainer = options.broker === 'container' || (options.broker === 'auto' && runtime?.ok === true);
 
-  if (wantLocal) lines.push(await attempt(`Kafka ${options.kafkaVersion} for the local JVM`, () => prepareLocal(options.kafkaVersion, progress)));
+  if (wantLocal) {
+    lines.push(await attempt(`Kafka ${options.kafkaVersion} for the local JVM`, () => prepareLocal(options.kafkaVersion, progress)));
+    // The Java client's consumer worker writes the business database through JDBC (run consumer-crash --client java).
+    if (options.kafkaVersion === DEFAULT_KAFKA_VERSION) lines.push(await attempt('JDBC drivers for the Java client\'s worker', () => prepareJdbcDrivers(progress)));
+  }
   if (wantContainer) {
     if (!runtime?.ok) throw new EnvironmentError(`--broker container: ${runtime?.reason ?? 'no container engine'}; start the engine, or prepare --broker local.`);
     lines.push(...(await prepareContainers(options.kafkaImage ?? kafkaImage(options.kafkaVersion), progress)));
@@ -49,6 +54,11 @@ export async function prepareCommand(options: PrepareOptions): Promise<number> {
 async function prepareLocal(version: string, progress: Progress): Promise<string> {
   const source = await prepareLocalBroker(version, progress);
   return `jars, a formatted storage template and a class-data archive of the broker (${source})`;
+}
+
+async function prepareJdbcDrivers(progress: Progress): Promise<string> {
+  const jars = (await jdbcDriversClasspath(progress)).split(':').filter(Boolean);
+  return `${JDBC_DRIVERS.map((d) => `${d.artifactId} ${d.version}`).join(', ')} (${jars.length} jars)`;
 }
 
 /** The broker image; the reaper's image when testcontainers will start one; Redis' when there is no redis-server. */

@@ -18,26 +18,29 @@ const compiled = new Map<string, Promise<JavaLaunch>>();
 const JAVAC_LIMIT_MS = 60_000;
 
 /**
- * The launch for `source` (a .java file) against `classpath`: compiled into the cache of Kafka `version` on
- * first use (javac beside the java the lab runs), then reused. The source launcher compiles on every start,
- * about a second of CPU per JVM; variants start their JVMs side by side on two cores.
+ * The launch for `sources` (.java files, the main class's first) against `classpath`: compiled into the cache of
+ * Kafka `version` on first use (javac beside the java the lab runs), then reused. The source launcher compiles on
+ * every start, about a second of CPU per JVM; variants start their JVMs side by side on two cores.
  */
-export function javaLaunch(source: string, classpath: string, version: string): Promise<JavaLaunch> {
-  const key = `${source}\n${classpath}`;
+export function javaLaunch(sources: string | string[], classpath: string, version: string): Promise<JavaLaunch> {
+  const files = typeof sources === 'string' ? [sources] : sources;
+  const key = `${files.join(':')}\n${classpath}`;
   let launch = compiled.get(key);
   if (!launch) {
-    launch = compile(source, classpath, version);
+    launch = compile(files, classpath, version);
     compiled.set(key, launch);
   }
   return launch;
 }
 
-async function compile(source: string, classpath: string, version: string): Promise<JavaLaunch> {
-  const main = basename(source, '.java');
+async function compile(sources: string[], classpath: string, version: string): Promise<JavaLaunch> {
+  const main = basename(sources[0]!, '.java');
   // The JDK is part of the key: classes compiled by a newer javac do not load on an older JVM.
   const jdk = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8', timeout: 10_000 }).stderr ?? '';
-  const hash = createHash('sha256').update(readFileSync(source)).update(classpath).update(jdk).digest('hex').slice(0, 16);
-  const target = join(cacheDirFor(version), 'lab-java', hash);
+  const hash = createHash('sha256');
+  for (const source of sources) hash.update(basename(source)).update(readFileSync(source));
+  hash.update(classpath).update(jdk);
+  const target = join(cacheDirFor(version), 'lab-java', hash.digest('hex').slice(0, 16));
   const withClasses = { classpath: classpath ? `${classpath}:${target}` : target, main };
   if (existsSync(join(target, `${main}.class`))) return withClasses;
   mkdirSync(dirname(target), { recursive: true });
@@ -46,7 +49,7 @@ async function compile(source: string, classpath: string, version: string): Prom
   try {
     const javac = join(dirname(javaCommand()) === '.' ? '' : dirname(javaCommand()), 'javac');
     const ok = await new Promise<boolean>((resolve) => {
-      const child = spawn(javac, ['-d', staging, '-cp', classpath, source], { stdio: 'ignore' });
+      const child = spawn(javac, ['-d', staging, '-cp', classpath, ...sources], { stdio: 'ignore' });
       // Ctrl-C or a hung compiler: no javac left behind, no staging folder (the finally below runs after the close).
       const unregister = onCleanup('javac', () => {
         child.kill('SIGKILL');
@@ -59,14 +62,20 @@ async function compile(source: string, classpath: string, version: string): Prom
         resolve(code === 0);
       });
     });
-    if (!ok) return { classpath, main: source };
+    if (!ok) return sourceLauncher(sources, classpath);
     try {
       renameSync(staging, target);
     } catch {
       // Someone else put it there first.
     }
-    return existsSync(join(target, `${main}.class`)) ? withClasses : { classpath, main: source };
+    return existsSync(join(target, `${main}.class`)) ? withClasses : sourceLauncher(sources, classpath);
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Without javac's classes: the JDK's source launcher runs a one-file program; a program of several files needs javac. */
+function sourceLauncher(sources: string[], classpath: string): JavaLaunch {
+  if (sources.length > 1) throw new Error(`javac could not compile ${basename(sources[0]!)} and the files beside it: the Java worker needs a JDK 17+ with javac`);
+  return { classpath, main: sources[0]! };
 }

@@ -63,8 +63,8 @@ export function workerConfig(
   return {
     heartbeatInBatch: 'after-apply',
     ...options,
-    // The worker's consumer: kafkajs unless the run named the one other client a worker can use.
-    ...(ctx.client === 'confluent' ? { client: 'confluent' as const } : {}),
+    // The worker's consumer: kafkajs unless the run named another client a consumer worker can use.
+    ...(ctx.client === 'confluent' || ctx.client === 'java' ? { client: ctx.client } : {}),
     bootstrap: ctx.bootstrap,
     redisUrl: redis && 'url' in redis ? redis.url : undefined,
     redisPrefix: `dup-lab:${ctx.runId}`,

@@ -1,5 +1,7 @@
 // The lab's side of a consumer worker process: start it, follow its reports, stop, pause or kill it.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { spawnJavaWorker } from '../clients/java-worker.js';
 import { onCleanup } from '../core/cleanup.js';
 import type { History } from '../core/history.js';
 import { compiledScript } from '../core/paths.js';
@@ -9,8 +11,13 @@ type WorkerScript = 'worker' | 'transform-worker' | 'outbox-relay';
 
 type Report<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
 
+/** How the lab talks to a worker: Node's IPC for the Node workers, JSON lines on stdin and stdout for the JVM worker. */
+interface WorkerChannel {
+  send(message: ToWorker): void;
+  readonly open: boolean;
+}
+
 export class WorkerHandle {
-  private readonly child: ChildProcess;
   private readonly reports: FromWorker[] = [];
   private readonly listeners = new Set<(r: FromWorker) => void>();
   private stderr = '';
@@ -19,22 +26,14 @@ export class WorkerHandle {
 
   private constructor(
     readonly id: string,
-    script: WorkerScript,
-    config: object,
+    private readonly child: ChildProcess,
+    private readonly channel: WorkerChannel,
     private readonly history: History,
     startDetail: string,
   ) {
-    // Its own execArgv, so a parent started with loaders or inspectors (test runners) does not pass them
-    // on; without the two warnings bin/kafka-dup-lab.js explains, which would fill every worker's stderr tail.
-    this.child = fork(compiledScript(`processes/${script}.js`), [JSON.stringify(config)], {
-      execArgv: ['--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
     this.child.stderr?.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-2_000);
     });
-    this.child.on('message', (r: FromWorker) => this.onReport(r));
     // A send to a worker that just died fails here instead of as an uncaught exception.
     this.child.on('error', () => undefined);
     this.exited = new Promise((resolve) =>
@@ -50,19 +49,47 @@ export class WorkerHandle {
     history.add({ type: 'worker', worker: id, event: 'start', detail: startDetail });
   }
 
-  /** A consumer worker (processes/worker.js): orders into the business database. */
-  static start(config: WorkerConfig, history: History): WorkerHandle {
-    return new WorkerHandle(config.workerId, 'worker', config, history, `${config.commit}, ${config.dedup}`);
+  /** A Node worker process (processes/<script>.js), its reports over IPC. */
+  private static forked(id: string, script: WorkerScript, config: object, history: History, startDetail: string): WorkerHandle {
+    // Its own execArgv, so a parent started with loaders or inspectors (test runners) does not pass them
+    // on; without the two warnings bin/kafka-dup-lab.js explains, which would fill every worker's stderr tail.
+    const child = fork(compiledScript(`processes/${script}.js`), [JSON.stringify(config)], {
+      execArgv: ['--disable-warning=ExperimentalWarning', '--disable-warning=TimeoutNegativeWarning'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    const handle = new WorkerHandle(id, child, { send: (m) => child.send(m, () => undefined), get open() { return child.connected; } }, history, startDetail);
+    child.on('message', (r: FromWorker) => handle.onReport(r));
+    return handle;
+  }
+
+  /** The JVM worker (java/consumer/LabConsumer.java): a report per stdout line; other lines (the JVM's own logging) are skipped. */
+  private static overStdio(id: string, child: ChildProcess, history: History, startDetail: string): WorkerHandle {
+    const stdin = child.stdin!;
+    stdin.on('error', () => undefined);
+    const handle = new WorkerHandle(id, child, { send: (m) => stdin.write(`${JSON.stringify(m)}\n`), get open() { return stdin.writable; } }, history, startDetail);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const report = parseReport(line);
+      if (report) handle.onReport(report);
+    });
+    return handle;
+  }
+
+  /** A consumer worker (processes/worker.js, or the JVM worker for the Java client): orders into the business database. */
+  static async start(config: WorkerConfig, history: History): Promise<WorkerHandle> {
+    const detail = `${config.commit}, ${config.dedup}`;
+    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker(config), history, `${detail}, Java client`);
+    return WorkerHandle.forked(config.workerId, 'worker', config, history, detail);
   }
 
   /** A read-process-write worker (processes/transform-worker.js). */
   static startTransform(config: TransformConfig, history: History): WorkerHandle {
-    return new WorkerHandle(config.workerId, 'transform-worker', config, history, `${config.output}, database: ${config.database}`);
+    return WorkerHandle.forked(config.workerId, 'transform-worker', config, history, `${config.output}, database: ${config.database}`);
   }
 
   /** The outbox relay (processes/outbox-relay.js). */
   static startRelay(config: RelayConfig, history: History): WorkerHandle {
-    return new WorkerHandle(config.workerId, 'outbox-relay', config, history, 'outbox relay');
+    return WorkerHandle.forked(config.workerId, 'outbox-relay', config, history, 'outbox relay');
   }
 
   get pid(): number | undefined {
@@ -116,7 +143,7 @@ export class WorkerHandle {
 
   /** Sends a message if the worker can still take it (it may have died, say from a Ctrl-C to the group). */
   private tell(message: ToWorker): void {
-    if (this.child.connected) this.child.send(message, () => undefined);
+    if (this.channel.open) this.channel.send(message);
   }
 
   /** Tells a worker waiting at its stall point to go on. */
@@ -146,7 +173,7 @@ export class WorkerHandle {
   /** A graceful stop (kafkajs commits resolved offsets and leaves the group); SIGKILL if it hangs. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.alive) return;
-    if (this.child.connected) this.tell({ type: 'stop' });
+    if (this.channel.open) this.tell({ type: 'stop' });
     else this.child.kill('SIGKILL'); // no channel left to ask it nicely
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     await this.exited;
@@ -156,6 +183,17 @@ export class WorkerHandle {
   private stderrTail(): string {
     const tail = this.stderr.trim().split('\n').slice(-2).join(' | ');
     return tail ? ` (${tail})` : '';
+  }
+}
+
+/** A report line from the JVM worker, or null for any other line. */
+function parseReport(line: string): FromWorker | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const parsed = JSON.parse(line) as { type?: unknown };
+    return typeof parsed.type === 'string' ? (parsed as FromWorker) : null;
+  } catch {
+    return null;
   }
 }
 

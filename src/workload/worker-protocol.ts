@@ -44,8 +44,11 @@ export interface BaseWorkerConfig {
   heartbeatInterval: number;
   /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
   maxBytesPerPartition: number;
-  /** The worker's Kafka client: kafkajs (default), or confluent (@confluentinc/kafka-javascript, librdkafka). */
-  client?: 'kafkajs' | 'confluent';
+  /**
+   * The worker's Kafka client: kafkajs (default), confluent (@confluentinc/kafka-javascript, librdkafka), or java
+   * (kafka-clients in a JVM: java/consumer/, the consumer worker only).
+   */
+  client?: 'kafkajs' | 'confluent' | 'java';
 }
 
 /** The consumer worker: consume orders, apply each to the business database. */

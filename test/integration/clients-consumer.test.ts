@@ -75,7 +75,7 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
     const point = crashPoint(r);
     expect(r.counts.duplicateEffects).toBeLessThanOrEqual(point.appliedNotCommitted);
     expect(r.note).toContain('auto.commit.interval.ms');
-    expect(r.note).toContain(point.appliedNotCommitted === point.applied ? 'before the first tick' : 'after the last tick');
+    expect(r.note).toContain(point.appliedNotCommitted === point.applied ? 'before the first commit' : 'after the last commit');
   });
 
   it('manual commits behave as with kafkajs: a batch redone, one message redone, the rest of a batch committed first never applied', () => {

@@ -1,0 +1,234 @@
+// The Apache Kafka Java consumer as a lab worker (consumer-crash): consumes orders, applies each to the business database over
+// JDBC, commits as its mode says, and at its stop point reports and waits for the lab's SIGKILL. It speaks the Node workers'
+// protocol (src/workload/worker-protocol.ts): one JSON report per line on stdout, the lab's {"type":"stop"} on stdin.
+// Usage: java -cp <kafka-clients, JDBC drivers, these classes> LabConsumer key=value ...   (the keys: WorkerSettings.java)
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+public class LabConsumer {
+  private final WorkerSettings s;
+  private final WorkerLedger ledger = new WorkerLedger();
+  private final StopPoint stop;
+  private final BusinessDatabase db;
+  private final Dedup dedup;
+  private final KafkaConsumer<String, String> consumer;
+  private volatile boolean stopRequested;
+  /** auto-handoff: the poll loop queues orders here; a background thread applies them, as slowly as an async call would. */
+  private final LinkedBlockingQueue<Order> handoff = new LinkedBlockingQueue<>();
+  private volatile boolean handoffBusy;
+
+  public static void main(String[] args) {
+    try {
+      WorkerSettings settings = new WorkerSettings(args);
+      if (!settings.stopAction.equals("crash")) throw new IllegalArgumentException("the Java worker stops only to crash (consumer-crash), not to " + settings.stopAction);
+      new LabConsumer(settings).run();
+    } catch (Throwable error) {
+      Reports.send("failed", "error", Reports.describe(error));
+      System.exit(1);
+    }
+  }
+
+  private LabConsumer(WorkerSettings s) throws Exception {
+    this.s = s;
+    this.stop = new StopPoint(s, ledger, this::probeCommitted);
+    this.db = BusinessDatabase.open(s.dbUrl, s.dbUser, s.dbPassword, s.dbSchema);
+    this.dedup = Dedup.open(s, db);
+    this.consumer = new KafkaConsumer<>(consumerProperties(s));
+  }
+
+  private static Properties consumerProperties(WorkerSettings s) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", s.bootstrap);
+    p.put("group.id", s.groupId);
+    p.put("client.id", "dup-lab-" + s.workerId);
+    // Java's auto-commit: from inside poll(), every auto.commit.interval.ms (5 s, its default), the offsets of what
+    // earlier polls returned, whether or not the application has finished with them.
+    p.put("enable.auto.commit", String.valueOf(s.autoCommits()));
+    p.put("auto.offset.reset", "earliest");
+    p.put("session.timeout.ms", String.valueOf(s.sessionTimeout));
+    p.put("heartbeat.interval.ms", String.valueOf(s.heartbeatInterval));
+    // The lab's batch size for every client: a fetch of a few thousand bytes, some twenty orders.
+    p.put("max.partition.fetch.bytes", String.valueOf(s.maxBytesPerPartition));
+    p.put("fetch.max.wait.ms", "100");
+    p.put("isolation.level", "read_committed");
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    return p;
+  }
+
+  private void run() throws Exception {
+    listenToLab();
+    consumer.subscribe(List.of(s.topic), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        List<Integer> partitions = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) if (tp.topic().equals(s.topic)) partitions.add(tp.partition());
+        Reports.send("joined", "memberId", consumer.groupMetadata().memberId(), "partitions", partitions);
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
+    });
+    if (s.commit.equals("auto-handoff")) startHandoffThread();
+    while (!stopRequested) {
+      ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
+      for (TopicPartition tp : records.partitions()) batch(tp, records.records(tp));
+    }
+    finish();
+  }
+
+  /** One poll's records of one partition: the batch the stop point counts, as a kafkajs batch is one fetch of a partition. */
+  private void batch(TopicPartition tp, List<ConsumerRecord<String, String>> records) throws Exception {
+    stop.batchStarted(records.size());
+    List<Order> orders = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : records) orders.add(take(r));
+    long next = records.get(records.size() - 1).offset() + 1;
+    switch (s.commit) {
+      case "auto":
+        for (Order o : orders) process(o);
+        break;
+      case "auto-handoff":
+        handoff.addAll(orders);
+        break;
+      case "after-batch":
+        for (Order o : orders) process(o);
+        if (commit(tp, next, 0)) dedup.committed(orders);
+        break;
+      case "per-message":
+        for (Order o : orders) {
+          process(o);
+          if (!commit(tp, o.offset() + 1, 0)) return;
+          dedup.committed(List.of(o));
+        }
+        break;
+      case "before-process":
+        // At-most-once: a refused commit ends the batch before any apply.
+        if (!commit(tp, next, orders.size())) return;
+        for (Order o : orders) process(o);
+        break;
+      default:
+        throw new IllegalArgumentException("the Java worker has no commit mode " + s.commit);
+    }
+  }
+
+  private Order take(ConsumerRecord<String, String> record) {
+    Order order = Order.parse(record.value(), record.partition(), record.offset());
+    if (order == null) throw new IllegalStateException("offset " + record.offset() + " is not a lab order");
+    ledger.receive(order);
+    return order;
+  }
+
+  /** Dedup check, the business write, the dedup bookkeeping, then the stop point. */
+  private void process(Order order) throws Exception {
+    if (!dedup.claim(order)) {
+      ledger.skip(order);
+      return;
+    }
+    if (db.apply(order, s.workerId, s.dedup.equals("processed-table")).equals("already-processed")) {
+      ledger.skip(order);
+      return;
+    }
+    dedup.applied(order);
+    ledger.apply(order);
+    stop.afterApply();
+  }
+
+  /**
+   * A manual commitSync. A refused one (the group moved on: CommitFailedException) is reported with the
+   * messages the worker will not apply because of it; the batch ends, and the rejoin restarts at the committed offset.
+   */
+  private boolean commit(TopicPartition tp, long next, int notApplied) {
+    try {
+      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
+    } catch (KafkaException error) {
+      Errors code = Errors.forException(error);
+      Reports.send("commit-failed", "error", Reports.describe(error), "code", code == Errors.UNKNOWN_SERVER_ERROR ? null : code.name(), "notApplied", notApplied);
+      return false;
+    }
+    ledger.commit(tp.partition(), next);
+    Reports.send("committed", "offsets", List.of(Map.of("partition", tp.partition(), "offset", String.valueOf(next))));
+    return true;
+  }
+
+  /**
+   * At the stop point: what the broker has committed for the group, into the ledger only (the auto-commit reports
+   * nothing). From an admin client: the consumer itself is not thread-safe, and the handoff thread stops too.
+   */
+  private void probeCommitted() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", s.bootstrap);
+    p.put("request.timeout.ms", "5000");
+    try (Admin admin = Admin.create(p)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(s.groupId).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+        if (e.getKey().topic().equals(s.topic) && e.getValue() != null) ledger.commit(e.getKey().partition(), e.getValue().offset());
+      }
+    } catch (Exception ignored) {
+      // Bounded and best-effort, as the Node workers' probe: the stop point must come.
+    }
+  }
+
+  private void startHandoffThread() {
+    Thread t = new Thread(() -> {
+      try {
+        for (;;) {
+          Order order = handoff.take();
+          handoffBusy = true;
+          Thread.sleep(s.handoffDelayMs);
+          process(order);
+          handoffBusy = false;
+        }
+      } catch (Throwable error) {
+        Reports.send("failed", "error", Reports.describe(error));
+        Runtime.getRuntime().halt(1);
+      }
+    }, "handoff");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The lab's "stop" asks for a graceful end; its going away (stdin closes) ends the JVM at once: no orphan. */
+  private void listenToLab() {
+    Thread t = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) if (line.contains("\"stop\"")) stopRequested = true;
+      } catch (Exception ignored) {
+        // Same as the lab going away.
+      }
+      if (!stopRequested) Runtime.getRuntime().halt(1);
+    }, "lab-link");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** A graceful stop: the queued work done (bounded), close() commits (auto-commit) and leaves the group, then "stopped". */
+  private void finish() throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while ((!handoff.isEmpty() || handoffBusy) && System.currentTimeMillis() < deadline) Thread.sleep(10);
+    consumer.close();
+    dedup.close();
+    db.close();
+    Map<String, Object> point = ledger.point(stop.messagesSeen());
+    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", point);
+    System.exit(0);
+  }
+}
