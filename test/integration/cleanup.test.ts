@@ -133,4 +133,24 @@ describe('Ctrl-C on a shared broker (--bootstrap)', () => {
     // The killed workers' groups too, once their sessions ran out.
     expect(await labGroups()).toEqual([]);
   }, 60_000);
+
+  // The Java worker is a JVM the lab spawns: Ctrl-C kills it; a lab killed outright closes its stdin, and the JVM halts.
+  it.each(['SIGINT', 'SIGKILL'] as const)('%s while Java client workers run: no JVM worker left', async (signal) => {
+    const child = spawn(process.execPath, [CLI, 'run', 'consumer-crash', '--client', 'java', '--bootstrap', broker.bootstrap, '--variant', 'auto-commit', '--variant', 'commit-after-batch'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Its JVMs' command lines hold their SQLite file, in the work dir named after this lab process.
+    const workers = `kafka-dup-lab-run-${child.pid}-`;
+    const pids = (lines: string[]) => lines.map((line) => line.slice(0, line.indexOf(':')));
+    const jvmWorkers = () => pids(processesMatching(workers)).filter((pid) => pids(processesMatching('LabConsumer')).includes(pid));
+    const jvmStarted = await waitFor(() => jvmWorkers().length > 0, 60_000, 50);
+    expect(jvmStarted, stderr).toBe(true);
+    child.kill(signal);
+    const code = await exited;
+    if (signal === 'SIGINT') expect(code, stderr).toBe(130);
+    expect(await waitFor(() => processesMatching(workers).length === 0, 10_000), processesMatching(workers).join('\n')).toBe(true);
+  }, 90_000);
 });
