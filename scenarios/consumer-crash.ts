@@ -256,7 +256,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
       'autoCommit } }): autoCommit is consumer configuration there, and librdkafka commits the finished',
       'offsets on its own timer (auto.commit.interval.ms, 5 s), not after each batch.',
       '',
-      'With --client java each worker is a JVM running kafka-clients\' KafkaConsumer (java/consumer/): a batch is',
+      'With --client java each worker is a JVM running kafka-clients\' KafkaConsumer (java/workers/): a batch is',
       'one poll()\'s records of the partition; enable.auto.commit for the auto variants, commitSync otherwise;',
       'max.partition.fetch.bytes=3000, session.timeout.ms=2000. It writes the same tables through JDBC.',
     ].join('\n'),

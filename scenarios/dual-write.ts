@@ -66,10 +66,10 @@ async function run(ctx: VariantContext, variant: Variant<DualWriteSettings>): Pr
     ctx.defer('relay1', () => relay!.kill());
   }
 
-  const first = WorkerHandle.startTransform(config('w1', crash), ctx.history);
+  const first = await WorkerHandle.startTransform(config('w1', crash), ctx.history);
   ctx.defer('worker w1', () => first.kill());
   await WORKER_FAULTS.crash.inject(first, stepTimeoutMs(ctx));
-  const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+  const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
   await second.stop();

@@ -58,16 +58,16 @@ async function run(ctx: VariantContext, variant: Variant<TransactionSettings>): 
   const config = (workerId: string, stopAt?: StopSpec) =>
     transformConfig(ctx, { workerId, topic: input, groupId, outputTopic, output, database: 'none', stopAt, transactionalId: `dup-lab-${ctx.runId}-transformer` });
 
-  const first = WorkerHandle.startTransform(config('w1', stop), ctx.history);
+  const first = await WorkerHandle.startTransform(config('w1', stop), ctx.history);
   ctx.defer('worker w1', () => first.kill());
   await processFault.inject(first, stepTimeoutMs(ctx));
   if (fault === 'crash') {
-    const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+    const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
     await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     await second.stop();
   } else {
-    const second = WorkerHandle.startTransform(config('w2'), ctx.history);
+    const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
     ctx.defer('worker w2', () => second.kill());
     await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     processFault.wake!(first);
@@ -120,7 +120,7 @@ export const transactions: Scenario<TransactionSettings> = {
   ],
   variants,
   faults: ['crash', 'stall'],
-  clients: ['kafkajs', 'confluent'],
+  clients: ['kafkajs', 'confluent', 'java'],
   run,
   check: (history) => checkLog(history, 'output'),
   predict,
@@ -164,6 +164,10 @@ export const transactions: Scenario<TransactionSettings> = {
       'With --client confluent the workers use @confluentinc/kafka-javascript (librdkafka): its',
       'sendOffsets({ consumer, topics }) takes the consumer itself, not a group id, and librdkafka sends the',
       'consumer\'s group metadata with the offsets, as the Java client does (KIP-447).',
+      '',
+      'With --client java the workers are JVMs running kafka-clients (java/workers/LabTransformer.java):',
+      'initTransactions() on start (fencing older instances), one transaction per poll()\'s batch, each output',
+      'acknowledged before the next (send().get()), sendOffsetsToTransaction(offsets, consumer.groupMetadata()).',
     ].join('\n'),
   },
 };

@@ -1,4 +1,4 @@
-// The Apache Kafka Java consumer as a worker process (java/consumer/LabConsumer.java): its classpath with the JDBC drivers, its arguments, its JVM.
+// The Apache Kafka Java client in the lab's worker processes (java/workers/: LabConsumer, LabTransformer): classpath, JDBC drivers, arguments, JVM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,7 +7,7 @@ import { javaCommand } from '../broker/local.js';
 import { DEFAULT_KAFKA_VERSION } from '../broker/versions.js';
 import { createProgress, type Progress } from '../core/progress.js';
 import { packageRoot } from '../core/paths.js';
-import type { WorkerConfig } from '../workload/worker-protocol.js';
+import type { BaseWorkerConfig, TransformConfig, WorkerConfig } from '../workload/worker-protocol.js';
 import { javaLaunch } from './java-classes.js';
 
 /** The business database's drivers for the Java worker (Maven Central; the versions that resolved here with Java 17). */
@@ -44,27 +44,49 @@ export function workerClasspath(kafka: string, driverJars: string): string {
   return [...kafka.split(':'), ...driverJars.split(':').filter((jar) => jar && !present.has(artifact(jar)))].join(':');
 }
 
-/** The worker's settings as LabConsumer's key=value arguments (WorkerSettings.java reads them). */
+/** The consumer worker's settings as LabConsumer's key=value arguments (WorkerSettings.java reads them). */
 export function javaWorkerArguments(config: WorkerConfig): string[] {
-  const args: Record<string, string | number | undefined> = {
-    workerId: config.workerId,
-    bootstrap: config.bootstrap,
-    topic: config.topic,
-    groupId: config.groupId,
+  return keyValues({
+    ...groupArguments(config),
     commit: config.commit,
     dedup: config.dedup,
-    sessionTimeout: config.sessionTimeout,
-    heartbeatInterval: config.heartbeatInterval,
-    maxBytesPerPartition: config.maxBytesPerPartition,
     dedupWindow: config.dedupWindow,
     handoffDelayMs: config.handoffDelayMs,
     ...jdbcArguments(config.sink),
     ...redisArguments(config.redisUrl),
     redisPrefix: config.redisPrefix,
+  });
+}
+
+/** The transform worker's settings as LabTransformer's arguments; it has no business database. */
+export function javaTransformerArguments(config: TransformConfig): string[] {
+  if (config.database !== 'none') throw new Error(`the Java transform worker writes no business database (asked for ${config.database})`);
+  return keyValues({
+    ...groupArguments(config),
+    outputTopic: config.outputTopic,
+    output: config.output,
+    transactionalId: config.transactionalId,
+    transactionTimeout: config.transactionTimeout,
+  });
+}
+
+/** What every worker gets: who it is, what it consumes, its group timing, its stop point. */
+function groupArguments(config: BaseWorkerConfig): Record<string, string | number | undefined> {
+  return {
+    workerId: config.workerId,
+    bootstrap: config.bootstrap,
+    topic: config.topic,
+    groupId: config.groupId,
+    sessionTimeout: config.sessionTimeout,
+    heartbeatInterval: config.heartbeatInterval,
+    maxBytesPerPartition: config.maxBytesPerPartition,
     stopBatch: config.stopAt?.batch,
     stopFraction: config.stopAt?.fraction,
     stopAction: config.stopAt?.action,
   };
+}
+
+function keyValues(args: Record<string, string | number | undefined>): string[] {
   return Object.entries(args).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]));
 }
 
@@ -91,16 +113,22 @@ function redisArguments(redisUrl: string | undefined): Record<string, string> {
   };
 }
 
-/** The worker's JVM, its classes compiled once into the cache; stdin and stdout carry the worker protocol. */
-export async function spawnJavaWorker(config: WorkerConfig): Promise<ChildProcess> {
+export type JavaWorkerProgram = 'LabConsumer' | 'LabTransformer';
+
+/**
+ * A worker's JVM, the programs' classes compiled once into the cache; stdin and stdout carry the worker protocol.
+ * LabConsumer also gets the JDBC drivers (fetched on first use); LabTransformer writes no database.
+ */
+export async function spawnJavaWorker(program: JavaWorkerProgram, args: string[]): Promise<ChildProcess> {
   const kafka = cachedClasspath(DEFAULT_KAFKA_VERSION);
   if (!kafka) throw new Error(`the Java worker needs the Kafka ${DEFAULT_KAFKA_VERSION} jars in the lab's cache: run "npx kafka-dup-lab prepare --broker local" first`);
-  const classpath = workerClasspath(kafka, await jdbcDriversClasspath());
-  const sources = join(packageRoot(), 'java', 'consumer');
+  const sources = join(packageRoot(), 'java', 'workers');
+  const main = `${program}.java`;
   const files = readdirSync(sources)
     .filter((f) => f.endsWith('.java'))
-    .sort((a, b) => Number(b === 'LabConsumer.java') - Number(a === 'LabConsumer.java') || a.localeCompare(b))
+    .sort((a, b) => Number(b === main) - Number(a === main) || a.localeCompare(b))
     .map((f) => join(sources, f));
-  const launch = await javaLaunch(files, classpath, DEFAULT_KAFKA_VERSION);
-  return spawn(javaCommand(), ['-cp', launch.classpath, launch.main, ...javaWorkerArguments(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const launch = await javaLaunch(files, kafka, DEFAULT_KAFKA_VERSION);
+  const classpath = program === 'LabConsumer' ? workerClasspath(launch.classpath, await jdbcDriversClasspath()) : launch.classpath;
+  return spawn(javaCommand(), ['-cp', classpath, launch.main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
 }

@@ -1,7 +1,7 @@
 // The lab's side of a consumer worker process: start it, follow its reports, stop, pause or kill it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { spawnJavaWorker } from '../clients/java-worker.js';
+import { javaTransformerArguments, javaWorkerArguments, spawnJavaWorker } from '../clients/java-worker.js';
 import { onCleanup } from '../core/cleanup.js';
 import type { History } from '../core/history.js';
 import { compiledScript } from '../core/paths.js';
@@ -63,7 +63,7 @@ export class WorkerHandle {
     return handle;
   }
 
-  /** The JVM worker (java/consumer/LabConsumer.java): a report per stdout line; other lines (the JVM's own logging) are skipped. */
+  /** A JVM worker (java/workers/): a report per stdout line; other lines (the JVM's own logging) are skipped. */
   private static overStdio(id: string, child: ChildProcess, history: History, startDetail: string): WorkerHandle {
     const stdin = child.stdin!;
     stdin.on('error', () => undefined);
@@ -78,13 +78,15 @@ export class WorkerHandle {
   /** A consumer worker (processes/worker.js, or the JVM worker for the Java client): orders into the business database. */
   static async start(config: WorkerConfig, history: History): Promise<WorkerHandle> {
     const detail = `${config.commit}, ${config.dedup}`;
-    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker(config), history, `${detail}, Java client`);
+    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabConsumer', javaWorkerArguments(config)), history, `${detail}, Java client`);
     return WorkerHandle.forked(config.workerId, 'worker', config, history, detail);
   }
 
-  /** A read-process-write worker (processes/transform-worker.js). */
-  static startTransform(config: TransformConfig, history: History): WorkerHandle {
-    return WorkerHandle.forked(config.workerId, 'transform-worker', config, history, `${config.output}, database: ${config.database}`);
+  /** A read-process-write worker (processes/transform-worker.js, or the JVM's LabTransformer for the Java client). */
+  static async startTransform(config: TransformConfig, history: History): Promise<WorkerHandle> {
+    const detail = `${config.output}, database: ${config.database}`;
+    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabTransformer', javaTransformerArguments(config)), history, `${detail}, Java client`);
+    return WorkerHandle.forked(config.workerId, 'transform-worker', config, history, detail);
   }
 
   /** The outbox relay (processes/outbox-relay.js). */

@@ -46,7 +46,7 @@ export interface BaseWorkerConfig {
   maxBytesPerPartition: number;
   /**
    * The worker's Kafka client: kafkajs (default), confluent (@confluentinc/kafka-javascript, librdkafka), or java
-   * (kafka-clients in a JVM: java/consumer/, the consumer worker only).
+   * (kafka-clients in a JVM: java/workers/; the consumer worker, and the transform worker without a database).
    */
   client?: 'kafkajs' | 'confluent' | 'java';
 }

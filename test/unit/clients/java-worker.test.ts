@@ -1,7 +1,7 @@
 // The Java worker's arguments (the lab's worker settings as LabConsumer reads them) and its classpath, without a JVM.
 import { describe, expect, it } from 'vitest';
-import { javaWorkerArguments, workerClasspath } from '../../../src/clients/java-worker.js';
-import type { WorkerConfig } from '../../../src/workload/worker-protocol.js';
+import { javaTransformerArguments, javaWorkerArguments, workerClasspath } from '../../../src/clients/java-worker.js';
+import type { TransformConfig, WorkerConfig } from '../../../src/workload/worker-protocol.js';
 
 const base: WorkerConfig = {
   workerId: 'w1',
@@ -51,6 +51,35 @@ describe('javaWorkerArguments', () => {
     expect(args).toMatchObject({ dbUrl: 'jdbc:postgresql://db.local:5433/shop', dbUser: 'lab', dbPassword: 'p/w', dbSchema: 'dup_lab_x' });
     expect(Object.keys(args)).not.toContain('stopBatch');
     expect(Object.keys(args)).not.toContain('redisHost');
+  });
+});
+
+describe('javaTransformerArguments', () => {
+  const transform: TransformConfig = {
+    workerId: 'w2',
+    bootstrap: '127.0.0.1:9092',
+    topic: 'in',
+    groupId: 'g',
+    outputTopic: 'out',
+    output: 'transaction',
+    transactionalId: 'dup-lab-run1-transformer',
+    transactionTimeout: 10_000,
+    database: 'none',
+    sessionTimeout: 2000,
+    heartbeatInterval: 300,
+    maxBytesPerPartition: 3000,
+    stopAt: { batch: 3, fraction: 0.5, action: 'stall', place: 'after-apply' },
+    client: 'java',
+  };
+
+  it('passes the output topic, the transaction settings and the stop point; no database keys', () => {
+    const args = asMap(javaTransformerArguments(transform));
+    expect(args).toMatchObject({ outputTopic: 'out', output: 'transaction', transactionalId: 'dup-lab-run1-transformer', transactionTimeout: '10000', stopAction: 'stall', stopBatch: '3' });
+    expect(Object.keys(args)).not.toContain('dbUrl');
+  });
+
+  it('refuses a business database (dual-write runs with kafkajs only)', () => {
+    expect(() => javaTransformerArguments({ ...transform, database: 'outbox' })).toThrow(/no business database/);
   });
 });
 

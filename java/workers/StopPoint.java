@@ -1,16 +1,19 @@
-// Where the worker stops to be killed: counts batches and handled messages, and at its seeded place reports and waits (WorkerRuntime's stop point in Java).
+// Where the worker stops: counts batches and handled messages, and at its seeded place reports, then waits for the lab's SIGKILL
+// (crash) or for its "go" after a SIGSTOP (stall): WorkerRuntime's stop point in Java.
 final class StopPoint {
   private final WorkerSettings settings;
   private final WorkerLedger ledger;
+  private final LabLink lab;
   /** Before the report: what the broker has committed for this group, into the ledger (auto-commits tell nobody). */
   private final Runnable committedProbe;
   private int batchesSeen;
   private int messagesSeen;
   private Integer target;
 
-  StopPoint(WorkerSettings settings, WorkerLedger ledger, Runnable committedProbe) {
+  StopPoint(WorkerSettings settings, WorkerLedger ledger, LabLink lab, Runnable committedProbe) {
     this.settings = settings;
     this.ledger = ledger;
+    this.lab = lab;
     this.committedProbe = committedProbe;
   }
 
@@ -25,15 +28,16 @@ final class StopPoint {
     return messagesSeen;
   }
 
-  /** After a side effect: at the target, report the stop point and wait for the lab's SIGKILL. */
+  /** After a side effect: at the target, report the stop point, then wait there. */
   void afterApply() throws InterruptedException {
     synchronized (this) {
       if (target == null || ledger.handledCount() < target) return;
       target = null;
     }
     committedProbe.run();
-    Reports.send("stop-point", "action", "crash", "point", ledger.point(messagesSeen()));
-    Thread.sleep(Long.MAX_VALUE);
+    Reports.send("stop-point", "action", settings.stopAction, "point", ledger.point(messagesSeen()));
+    if (settings.stopAction.equals("stall")) lab.awaitGo(); // the lab SIGSTOPs us meanwhile, later SIGCONTs and says go
+    else Thread.sleep(Long.MAX_VALUE); // crash: the lab SIGKILLs us here
   }
 
   /** The message, counted from 1 within its batch, after which the worker stops (crashPosition in worker-protocol.ts). */

@@ -2,27 +2,19 @@
 // JDBC, commits as its mode says, and at its stop point reports and waits for the lab's SIGKILL. It speaks the Node workers'
 // protocol (src/workload/worker-protocol.ts): one JSON report per line on stdout, the lab's {"type":"stop"} on stdin.
 // Usage: java -cp <kafka-clients, JDBC drivers, these classes> LabConsumer key=value ...   (the keys: WorkerSettings.java)
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 public class LabConsumer {
   private final WorkerSettings s;
@@ -31,7 +23,7 @@ public class LabConsumer {
   private final BusinessDatabase db;
   private final Dedup dedup;
   private final KafkaConsumer<String, String> consumer;
-  private volatile boolean stopRequested;
+  private final LabLink lab = LabLink.listen();
   /** auto-handoff: the poll loop queues orders here; a background thread applies them, as slowly as an async call would. */
   private final LinkedBlockingQueue<Order> handoff = new LinkedBlockingQueue<>();
   private volatile boolean handoffBusy;
@@ -39,7 +31,7 @@ public class LabConsumer {
   public static void main(String[] args) {
     try {
       WorkerSettings settings = new WorkerSettings(args);
-      if (!settings.stopAction.equals("crash")) throw new IllegalArgumentException("the Java worker stops only to crash (consumer-crash), not to " + settings.stopAction);
+      if (!settings.stopAction.equals("crash")) throw new IllegalArgumentException("the Java consumer worker stops only to crash (consumer-crash), not to " + settings.stopAction);
       new LabConsumer(settings).run();
     } catch (Throwable error) {
       Reports.send("failed", "error", Reports.describe(error));
@@ -49,47 +41,16 @@ public class LabConsumer {
 
   private LabConsumer(WorkerSettings s) throws Exception {
     this.s = s;
-    this.stop = new StopPoint(s, ledger, this::probeCommitted);
+    this.stop = new StopPoint(s, ledger, lab, this::probeCommitted);
     this.db = BusinessDatabase.open(s.dbUrl, s.dbUser, s.dbPassword, s.dbSchema);
     this.dedup = Dedup.open(s, db);
-    this.consumer = new KafkaConsumer<>(consumerProperties(s));
-  }
-
-  private static Properties consumerProperties(WorkerSettings s) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", s.bootstrap);
-    p.put("group.id", s.groupId);
-    p.put("client.id", "dup-lab-" + s.workerId);
-    // Java's auto-commit: from inside poll(), every auto.commit.interval.ms (5 s, its default), the offsets of what
-    // earlier polls returned, whether or not the application has finished with them.
-    p.put("enable.auto.commit", String.valueOf(s.autoCommits()));
-    p.put("auto.offset.reset", "earliest");
-    p.put("session.timeout.ms", String.valueOf(s.sessionTimeout));
-    p.put("heartbeat.interval.ms", String.valueOf(s.heartbeatInterval));
-    // The lab's batch size for every client: a fetch of a few thousand bytes, some twenty orders.
-    p.put("max.partition.fetch.bytes", String.valueOf(s.maxBytesPerPartition));
-    p.put("fetch.max.wait.ms", "100");
-    p.put("isolation.level", "read_committed");
-    p.put("key.deserializer", StringDeserializer.class.getName());
-    p.put("value.deserializer", StringDeserializer.class.getName());
-    return p;
+    this.consumer = new KafkaConsumer<>(s.consumerProperties(s.autoCommits()));
   }
 
   private void run() throws Exception {
-    listenToLab();
-    consumer.subscribe(List.of(s.topic), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-        List<Integer> partitions = new ArrayList<>();
-        for (TopicPartition tp : consumer.assignment()) if (tp.topic().equals(s.topic)) partitions.add(tp.partition());
-        Reports.send("joined", "memberId", consumer.groupMetadata().memberId(), "partitions", partitions);
-      }
-
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
-    });
+    consumer.subscribe(List.of(s.topic), Joins.reported(consumer, s.topic));
     if (s.commit.equals("auto-handoff")) startHandoffThread();
-    while (!stopRequested) {
+    while (!lab.stopRequested()) {
       ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
       for (TopicPartition tp : records.partitions()) batch(tp, records.records(tp));
     }
@@ -152,21 +113,8 @@ public class LabConsumer {
     stop.afterApply();
   }
 
-  /**
-   * A manual commitSync. A refused one (the group moved on: CommitFailedException) is reported with the
-   * messages the worker will not apply because of it; the batch ends, and the rejoin restarts at the committed offset.
-   */
   private boolean commit(TopicPartition tp, long next, int notApplied) {
-    try {
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
-    } catch (KafkaException error) {
-      Errors code = Errors.forException(error);
-      Reports.send("commit-failed", "error", Reports.describe(error), "code", code == Errors.UNKNOWN_SERVER_ERROR ? null : code.name(), "notApplied", notApplied);
-      return false;
-    }
-    ledger.commit(tp.partition(), next);
-    Reports.send("committed", "offsets", List.of(Map.of("partition", tp.partition(), "offset", String.valueOf(next))));
-    return true;
+    return Commits.commitSync(consumer, ledger, tp, next, notApplied);
   }
 
   /**
@@ -202,20 +150,6 @@ public class LabConsumer {
         Runtime.getRuntime().halt(1);
       }
     }, "handoff");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /** The lab's "stop" asks for a graceful end; its going away (stdin closes) ends the JVM at once: no orphan. */
-  private void listenToLab() {
-    Thread t = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) if (line.contains("\"stop\"")) stopRequested = true;
-      } catch (Exception ignored) {
-        // Same as the lab going away.
-      }
-      if (!stopRequested) Runtime.getRuntime().halt(1);
-    }, "lab-link");
     t.setDaemon(true);
     t.start();
   }

@@ -1,0 +1,25 @@
+// Reports each assignment the group gives this worker, as the Node workers report kafkajs' GROUP_JOIN.
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+final class Joins {
+  private Joins() {}
+
+  static ConsumerRebalanceListener reported(KafkaConsumer<?, ?> consumer, String topic) {
+    return new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+        List<Integer> partitions = new ArrayList<>();
+        for (TopicPartition tp : consumer.assignment()) if (tp.topic().equals(topic)) partitions.add(tp.partition());
+        Reports.send("joined", "memberId", consumer.groupMetadata().memberId(), "partitions", partitions);
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
+    };
+  }
+}
