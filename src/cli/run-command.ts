@@ -204,7 +204,7 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
     // A scenario that stalls and crashes brokers runs alone when its cluster is the run's broker
     // (--brokers 3): the other scenarios' topics live on those brokers too.
     const crashesSharedBrokers = (i: number) => broker.control !== undefined && needsCluster(plans[i]!);
-    const indexes = plans.map((_, i) => i);
+    const indexes = startOrder(plans);
     await inWindows(indexes.filter((i) => !crashesSharedBrokers(i)), SCENARIOS_AT_ONCE, runIndex);
     await inWindows(indexes.filter(crashesSharedBrokers), 1, runIndex);
     // The msg/s passes last, one scenario at a time, with nothing else running.
@@ -226,6 +226,20 @@ export async function runCommand(name: string, options: RunOptions): Promise<num
   if (options.html) writeHtmlReport(options.html, runs, header(broker, options));
   const broken = runs.some((run) => run.results.some((r) => r.promise === 'broken' || r.error));
   return options.strict && broken ? EXIT.promiseBroken : EXIT.ok;
+}
+
+/**
+ * The order plans start in (tables still print in plan order): scenario by scenario, and within a scenario the
+ * Java client's plan first. Its JVMs start slowest and it stalls on each lost request for a request timeout, so
+ * started last it alone would run on long after the others (producer-retry --client all: 33 s, 26 s started first).
+ */
+export function startOrder(plans: readonly Pick<Plan, 'scenario' | 'client'>[]): number[] {
+  const scenarioAt = new Map<string, number>();
+  plans.forEach((p, i) => {
+    if (!scenarioAt.has(p.scenario.name)) scenarioAt.set(p.scenario.name, i);
+  });
+  const rank = (i: number) => scenarioAt.get(plans[i]!.scenario.name)! * 2 + (plans[i]!.client === 'java' ? 0 : 1);
+  return plans.map((_, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
 }
 
 /** Each named client's library and, when it cannot run here, why (its rows then say so). */
