@@ -61,17 +61,24 @@ async function run(ctx: VariantContext, variant: Variant<TransactionSettings>): 
   const first = await WorkerHandle.startTransform(config('w1', stop), ctx.history);
   ctx.defer('worker w1', () => first.kill());
   await processFault.inject(first, stepTimeoutMs(ctx));
+  const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
+  ctx.defer('worker w2', () => second.kill());
+  // A successor whose producer the broker refuses (@platformatic/kafka: see restartRefusedNote) never gets to the end.
+  let refused = false;
+  second.waitFor('fenced', stepTimeoutMs(ctx)).then(
+    () => (refused = true),
+    () => undefined,
+  );
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx), () => refused);
   if (fault === 'crash') {
-    const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
-    ctx.defer('worker w2', () => second.kill());
-    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     await second.stop();
   } else {
-    const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
-    ctx.defer('worker w2', () => second.kill());
-    await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx));
     processFault.wake!(first);
-    await first.waitFor('fenced', stepTimeoutMs(ctx));
+    // Woken, the zombie is refused once the successor's transactions fenced it. Where the successor itself was
+    // refused, nothing fenced the zombie: it carries on until its stale group membership fails it.
+    await first.waitFor('fenced', stepTimeoutMs(ctx)).catch((error: unknown) => {
+      if (!refused) throw error;
+    });
     await Promise.all([first.kill(), second.stop()]);
   }
   return [{ kind: 'topic', topic: outputTopic, where: 'output', isolation }];
@@ -82,11 +89,35 @@ function predict(history: readonly Op[], variant: Variant<TransactionSettings>):
   const { output, isolation, fault } = variant.settings;
   const redone = snapshotOf(history, 'w1', fault === 'zombie' ? 'stall' : 'crash').appliedNotCommitted;
   if (output === 'plain') return { duplicates: redone };
+  // A refused successor redoes nothing: the aborted records are the only copies.
+  if (successorRefusal(history)) return { duplicates: 0 };
   return { duplicates: isolation === 'read_uncommitted' ? redone : 0 };
+}
+
+/** The successor's producer refused by the broker at its first transaction: the fenced report of w2, if any. */
+function successorRefusal(history: readonly Op[]): Extract<Op, { type: 'worker' }> | undefined {
+  return history.find((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker' && o.worker === 'w2' && o.event === 'fenced');
+}
+
+/**
+ * @platformatic/kafka 2.12.1 sends InitProducerId with producer id 0 and epoch 0 when it has none
+ * (clients/producer/producer.js, #initIdempotentProducer: `options.producerId ?? ... ?? 0n`), where the protocol
+ * says -1 and -1. The transaction coordinator reads a given id as "I am that producer" and fences a request whose
+ * id is not the transactional id's current one (TransactionCoordinator.prepareInitProducerIdTransit): PRODUCER_FENCED.
+ * So only the first instance ever to use a transactional id can start; a restart is refused.
+ */
+function restartRefusedNote(c: Partial<Counts>, refusal: Extract<Op, { type: 'worker' }>, zombie: boolean): string {
+  return (
+    `w2, the restarted instance with w1's transactional id, was refused at its first transaction (${refusal.code ?? refusal.detail}): @platformatic/kafka sends InitProducerId with producer id 0 and epoch 0 instead of -1 and -1, and the broker fences a request naming a producer id that is not the transactional id's current one. ` +
+    `So nothing after w1's last committed transaction was processed${zombie ? ', and nothing fenced the woken w1 either' : ''}: ${c.duplicates} duplicates, ${c.lost} lost. ` +
+    'Giving the Producer producerId: -1n and producerEpoch: -1 in its options lets a restart take over (measured here).'
+  );
 }
 
 function note(variant: Variant<TransactionSettings>, c: Partial<Counts>, history: readonly Op[]): string {
   const { output, isolation, fault } = variant.settings;
+  const refusal = output === 'transaction' ? successorRefusal(history) : undefined;
+  if (refusal) return restartRefusedNote(c, refusal, fault === 'zombie');
   const n = snapshotOf(history, 'w1', fault === 'zombie' ? 'stall' : 'crash').appliedNotCommitted;
   if (output === 'plain') {
     return `w1 was killed with ${n} outputs written and acknowledged but its input offsets not committed; w2 started at the last commit and wrote them again: ${c.duplicates} duplicates in the output.`;
@@ -120,7 +151,7 @@ export const transactions: Scenario<TransactionSettings> = {
   ],
   variants,
   faults: ['crash', 'stall'],
-  clients: ['kafkajs', 'confluent', 'java'],
+  clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
   run,
   check: (history) => checkLog(history, 'output'),
   predict,
@@ -168,6 +199,13 @@ export const transactions: Scenario<TransactionSettings> = {
       'With --client java the workers are JVMs running kafka-clients (java/workers/LabTransformer.java):',
       'initTransactions() on start (fencing older instances), one transaction per poll()\'s batch, each output',
       'acknowledged before the next (send().get()), sendOffsetsToTransaction(offsets, consumer.groupMetadata()).',
+      '',
+      'With --client platformatic the workers use @platformatic/kafka: its message stream cut into fetch-sized',
+      'batches (highWaterMark 1), producer.beginTransaction(), tx.send(), tx.addConsumer(consumer) and',
+      'tx.addOffset(lastMessage) (TxnOffsetCommit with the group\'s generation and member id), tx.commit(). Its',
+      'InitProducerId sends producer id 0 and epoch 0 where the protocol says -1: the broker refuses every',
+      'instance after the first with a transactional id (PRODUCER_FENCED); producerId: -1n, producerEpoch: -1',
+      'in the Producer options avoid it.',
     ].join('\n'),
   },
 };

@@ -1,7 +1,8 @@
-// The transform worker's consumer and producer, from kafkajs (default) or @confluentinc/kafka-javascript, behind one small interface.
+// The transform worker's consumer and producer, from kafkajs (default), @confluentinc/kafka-javascript or @platformatic/kafka, behind one small interface.
 import { createKafka, createProducer } from '../kafka/client.js';
 import { protocolErrorType } from '../kafka/errors.js';
 import { openConfluentTransformClients } from '../clients/confluent-consumer.js';
+import { openPlatformaticTransformClients } from '../clients/platformatic-consumer.js';
 import type { TransformConfig } from '../workload/worker-protocol.js';
 import type { WorkerConsumer } from './worker-consumer.js';
 import type { WorkerRuntime } from './worker-runtime.js';
@@ -36,6 +37,7 @@ const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIO
 
 export async function openTransformClients(config: TransformConfig, runtime: WorkerRuntime): Promise<TransformClients> {
   if (config.client === 'confluent') return openConfluentTransformClients(config, runtime.hooks());
+  if (config.client === 'platformatic') return openPlatformaticTransformClients(config, runtime.hooks());
   const kafka = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}` });
   const producer = createProducer(
     kafka,

@@ -29,6 +29,8 @@ export interface WorkerConsumer {
 
 /** What the client's consumer tells the worker: batch starts (for the stop point) and commits (for the ledger). */
 export interface ConsumerHooks {
+  /** The group gave this worker its partitions of the topic. */
+  joined(memberId: string, partitions: number[]): void;
   batchStarted(size: number): void;
   /** A commit the worker made and the broker acknowledged. */
   committed(offsets: { partition: number; offset: string }[]): void;

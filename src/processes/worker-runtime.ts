@@ -46,6 +46,7 @@ export class WorkerRuntime {
   /** For a client without kafkajs' events: it reports batches and commits itself (see worker-consumer.ts). */
   hooks(): ConsumerHooks {
     return {
+      joined: (memberId, partitions) => this.send({ type: 'joined', memberId, partitions }),
       batchStarted: (size) => this.onBatchStart(size),
       committed: (offsets) => this.committed(offsets),
       knownCommitted: (offsets) => this.knownCommitted(offsets),

@@ -88,7 +88,7 @@ export function transformConfig(
 ): TransformConfig {
   return {
     ...options,
-    ...(ctx.client === 'confluent' || ctx.client === 'java' ? { client: ctx.client } : {}),
+    ...(ctx.client === 'confluent' || ctx.client === 'java' || ctx.client === 'platformatic' ? { client: ctx.client } : {}),
     bootstrap: ctx.bootstrap,
     transactionTimeout: LAB_TRANSACTION_TIMEOUT_MS,
     maxBytesPerPartition: MAX_BYTES_PER_PARTITION,

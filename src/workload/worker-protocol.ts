@@ -45,10 +45,11 @@ export interface BaseWorkerConfig {
   /** Caps a fetch, so batches hold tens of messages (kafkajs has no max.poll.records). */
   maxBytesPerPartition: number;
   /**
-   * The worker's Kafka client: kafkajs (default), confluent (@confluentinc/kafka-javascript, librdkafka), or java
-   * (kafka-clients in a JVM: java/workers/; the consumer worker, and the transform worker without a database).
+   * The worker's Kafka client: kafkajs (default), confluent (@confluentinc/kafka-javascript, librdkafka), java
+   * (kafka-clients in a JVM: java/workers/; the consumer worker, and the transform worker without a database), or
+   * platformatic (@platformatic/kafka: the transform worker only).
    */
-  client?: 'kafkajs' | 'confluent' | 'java';
+  client?: 'kafkajs' | 'confluent' | 'java' | 'platformatic';
 }
 
 /** The consumer worker: consume orders, apply each to the business database. */

@@ -1,0 +1,141 @@
+// The transform worker's clients from @platformatic/kafka (pure TypeScript): its message stream cut into fetch-sized batches,
+// and an idempotent or transactional producer. Only this module and platformatic-producer.ts import the library.
+import type { OutputTransaction, TransformClients } from '../processes/transform-clients.js';
+import type { ConsumerHooks, WorkerBatchPayload, WorkerConsumer } from '../processes/worker-consumer.js';
+import type { TransformConfig } from '../workload/worker-protocol.js';
+
+type Platformatic = typeof import('@platformatic/kafka');
+type StreamMessage = { topic: string; partition: number; offset: bigint; value: Buffer | null | undefined };
+
+/** platformatic's error ids for "a newer instance with this transactional id has taken over" (its protocol errors' apiId). */
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+
+/** The first protocol error id in a platformatic error and the errors it aggregates. */
+function apiIdOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop() as { apiId?: string; errors?: unknown[]; cause?: unknown } | undefined;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (e.apiId) return e.apiId;
+    stack.push(...(e.errors ?? []), e.cause);
+  }
+  return undefined;
+}
+
+/**
+ * platformatic has no batches: consume() returns a stream of messages, fetched ahead while the stream's buffer has
+ * room. With highWaterMark 1 it fetches again only once its buffer is empty, so the messages buffered when the
+ * worker takes one are exactly one fetch response: the lab's batch, as kafkajs' eachBatch gives it.
+ */
+async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: ConsumerHooks) {
+  const consumer = new lib.Consumer({
+    clientId: `dup-lab-${config.workerId}`,
+    bootstrapBrokers: [config.bootstrap],
+    groupId: config.groupId,
+    sessionTimeout: config.sessionTimeout,
+    heartbeatInterval: config.heartbeatInterval,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    maxWaitTime: 100,
+    isolationLevel: lib.FetchIsolationLevels.READ_COMMITTED,
+    autocommit: false,
+  });
+  consumer.on('consumer:group:join', (e) =>
+    hooks.joined(e.memberId, (e.assignments ?? []).filter((a) => a.topic === config.topic).flatMap((a) => a.partitions)),
+  );
+  const stream = await consumer.consume({
+    topics: [config.topic],
+    mode: lib.MessagesStreamModes.COMMITTED,
+    fallbackMode: lib.MessagesStreamFallbackModes.EARLIEST,
+    highWaterMark: 1,
+    autocommit: false,
+  });
+  /** The last message handed out per partition: a transaction's offset is added from it (Transaction.addOffset). */
+  const lastMessage = new Map<number, StreamMessage>();
+
+  const nextBatch = async (iterator: AsyncIterator<StreamMessage>): Promise<StreamMessage[] | null> => {
+    const first = await iterator.next();
+    if (first.done) return null;
+    const batch = [first.value];
+    for (let m = stream.read() as StreamMessage | null; m !== null; m = stream.read() as StreamMessage | null) batch.push(m);
+    return batch;
+  };
+
+  const worker: WorkerConsumer = {
+    run: async (handlers) => {
+      if (!('eachBatch' in handlers)) throw new Error('the transform worker consumes batch by batch');
+      const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<StreamMessage>;
+      for (let batch = await nextBatch(iterator); batch; batch = await nextBatch(iterator)) {
+        for (const partition of [...new Set(batch.map((m) => m.partition))]) {
+          const messages = batch.filter((m) => m.partition === partition);
+          lastMessage.set(partition, messages.at(-1)!);
+          hooks.batchStarted(messages.length);
+          const payload: WorkerBatchPayload = {
+            batch: { partition, messages: messages.map((m) => ({ value: m.value ?? null, offset: m.offset.toString() })), lastOffset: () => messages.at(-1)!.offset.toString() },
+            resolveOffset: () => undefined,
+            // platformatic heartbeats on its own timer.
+            heartbeat: async () => undefined,
+          };
+          await handlers.eachBatch(payload);
+        }
+      }
+    },
+    commitOffsets: async (offsets) => {
+      await consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
+      hooks.committed(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+    },
+    disconnect: async () => {
+      await stream.close().catch(() => undefined);
+      await consumer.close(true);
+    },
+  };
+  return { consumer, worker, lastMessage };
+}
+
+export async function openPlatformaticTransformClients(config: TransformConfig, hooks: ConsumerHooks): Promise<TransformClients> {
+  const lib = await import('@platformatic/kafka');
+  const transactional = config.output === 'transaction';
+  const producer = new lib.Producer({
+    clientId: `dup-lab-${config.workerId}-out`,
+    bootstrapBrokers: [config.bootstrap],
+    idempotent: true,
+    acks: lib.ProduceAcks.ALL,
+    serializers: lib.stringSerializers,
+    // The lab's retry wait for every client (platformatic's default is 1 s: each transaction waited that long on CONCURRENT_TRANSACTIONS).
+    retryDelay: 300,
+    // platformatic sends its `timeout` as InitProducerId's transaction timeout.
+    ...(transactional ? { transactionalId: config.transactionalId, timeout: config.transactionTimeout } : {}),
+  });
+  const { consumer, worker, lastMessage } = await openConsumer(lib, config, hooks);
+  return {
+    consumer: worker,
+    send: async (record) => {
+      await producer.send({ messages: [{ topic: config.outputTopic, key: record.key, value: record.value }] });
+    },
+    transaction: async (): Promise<OutputTransaction> => {
+      // Its first transaction sends InitProducerId with the transactional id: that fences every older instance.
+      const tx = await producer.beginTransaction();
+      return {
+        send: async (record) => {
+          await tx.send({ messages: [{ topic: config.outputTopic, key: record.key, value: record.value }] });
+        },
+        // TxnOffsetCommit of the message's offset + 1, with the consumer's group, generation and member id (KIP-447).
+        sendOffsets: async (partition, next) => {
+          const last = lastMessage.get(partition);
+          if (!last || (last.offset + 1n).toString() !== next) throw new Error(`no message before offset ${next} of partition ${partition} to commit from`);
+          await tx.addConsumer(consumer);
+          await tx.addOffset(last as Parameters<typeof tx.addOffset>[0]);
+        },
+        commit: () => tx.commit(),
+        abort: () => tx.abort(),
+        isActive: () => !tx.completed,
+      };
+    },
+    fencedBy: (error) => {
+      const id = apiIdOf(error);
+      return id && FENCED.has(id) ? id : undefined;
+    },
+    disconnectProducer: () => producer.close(),
+  };
+}
