@@ -130,6 +130,7 @@ export const dualWrite: Scenario<DualWriteSettings> = {
     { key: 'disagreements', label: 'disagreements', predicted: true },
   ],
   variants,
+  clients: ['kafkajs', 'confluent'],
   faults: ['crash'],
   run,
   check: (history) => checkDualWrite(history, 'events'),
@@ -163,6 +164,9 @@ export const dualWrite: Scenario<DualWriteSettings> = {
     kafkajsDiffers: [
       'Nothing specific to kafkajs here: no Kafka client can commit a database transaction. kafkajs only',
       'supplies the transactional producer the relay uses, and reads read_committed by default.',
+      '',
+      'With --client confluent the consumer workers (rows, events, the Kafka transaction) use',
+      '@confluentinc/kafka-javascript; the outbox relay stays on kafkajs (it is the same in every row).',
     ].join('\n'),
   },
 };

@@ -1,9 +1,10 @@
-// consumer-crash and transactions with @confluentinc/kafka-javascript (librdkafka) in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
+// consumer-crash, transactions and dual-write with @confluentinc/kafka-javascript (librdkafka) in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
+import { dualWrite } from '../../scenarios/dual-write.js';
 import { transactions } from '../../scenarios/transactions.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
@@ -12,7 +13,7 @@ import type { VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
 import { confluentMissing } from './support/confluent.js';
-import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
+import { keptSqliteFile, sqliteEffectCounts, sqliteEffects } from './support/databases.js';
 import { workerSnapshot } from './support/snapshots.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
@@ -137,5 +138,40 @@ describe.skipIf(confluentMissing !== null)('transactions with @confluentinc/kafk
     const fenced = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced');
     expect(fenced?.type === 'worker' && fenced.code).toMatch(/^(INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|_FENCED)$/);
     expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
+  });
+});
+
+describe.skipIf(confluentMissing !== null)('dual-write with @confluentinc/kafka-javascript (seed 42, 200 orders)', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runOn(broker, dualWrite, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'confluent', resources: { keepDataDir: keepDir } });
+  }, 240_000);
+
+  /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
+  function agreement(r: VariantResult) {
+    const rows = sqliteEffects(keptSqliteFile(keepDir, 'dual-write', r.variant));
+    const events = kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-events-'))!, 'read_committed');
+    return { rows: rows.rows, duplicateRows: rows.rows - rows.messages, events: events.length, duplicateEvents: tally(events).duplicates };
+  }
+
+  it('naive: the one row caught between its write and its event never gets an event', () => {
+    const r = rowOf(result, 'naive');
+    expect(r.client).toBe('confluent');
+    expect(r.counts).toMatchObject({ missingEvents: 1, disagreements: 1 });
+    expect(agreement(r)).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES - 1, duplicateEvents: 0 });
+  });
+
+  it('kafka-transaction-only: the aborted batch\'s rows are written again, as w1\'s own record predicts; events exactly once', () => {
+    const r = rowOf(result, 'kafka-transaction-only');
+    const redone = crashPoint(r).appliedNotCommitted;
+    expect(redone).toBeGreaterThan(0);
+    expect(r.counts).toMatchObject({ duplicateEffects: redone, duplicates: 0, disagreements: redone });
+    expect(agreement(r)).toEqual({ rows: MESSAGES + redone, duplicateRows: redone, events: MESSAGES, duplicateEvents: 0 });
+  });
+
+  it('outbox: database and topic agree, though the consumer and the relay were killed', () => {
+    const r = rowOf(result, 'outbox');
+    expect(r.promise).toBe('kept');
+    expect(agreement(r)).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES, duplicateEvents: 0 });
   });
 });
