@@ -1,11 +1,10 @@
-// consumer-crash, transactions and dual-write with @confluentinc/kafka-javascript (librdkafka) in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
+// consumer-crash and dual-write with @confluentinc/kafka-javascript (librdkafka) in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
 import { dualWrite } from '../../scenarios/dual-write.js';
-import { transactions } from '../../scenarios/transactions.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
@@ -95,49 +94,6 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
       expect(r.promise, name).toBe('kept');
       expect(r.note, name).not.toContain('a newer commit was on its way');
     }
-  });
-});
-
-describe.skipIf(confluentMissing !== null)('transactions with @confluentinc/kafka-javascript (seed 42, 200 inputs)', () => {
-  let result: ScenarioResult;
-  beforeAll(async () => {
-    result = await runOn(broker, transactions, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'confluent' });
-  }, 240_000);
-
-  /** The output topic as kcat reads it, at either isolation level, counted in the test. */
-  const output = (r: VariantResult, isolation: 'read_committed' | 'read_uncommitted') =>
-    tally(kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-out-'))!, isolation));
-
-  it('no-transactions: what w1 wrote past its last commit is written again, as predicted from its own record', () => {
-    const r = rowOf(result, 'no-transactions');
-    expect(r.client).toBe('confluent');
-    const redone = crashPoint(r).appliedNotCommitted;
-    expect(redone).toBeGreaterThan(0);
-    expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES + redone, duplicates: redone, lost: 0 });
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES + redone, duplicates: redone });
-  });
-
-  it('transactions (sendOffsets with the consumer itself): read_committed sees each input once; kcat sees the aborted copies only with read_uncommitted', () => {
-    const r = rowOf(result, 'transactions');
-    expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES, duplicates: 0, lost: 0 });
-    expect(r.promise).toBe('kept');
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
-    expect(output(r, 'read_uncommitted').duplicates).toBe(crashPoint(r).appliedNotCommitted);
-  });
-
-  it('read_uncommitted counts the aborted transaction\'s records', () => {
-    const r = rowOf(result, 'transactions-read-uncommitted');
-    const aborted = crashPoint(r).appliedNotCommitted;
-    expect(r.counts).toMatchObject({ observed: MESSAGES + aborted, duplicates: aborted });
-    expect(output(r, 'read_uncommitted')).toMatchObject({ records: MESSAGES + aborted, duplicates: aborted });
-  });
-
-  it('zombie fencing: librdkafka refuses the older instance, and none of its writes become visible', () => {
-    const r = rowOf(result, 'zombie-fencing');
-    expect(r.counts).toMatchObject({ observed: MESSAGES, duplicates: 0, lost: 0 });
-    const fenced = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced');
-    expect(fenced?.type === 'worker' && fenced.code).toMatch(/^(INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|_FENCED)$/);
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
   });
 });
 

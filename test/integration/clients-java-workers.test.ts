@@ -1,12 +1,11 @@
-// consumer-crash and transactions with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker,
-// Redis, SQLite and PostgreSQL; every count read again with sqlite3, psql, redis-cli or kcat, and no JVM left behind.
+// consumer-crash with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker, Redis, SQLite
+// and PostgreSQL; every count read again with sqlite3, psql or redis-cli, and no JVM left behind.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
-import { transactions } from '../../scenarios/transactions.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
@@ -14,7 +13,6 @@ import type { VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
 import { keptSqliteFile, psqlEffects, psqlSchemas, redisKeys, sqliteEffectCounts } from './support/databases.js';
-import { kcatMessages, tally } from './support/kcat.js';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { rowOf, runOn } from './support/results.js';
 import { workerSnapshot } from './support/snapshots.js';
@@ -134,52 +132,4 @@ describe.runIf(postgresAvailable)('the Java worker with the business database in
     expect(rowOf(result, 'commit-after-batch').counts.duplicateEffects).toBe(workerSnapshot(rowOf(result, 'commit-after-batch'), 'w1', 'crash').appliedNotCommitted);
     expect(rowOf(result, 'processed-table').counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
   }, 180_000);
-});
-
-describe('transactions with the Java client (seed 42, 200 inputs)', () => {
-  let result: ScenarioResult;
-  beforeAll(async () => {
-    result = await runOn(broker, transactions, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'java' });
-  }, 240_000);
-
-  /** The output topic as kcat reads it, at either isolation level, counted in the test. */
-  const output = (r: VariantResult, isolation: 'read_committed' | 'read_uncommitted') =>
-    tally(kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-out-'))!, isolation));
-
-  it('no-transactions: what w1 wrote past its last commitSync is written again, as predicted from its own record', () => {
-    const r = rowOf(result, 'no-transactions');
-    expect(r.client).toBe('java');
-    const redone = crashPoint(r).appliedNotCommitted;
-    expect(redone).toBeGreaterThan(0);
-    expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES + redone, duplicates: redone, lost: 0 });
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES + redone, duplicates: redone });
-  });
-
-  it('transactions (sendOffsetsToTransaction with the consumer\'s group metadata): read_committed sees each input once; kcat sees the aborted copies only with read_uncommitted', () => {
-    const r = rowOf(result, 'transactions');
-    expect(r.counts).toMatchObject({ sent: MESSAGES, observed: MESSAGES, duplicates: 0, lost: 0 });
-    expect(r.promise).toBe('kept');
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
-    expect(output(r, 'read_uncommitted').duplicates).toBe(crashPoint(r).appliedNotCommitted);
-  });
-
-  it('read_uncommitted counts the aborted transaction\'s records, each acknowledged before the crash', () => {
-    const r = rowOf(result, 'transactions-read-uncommitted');
-    const aborted = crashPoint(r).appliedNotCommitted;
-    expect(aborted).toBeGreaterThan(0);
-    expect(r.counts).toMatchObject({ observed: MESSAGES + aborted, duplicates: aborted });
-    expect(output(r, 'read_uncommitted')).toMatchObject({ records: MESSAGES + aborted, duplicates: aborted });
-  });
-
-  it('zombie fencing: initTransactions() of the successor fences the woken instance, and none of its writes become visible', () => {
-    const r = rowOf(result, 'zombie-fencing');
-    expect(r.counts).toMatchObject({ observed: MESSAGES, duplicates: 0, lost: 0 });
-    const fenced = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'fenced');
-    expect(fenced?.type === 'worker' && fenced.code).toMatch(/^(INVALID_PRODUCER_EPOCH|PRODUCER_FENCED)$/);
-    expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
-  });
-
-  it('leaves no JVM worker behind', () => {
-    expect(javaWorkers()).toBe('');
-  });
 });
