@@ -2,7 +2,7 @@
 import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
 import { findSnapshot, snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
-import type { Counts, Op, WorkSnapshot } from '../src/core/types.js';
+import type { CountName, Counts, Op, WorkSnapshot } from '../src/core/types.js';
 import { EFFECT_COLUMNS, orderTopic, seededStop, stepTimeoutMs, variantSink, workerConfig } from '../src/workload/consumer-run.js';
 import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
@@ -16,10 +16,27 @@ interface CrashSettings {
   dedup: DedupMode;
 }
 
+/**
+ * When a commit can be on its way at the SIGKILL, w1 knows only the commits acknowledged before its stop point (and,
+ * for clients that commit by themselves, what the broker had when asked there); the broker may take a newer one.
+ */
+const COMMIT_IN_FLIGHT = {
+  counts: ['neverApplied', 'lost', 'effects', 'balanceActual', 'duplicateEffects'] as CountName[],
+  relation:
+    'never applied ≥ what w1 knew was committed and not applied at the crash, and duplicate effects ≤ what it had applied past its last acknowledged commit',
+  holds: (c: Partial<Counts>, history: readonly Op[]) => {
+    const point = snapshotOf(history, 'w1', 'crash');
+    return (c.neverApplied ?? 0) >= point.committedNotApplied && (c.duplicateEffects ?? 0) <= redoneBy(history, point);
+  },
+};
+
 const variants: Variant<CrashSettings>[] = [
   {
     name: 'auto-commit',
     title: 'kafkajs defaults (baseline)',
+    // kafkajs commits after the batch, and the Java worker waits at the crash inside poll()'s thread: exact. librdkafka's
+    // timer and platformatic's commits of each fetch run beside the handler: one can land between the probe and the SIGKILL.
+    varies: { ...COMMIT_IN_FLIGHT, clients: ['confluent', 'platformatic'] },
     why: 'autoCommit: kafkajs commits after each batch; a crash inside a batch redoes the part already applied.',
     settings: { commit: 'auto', dedup: 'none' },
     expect: {},
@@ -39,15 +56,7 @@ const variants: Variant<CrashSettings>[] = [
     // kafkajs auto-commits while the background loop applies, so a commit can be on its way at the
     // SIGKILL: w1 then knows only the commit before it, and the broker may take the newer one (in a
     // room on two cores w1 had applied 14 past its last acknowledged commit, and none came back).
-    varies: {
-      counts: ['neverApplied', 'lost', 'effects', 'balanceActual', 'duplicateEffects'],
-      relation:
-        'never applied ≥ what w1 knew was committed and not applied at the crash, and duplicate effects ≤ what it had applied past its last acknowledged commit',
-      holds: (c, history) => {
-        const point = snapshotOf(history, 'w1', 'crash');
-        return (c.neverApplied ?? 0) >= point.committedNotApplied && (c.duplicateEffects ?? 0) <= redoneBy(history, point);
-      },
-    },
+    varies: COMMIT_IN_FLIGHT,
   },
   {
     name: 'commit-after-batch',
@@ -175,6 +184,20 @@ function timedAutoCommitLesson(client: string, variant: Variant<CrashSettings>, 
   return undefined;
 }
 
+/**
+ * @platformatic/kafka's autocommit (on by default) commits each fetch's last offset as soon as its stream receives
+ * the fetch, before the application has seen a message of it (clients/consumer/messages-stream.js, #pushRecords
+ * then kAutocommit), one commit request at a time. Whether that runs ahead of the applies or trails them is timing.
+ */
+function fetchAutoCommitLesson(variant: Variant<CrashSettings>, c: EffectCounts): string | undefined {
+  if (variant.settings.commit !== 'auto' && variant.settings.commit !== 'auto-handoff') return undefined;
+  const how = "@platformatic/kafka's autocommit (on by default) commits each fetch's last offset as soon as the stream receives it, before the handler has seen its messages";
+  if (c.neverApplied > 0) {
+    return `${how}; the handler ${variant.settings.commit === 'auto-handoff' ? 'returned at once, so the stream fetched' : 'fell behind, so the stream fetched'} and committed ahead of the applies: the crash dropped work already committed, and the restart skipped it.`;
+  }
+  return `${how}, one commit request at a time; the handler kept up with the fetches, so the acknowledged commits trailed the applies: the restart redid what w1 applied past the last one. A handler that falls behind (an async handoff) makes the same commits run ahead and lose work.`;
+}
+
 function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -195,7 +218,7 @@ function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history:
       : variant.settings.dedup === 'none' && c.duplicateEffects < point.appliedNotCommitted
         ? ` ${point.appliedNotCommitted - c.duplicateEffects} fewer duplicates than w1's last acknowledged commit left open: a newer commit was on its way when the crash came, and the broker took it.`
         : '';
-  const lesson = timedAutoCommitLesson(client, variant, c, point) ?? variant.lesson ?? '';
+  const lesson = (client === 'platformatic' ? fetchAutoCommitLesson(variant, c) : timedAutoCommitLesson(client, variant, c, point)) ?? variant.lesson ?? '';
   return `${killed} ${lesson} ${plural(c.duplicateEffects, 'duplicate effect')}, ${c.neverApplied} never applied.${unseenCommit} ${balance}`;
 }
 
@@ -209,7 +232,7 @@ export const consumerCrash: Scenario<CrashSettings> = {
   columns: EFFECT_COLUMNS,
   variants,
   faults: ['crash'],
-  clients: ['kafkajs', 'confluent', 'java'],
+  clients: ['kafkajs', 'platformatic', 'confluent', 'java'],
   run,
   check: checkEffects,
   predict,
@@ -255,6 +278,10 @@ export const consumerCrash: Scenario<CrashSettings> = {
       'kafka.consumer({ kafkaJS: { groupId, sessionTimeout: 2000, heartbeatInterval: 300, fromBeginning: true,',
       'autoCommit } }): autoCommit is consumer configuration there, and librdkafka commits the finished',
       'offsets on its own timer (auto.commit.interval.ms, 5 s), not after each batch.',
+      '',
+      'With --client platformatic the workers use @platformatic/kafka\'s consumer stream (highWaterMark 1: a batch',
+      'is one fetch response); autocommit, its default, for the auto variants: it commits each fetch as the',
+      'stream receives it, before the handler has seen it; consumer.commit() otherwise.',
       '',
       'With --client java each worker is a JVM running kafka-clients\' KafkaConsumer (java/workers/): a batch is',
       'one poll()\'s records of the partition; enable.auto.commit for the auto variants, commitSync otherwise;',

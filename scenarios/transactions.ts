@@ -110,7 +110,7 @@ function restartRefusedNote(c: Partial<Counts>, refusal: Extract<Op, { type: 'wo
   return (
     `w2, the restarted instance with w1's transactional id, was refused at its first transaction (${refusal.code ?? refusal.detail}): @platformatic/kafka sends InitProducerId with producer id 0 and epoch 0 instead of -1 and -1, and the broker fences a request naming a producer id that is not the transactional id's current one. ` +
     `So nothing after w1's last committed transaction was processed${zombie ? ', and nothing fenced the woken w1 either' : ''}: ${c.duplicates} duplicates, ${c.lost} lost. ` +
-    'Giving the Producer producerId: -1n and producerEpoch: -1 in its options lets a restart take over (measured here).'
+    'Giving the Producer producerId: -1n and producerEpoch: -1 in its options lets a restart take over (the lab\'s tests show both).'
   );
 }
 

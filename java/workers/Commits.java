@@ -11,8 +11,8 @@ final class Commits {
   private Commits() {}
 
   /**
-   * A refused commit (the group moved on: CommitFailedException) is reported with the messages the worker will not
-   * apply because of it; the caller ends the batch, and the rejoin restarts at the committed offset.
+   * A refused or failed commit is reported with the messages the worker will not apply because of it; the caller
+   * ends the batch and seeks back to what it did not apply (after a rebalance the rejoin restarts at the committed offset anyway).
    */
   static boolean commitSync(KafkaConsumer<?, ?> consumer, WorkerLedger ledger, TopicPartition tp, long next, int notApplied) {
     try {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -26,7 +27,8 @@ public class LabConsumer {
   private final LabLink lab = LabLink.listen();
   /** auto-handoff: the poll loop queues orders here; a background thread applies them, as slowly as an async call would. */
   private final LinkedBlockingQueue<Order> handoff = new LinkedBlockingQueue<>();
-  private volatile boolean handoffBusy;
+  /** Orders queued and not yet applied: counted up before the queue, down after the apply, so no gap looks idle. */
+  private final AtomicInteger handoffPending = new AtomicInteger();
 
   public static void main(String[] args) {
     try {
@@ -68,6 +70,7 @@ public class LabConsumer {
         for (Order o : orders) process(o);
         break;
       case "auto-handoff":
+        handoffPending.addAndGet(orders.size());
         handoff.addAll(orders);
         break;
       case "after-batch":
@@ -77,13 +80,20 @@ public class LabConsumer {
       case "per-message":
         for (Order o : orders) {
           process(o);
-          if (!commit(tp, o.offset() + 1, 0)) return;
+          if (!commit(tp, o.offset() + 1, 0)) {
+            // The rest of the batch was not applied: read it again (the position is already past it).
+            consumer.seek(tp, o.offset() + 1);
+            return;
+          }
           dedup.committed(List.of(o));
         }
         break;
       case "before-process":
-        // At-most-once: a refused commit ends the batch before any apply.
-        if (!commit(tp, next, orders.size())) return;
+        // At-most-once: a refused commit ends the batch before any apply, and the batch is read again.
+        if (!commit(tp, next, orders.size())) {
+          consumer.seek(tp, orders.get(0).offset());
+          return;
+        }
         for (Order o : orders) process(o);
         break;
       default:
@@ -125,13 +135,18 @@ public class LabConsumer {
     Properties p = new Properties();
     p.put("bootstrap.servers", s.bootstrap);
     p.put("request.timeout.ms", "5000");
-    try (Admin admin = Admin.create(p)) {
+    p.put("default.api.timeout.ms", "5000");
+    Admin admin = Admin.create(p);
+    try {
       Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(s.groupId).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
       for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
         if (e.getKey().topic().equals(s.topic) && e.getValue() != null) ledger.commit(e.getKey().partition(), e.getValue().offset());
       }
     } catch (Exception ignored) {
       // Bounded and best-effort, as the Node workers' probe: the stop point must come.
+    } finally {
+      // Not close(): it waits for pending calls; the stop point must not.
+      admin.close(Duration.ZERO);
     }
   }
 
@@ -140,10 +155,9 @@ public class LabConsumer {
       try {
         for (;;) {
           Order order = handoff.take();
-          handoffBusy = true;
           Thread.sleep(s.handoffDelayMs);
           process(order);
-          handoffBusy = false;
+          handoffPending.decrementAndGet();
         }
       } catch (Throwable error) {
         Reports.send("failed", "error", Reports.describe(error));
@@ -157,7 +171,7 @@ public class LabConsumer {
   /** A graceful stop: the queued work done (bounded), close() commits (auto-commit) and leaves the group, then "stopped". */
   private void finish() throws Exception {
     long deadline = System.currentTimeMillis() + 10_000;
-    while ((!handoff.isEmpty() || handoffBusy) && System.currentTimeMillis() < deadline) Thread.sleep(10);
+    while (handoffPending.get() > 0 && System.currentTimeMillis() < deadline) Thread.sleep(10);
     consumer.close();
     dedup.close();
     db.close();

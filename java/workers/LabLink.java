@@ -1,5 +1,6 @@
 // The lab's messages on stdin: {"type":"stop"} asks for a graceful end, {"type":"go"} wakes a stalled worker; stdin closing
-// (the lab is gone, even SIGKILLed) halts the JVM at once, so no worker outlives its lab.
+// (the lab is gone, even SIGKILLed) halts the JVM at once, so no running worker outlives its lab (a SIGSTOPped one
+// notices only once it is continued, as a Node worker would).
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 final class LabLink {
   private volatile boolean stopRequested;
   private final CountDownLatch go = new CountDownLatch(1);
+  /** Set while the worker waits for nothing more (fenced): a stop then ends it from here, with this last report. */
+  private volatile Runnable whenParked;
 
   private LabLink() {}
 
@@ -16,7 +19,14 @@ final class LabLink {
     Thread t = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
-          if (line.contains("\"stop\"")) link.stopRequested = true;
+          if (line.contains("\"stop\"")) {
+            link.stopRequested = true;
+            Runnable last = link.whenParked;
+            if (last != null) {
+              last.run();
+              System.exit(0);
+            }
+          }
           if (line.contains("\"go\"")) link.go.countDown();
         }
       } catch (Exception ignored) {
@@ -31,6 +41,16 @@ final class LabLink {
 
   boolean stopRequested() {
     return stopRequested;
+  }
+
+  /** Parks the calling thread for good; the lab's stop ends the JVM, after `lastReport`, as a graceful stop would. */
+  void park(Runnable lastReport) throws InterruptedException {
+    whenParked = lastReport;
+    if (stopRequested) {
+      lastReport.run();
+      System.exit(0);
+    }
+    Thread.sleep(Long.MAX_VALUE);
   }
 
   /** Blocks until the lab says go (after it SIGCONTs a stalled worker). */

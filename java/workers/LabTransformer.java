@@ -1,6 +1,7 @@
 // The Apache Kafka Java client as the transactions scenario's read-process-write worker: consumes orders and writes one output
 // record per order, then commits the input offsets after each batch (plain), or sends them inside the batch's transaction
-// (transaction: sendOffsetsToTransaction with the consumer's group metadata). Same protocol as LabConsumer.
+// (transaction: sendOffsetsToTransaction with the consumer's group metadata). Same protocol as LabConsumer; a fenced
+// instance waits for the lab's stop or SIGKILL, as the Node transform worker does.
 // Usage: java -cp <kafka-clients, these classes> LabTransformer key=value ...   (the keys: WorkerSettings.java)
 import java.time.Duration;
 import java.util.List;
@@ -71,8 +72,12 @@ public class LabTransformer {
     }
     consumer.close();
     producer.close();
-    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(stop.messagesSeen()));
+    stoppedReport();
     System.exit(0);
+  }
+
+  private void stoppedReport() {
+    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(stop.messagesSeen()));
   }
 
   private void batch(TopicPartition tp, List<ConsumerRecord<String, String>> records) throws Exception {
@@ -94,7 +99,7 @@ public class LabTransformer {
       if (fenced != null) {
         // A zombie: a newer instance took the transactional id. Report, then wait to be stopped instead of doing more.
         Reports.send("fenced", "error", Reports.describe(rootOf(error)), "code", fenced);
-        Thread.sleep(Long.MAX_VALUE);
+        lab.park(this::stoppedReport);
       }
       producer.abortTransaction();
       throw error;

@@ -37,7 +37,7 @@ final class StopPoint {
     committedProbe.run();
     Reports.send("stop-point", "action", settings.stopAction, "point", ledger.point(messagesSeen()));
     if (settings.stopAction.equals("stall")) lab.awaitGo(); // the lab SIGSTOPs us meanwhile, later SIGCONTs and says go
-    else Thread.sleep(Long.MAX_VALUE); // crash: the lab SIGKILLs us here
+    else lab.park(() -> Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(messagesSeen()))); // crash: the lab SIGKILLs us here
   }
 
   /** The message, counted from 1 within its batch, after which the worker stops (crashPosition in worker-protocol.ts). */

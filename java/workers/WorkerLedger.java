@@ -61,6 +61,9 @@ final class WorkerLedger {
       long next = committed.getOrDefault(e.getKey(), -1L);
       Set<Long> done = handled.getOrDefault(e.getKey(), Set.of());
       for (long offset : e.getValue()) if (offset < next && !done.contains(offset)) committedNotApplied++;
+      // A commit past everything received skips the offsets in between for good (as in worker-ledger.ts).
+      long lastReceived = e.getValue().stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE - 1);
+      if (next > lastReceived + 1) committedNotApplied += (int) (next - lastReceived - 1);
     }
     Map<String, Object> point = new LinkedHashMap<>();
     point.put("applied", appliedCount);

@@ -1,12 +1,12 @@
 // Pure: one variant's history -> its counts, prediction, verdict and note. The same for a live run and a saved one (`check`).
-import type { Scenario, Variant } from '../core/scenario.js';
+import { timingDependence, type Scenario, type Variant } from '../core/scenario.js';
 import type { Counts, Evaluation, Op } from '../core/types.js';
 import { judgePromise } from './promise.js';
 
 export function evaluateVariant(scenario: Scenario, variant: Variant, history: readonly Op[], client = 'kafkajs'): Evaluation {
   const counts = { ...scenario.check(history), ...measurements(history) };
   const predicted = scenario.predict(history, variant);
-  const note = [scenario.note(variant, counts, history, client), timingRemark(variant)].filter(Boolean).join(' ');
+  const note = [scenario.note(variant, counts, history, client), timingRemark(variant, client)].filter(Boolean).join(' ');
   return { counts, predicted, ...judgePromise(variant.expect, counts), note };
 }
 
@@ -18,7 +18,8 @@ function measurements(history: readonly Op[]): Partial<Counts> {
 }
 
 /** Where timing, not the seed, decides a count, the row says so, with the relation that always holds. */
-function timingRemark(variant: Variant): string {
-  if (!variant.varies) return '';
-  return `(Timing, not the seed, decides ${variant.varies.counts.join(' and ')}; what always holds: ${variant.varies.relation}.)`;
+function timingRemark(variant: Variant, client: string): string {
+  const varies = timingDependence(variant, client);
+  if (!varies) return '';
+  return `(Timing, not the seed, decides ${varies.counts.join(' and ')}; what always holds: ${varies.relation}.)`;
 }

@@ -13,36 +13,42 @@ export interface JavaLaunch {
   main: string;
 }
 
-const compiled = new Map<string, Promise<JavaLaunch>>();
+/** Compiled class folders by sources and classpath (null: javac failed), shared by the programs among those sources. */
+const compiled = new Map<string, Promise<string | null>>();
 /** javac takes a few seconds here; past this it is stuck, and the source launcher is the way. */
 const JAVAC_LIMIT_MS = 60_000;
 
 /**
  * The launch for `sources` (.java files, the main class's first) against `classpath`: compiled into the cache of
- * Kafka `version` on first use (javac beside the java the lab runs), then reused. The source launcher compiles on
- * every start, about a second of CPU per JVM; variants start their JVMs side by side on two cores.
+ * Kafka `version` on first use (javac beside the java the lab runs), then reused, by every main class among the
+ * same sources. The source launcher compiles on every start, about a second of CPU per JVM; variants start their
+ * JVMs side by side on two cores.
  */
-export function javaLaunch(sources: string | string[], classpath: string, version: string): Promise<JavaLaunch> {
+export async function javaLaunch(sources: string | string[], classpath: string, version: string): Promise<JavaLaunch> {
   const files = typeof sources === 'string' ? [sources] : sources;
-  const key = `${files.join(':')}\n${classpath}`;
-  let launch = compiled.get(key);
-  if (!launch) {
-    launch = compile(files, classpath, version);
-    compiled.set(key, launch);
+  const main = basename(files[0]!, '.java');
+  const sorted = [...files].sort();
+  const key = `${sorted.join(':')}\n${classpath}`;
+  let classes = compiled.get(key);
+  if (!classes) {
+    classes = compile(sorted, classpath, version);
+    compiled.set(key, classes);
   }
-  return launch;
+  const dir = await classes;
+  if (dir === null || !existsSync(join(dir, `${main}.class`))) return sourceLauncher(files, classpath);
+  return { classpath: classpath ? `${classpath}:${dir}` : dir, main };
 }
 
-async function compile(sources: string[], classpath: string, version: string): Promise<JavaLaunch> {
-  const main = basename(sources[0]!, '.java');
+/** The folder of the sources' classes in the cache, compiled now if they are not there; null when javac failed. */
+async function compile(sources: string[], classpath: string, version: string): Promise<string | null> {
   // The JDK is part of the key: classes compiled by a newer javac do not load on an older JVM.
   const jdk = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8', timeout: 10_000 }).stderr ?? '';
   const hash = createHash('sha256');
   for (const source of sources) hash.update(basename(source)).update(readFileSync(source));
   hash.update(classpath).update(jdk);
   const target = join(cacheDirFor(version), 'lab-java', hash.digest('hex').slice(0, 16));
-  const withClasses = { classpath: classpath ? `${classpath}:${target}` : target, main };
-  if (existsSync(join(target, `${main}.class`))) return withClasses;
+  const complete = () => sources.every((source) => existsSync(join(target, `${basename(source, '.java')}.class`)));
+  if (complete()) return target;
   mkdirSync(dirname(target), { recursive: true });
   // Compiled beside the target and renamed into place: another lab compiling the same source at once does no harm.
   const staging = mkdtempSync(`${target}-`);
@@ -62,13 +68,13 @@ async function compile(sources: string[], classpath: string, version: string): P
         resolve(code === 0);
       });
     });
-    if (!ok) return sourceLauncher(sources, classpath);
+    if (!ok) return null;
     try {
       renameSync(staging, target);
     } catch {
       // Someone else put it there first.
     }
-    return existsSync(join(target, `${main}.class`)) ? withClasses : sourceLauncher(sources, classpath);
+    return complete() ? target : null;
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

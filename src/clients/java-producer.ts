@@ -1,6 +1,6 @@
 // The Apache Kafka Java producer (kafka-clients, the broker's version, from the lab's Maven cache) behind the producer interface: a JVM per run.
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cachedClasspath } from '../broker/artifacts.js';
 import { javaCommand } from '../broker/local.js';
@@ -55,6 +55,10 @@ export const javaProducer: ProducerClient = {
   },
   async unavailable() {
     if (!javaVersion()) return 'the Java client needs a JDK 17+ (java on PATH, or JAVA_HOME)';
+    // Its programs are compiled once (java-classes.ts); a JRE has neither javac nor the source launcher's compiler.
+    if (spawnSync(join(dirname(javaCommand()) === '.' ? '' : dirname(javaCommand()), 'javac'), ['-version'], { stdio: 'ignore', timeout: 10_000 }).status !== 0) {
+      return 'the Java client needs a JDK with javac, not only a JRE (java on PATH, or JAVA_HOME)';
+    }
     if (!cachedClasspath(DEFAULT_KAFKA_VERSION)) return `the Java client needs the Kafka ${DEFAULT_KAFKA_VERSION} jars in the lab's cache: run "npx kafka-dup-lab prepare --broker local" (Maven) first`;
     return null;
   },

@@ -1,14 +1,13 @@
-// The transform worker's clients from @platformatic/kafka (pure TypeScript): its message stream cut into fetch-sized batches,
-// and an idempotent or transactional producer. Only this module and platformatic-producer.ts import the library.
+// The worker processes' clients from @platformatic/kafka (pure TypeScript): its message stream cut into fetch-sized batches,
+// and, for the transform worker, an idempotent or transactional producer. Only this module and platformatic-producer.ts import the library.
+import { FENCED_ERRORS } from '../kafka/errors.js';
 import type { OutputTransaction, TransformClients } from '../processes/transform-clients.js';
 import type { ConsumerHooks, WorkerBatchPayload, WorkerConsumer } from '../processes/worker-consumer.js';
-import type { TransformConfig } from '../workload/worker-protocol.js';
+import { autoCommits, type BaseWorkerConfig, type TransformConfig, type WorkerConfig } from '../workload/worker-protocol.js';
 
 type Platformatic = typeof import('@platformatic/kafka');
 type StreamMessage = { topic: string; partition: number; offset: bigint; value: Buffer | null | undefined };
 
-/** platformatic's error ids for "a newer instance with this transactional id has taken over" (its protocol errors' apiId). */
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 /** The first protocol error id in a platformatic error and the errors it aggregates. */
 function apiIdOf(error: unknown): string | undefined {
@@ -28,8 +27,11 @@ function apiIdOf(error: unknown): string | undefined {
  * platformatic has no batches: consume() returns a stream of messages, fetched ahead while the stream's buffer has
  * room. With highWaterMark 1 it fetches again only once its buffer is empty, so the messages buffered when the
  * worker takes one are exactly one fetch response: the lab's batch, as kafkajs' eachBatch gives it.
+ * `autocommit`: platformatic's default (true) commits each fetch's last offset as soon as the stream receives it,
+ * before the application has seen a message of it (clients/consumer/messages-stream.js, #pushRecords); reported
+ * to the lab from the stream's 'autocommit' event.
  */
-async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: ConsumerHooks) {
+async function openConsumer(lib: Platformatic, config: BaseWorkerConfig, hooks: ConsumerHooks, autocommit: boolean) {
   const consumer = new lib.Consumer({
     clientId: `dup-lab-${config.workerId}`,
     bootstrapBrokers: [config.bootstrap],
@@ -39,7 +41,7 @@ async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: C
     maxBytesPerPartition: config.maxBytesPerPartition,
     maxWaitTime: 100,
     isolationLevel: lib.FetchIsolationLevels.READ_COMMITTED,
-    autocommit: false,
+    autocommit,
   });
   consumer.on('consumer:group:join', (e) =>
     hooks.joined(e.memberId, (e.assignments ?? []).filter((a) => a.topic === config.topic).flatMap((a) => a.partitions)),
@@ -49,7 +51,18 @@ async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: C
     mode: lib.MessagesStreamModes.COMMITTED,
     fallbackMode: lib.MessagesStreamFallbackModes.EARLIEST,
     highWaterMark: 1,
-    autocommit: false,
+    autocommit,
+  });
+  const ofTopic = (offsets: { topic: string; partition: number; offset: bigint }[]) =>
+    offsets.filter((o) => o.topic === config.topic).map((o) => ({ partition: o.partition, offset: o.offset.toString() }));
+  stream.on('autocommit', (error, offsets) => {
+    if (!error && offsets) hooks.committed(ofTopic(offsets));
+  });
+  hooks.setCommittedProbe(async () => {
+    const partitions = (consumer.assignments ?? []).filter((a) => a.topic === config.topic).flatMap((a) => a.partitions);
+    const committed = await consumer.listCommittedOffsets({ topics: [{ topic: config.topic, partitions }] });
+    const offsets = committed.get(config.topic) ?? [];
+    hooks.knownCommitted(partitions.flatMap((p, i) => (offsets[i] !== undefined && offsets[i]! >= 0n ? [{ partition: p, offset: offsets[i]!.toString() }] : [])));
   });
   /** The last message handed out per partition: a transaction's offset is added from it (Transaction.addOffset). */
   const lastMessage = new Map<number, StreamMessage>();
@@ -64,7 +77,6 @@ async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: C
 
   const worker: WorkerConsumer = {
     run: async (handlers) => {
-      if (!('eachBatch' in handlers)) throw new Error('the transform worker consumes batch by batch');
       const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<StreamMessage>;
       for (let batch = await nextBatch(iterator); batch; batch = await nextBatch(iterator)) {
         for (const partition of [...new Set(batch.map((m) => m.partition))]) {
@@ -77,11 +89,13 @@ async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: C
             // platformatic heartbeats on its own timer.
             heartbeat: async () => undefined,
           };
-          await handlers.eachBatch(payload);
+          if ('eachBatch' in handlers) await handlers.eachBatch(payload);
+          else for (const message of payload.batch.messages) await handlers.eachMessage({ message, partition, heartbeat: payload.heartbeat });
         }
       }
     },
     commitOffsets: async (offsets) => {
+      // consumer.commit() commits the offset it is given: the next one to read, as kafkajs' commitOffsets.
       await consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
       hooks.committed(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
     },
@@ -91,6 +105,12 @@ async function openConsumer(lib: Platformatic, config: TransformConfig, hooks: C
     },
   };
   return { consumer, worker, lastMessage };
+}
+
+/** The consumer worker's consumer (consumer-crash): platformatic's autocommit for the auto modes, consumer.commit() otherwise. */
+export async function openPlatformaticWorkerConsumer(config: WorkerConfig, hooks: ConsumerHooks): Promise<WorkerConsumer> {
+  const lib = await import('@platformatic/kafka');
+  return (await openConsumer(lib, config, hooks, autoCommits(config))).worker;
 }
 
 export async function openPlatformaticTransformClients(config: TransformConfig, hooks: ConsumerHooks): Promise<TransformClients> {
@@ -107,7 +127,7 @@ export async function openPlatformaticTransformClients(config: TransformConfig, 
     // platformatic sends its `timeout` as InitProducerId's transaction timeout.
     ...(transactional ? { transactionalId: config.transactionalId, timeout: config.transactionTimeout } : {}),
   });
-  const { consumer, worker, lastMessage } = await openConsumer(lib, config, hooks);
+  const { consumer, worker, lastMessage } = await openConsumer(lib, config, hooks, false);
   return {
     consumer: worker,
     send: async (record) => {
@@ -134,7 +154,7 @@ export async function openPlatformaticTransformClients(config: TransformConfig, 
     },
     fencedBy: (error) => {
       const id = apiIdOf(error);
-      return id && FENCED.has(id) ? id : undefined;
+      return id && FENCED_ERRORS.has(id) ? id : undefined;
     },
     disconnectProducer: () => producer.close(),
   };

@@ -14,6 +14,14 @@ export interface TimingDependence {
   /** In words, for the row's note, `explain` and the README: "duplicates = lost". */
   relation: string;
   holds(counts: Partial<Counts>, history: readonly Op[]): boolean;
+  /** The clients with which timing decides these counts; with every client when left out. */
+  clients?: string[];
+}
+
+/** The variant's timing dependence with `client` (kafkajs when the run named none), if it has one. */
+export function timingDependence(variant: Pick<Variant, 'varies'>, client = 'kafkajs'): TimingDependence | undefined {
+  const varies = variant.varies;
+  return varies && (!varies.clients || varies.clients.includes(client)) ? varies : undefined;
 }
 
 export interface Variant<S = unknown> {

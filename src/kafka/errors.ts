@@ -59,3 +59,6 @@ export function describeError(error: unknown): string {
 export function protocolErrorType(error: unknown): string | undefined {
   return errorChain(error).find((e) => e.type)?.type;
 }
+
+/** Protocol error names that say a newer instance with this transactional id has taken over (the zombie is refused). */
+export const FENCED_ERRORS: ReadonlySet<string> = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);

@@ -1,6 +1,6 @@
 // The transform worker's consumer and producer, from kafkajs (default), @confluentinc/kafka-javascript or @platformatic/kafka, behind one small interface.
 import { createKafka, createProducer } from '../kafka/client.js';
-import { protocolErrorType } from '../kafka/errors.js';
+import { FENCED_ERRORS, protocolErrorType } from '../kafka/errors.js';
 import { openConfluentTransformClients } from '../clients/confluent-consumer.js';
 import { openPlatformaticTransformClients } from '../clients/platformatic-consumer.js';
 import type { TransformConfig } from '../workload/worker-protocol.js';
@@ -32,8 +32,6 @@ export interface TransformClients {
   disconnectProducer(): Promise<void>;
 }
 
-/** kafkajs' names for "a newer instance with this transactional id has taken over". */
-const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 export async function openTransformClients(config: TransformConfig, runtime: WorkerRuntime): Promise<TransformClients> {
   if (config.client === 'confluent') return openConfluentTransformClients(config, runtime.hooks());
@@ -84,7 +82,7 @@ export async function openTransformClients(config: TransformConfig, runtime: Wor
     },
     fencedBy: (error) => {
       const type = protocolErrorType(error);
-      return type && FENCED.has(type) ? type : undefined;
+      return type && FENCED_ERRORS.has(type) ? type : undefined;
     },
     disconnectProducer: () => producer.disconnect(),
   };

@@ -1,6 +1,7 @@
-// The consumer a worker process drives, kafkajs (default) or @confluentinc/kafka-javascript, behind the slice of kafkajs' API the worker uses.
+// The consumer a worker process drives, kafkajs (default), @confluentinc/kafka-javascript or @platformatic/kafka, behind the slice of kafkajs' API the worker uses.
 import { createKafka, LAB_RETRY } from '../kafka/client.js';
 import { openConfluentWorkerConsumer } from '../clients/confluent-consumer.js';
+import { openPlatformaticWorkerConsumer } from '../clients/platformatic-consumer.js';
 import { autoCommits, type WorkerConfig } from '../workload/worker-protocol.js';
 import type { WorkerRuntime } from './worker-runtime.js';
 
@@ -44,6 +45,7 @@ export interface ConsumerHooks {
 
 export async function openWorkerConsumer(config: WorkerConfig, runtime: WorkerRuntime): Promise<WorkerConsumer> {
   if (config.client === 'confluent') return openConfluentWorkerConsumer(config, runtime.hooks());
+  if (config.client === 'platformatic') return openPlatformaticWorkerConsumer(config, runtime.hooks());
   const consumer = createKafka(config.bootstrap, { clientId: `dup-lab-${config.workerId}`, requestTimeout: config.requestTimeout }).consumer({
     ...(config.commitRetries === undefined ? {} : { retry: { ...LAB_RETRY, retries: config.commitRetries } }),
     groupId: config.groupId,

@@ -64,7 +64,7 @@ export function workerConfig(
     heartbeatInBatch: 'after-apply',
     ...options,
     // The worker's consumer: kafkajs unless the run named another client a consumer worker can use.
-    ...(ctx.client === 'confluent' || ctx.client === 'java' ? { client: ctx.client } : {}),
+    ...(ctx.client === 'confluent' || ctx.client === 'java' || ctx.client === 'platformatic' ? { client: ctx.client } : {}),
     bootstrap: ctx.bootstrap,
     redisUrl: redis && 'url' in redis ? redis.url : undefined,
     redisPrefix: `dup-lab:${ctx.runId}`,

@@ -30,6 +30,8 @@ export class WorkerHandle {
     private readonly channel: WorkerChannel,
     private readonly history: History,
     startDetail: string,
+    /** 'close' for a JVM worker: its reports come on stdout, and 'exit' can come before their last lines are read. */
+    endEvent: 'exit' | 'close' = 'exit',
   ) {
     this.child.stderr?.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-2_000);
@@ -37,7 +39,7 @@ export class WorkerHandle {
     // A send to a worker that just died fails here instead of as an uncaught exception.
     this.child.on('error', () => undefined);
     this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => {
+      this.child.on(endEvent, (code: number | null, signal: NodeJS.Signals | null) => {
         this.unregister();
         history.add({ type: 'worker', worker: id, event: 'exit', detail: signal ? `signal ${signal}` : `code ${code}` });
         resolve({ code, signal });
@@ -67,7 +69,7 @@ export class WorkerHandle {
   private static overStdio(id: string, child: ChildProcess, history: History, startDetail: string): WorkerHandle {
     const stdin = child.stdin!;
     stdin.on('error', () => undefined);
-    const handle = new WorkerHandle(id, child, { send: (m) => stdin.write(`${JSON.stringify(m)}\n`), get open() { return stdin.writable; } }, history, startDetail);
+    const handle = new WorkerHandle(id, child, { send: (m) => stdin.write(`${JSON.stringify(m)}\n`), get open() { return stdin.writable; } }, history, startDetail, 'close');
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const report = parseReport(line);
       if (report) handle.onReport(report);

@@ -57,6 +57,10 @@ export class Ledger {
       const committed = this.committed.get(p) ?? -1n;
       const handled = this.handled.get(p) ?? new Set();
       for (const offset of offsets) if (offset < committed && !handled.has(offset)) committedNotApplied++;
+      // A client that commits what it fetched before handing it over (@platformatic/kafka's autocommit) can
+      // commit past everything the worker received: those offsets are skipped for good too.
+      const lastReceived = offsets.size > 0 ? [...offsets].reduce((a, b) => (a > b ? a : b)) : undefined;
+      if (lastReceived !== undefined && committed > lastReceived + 1n) committedNotApplied += Number(committed - lastReceived - 1n);
     }
     return {
       applied: this.appliedCount,

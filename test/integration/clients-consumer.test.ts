@@ -58,7 +58,6 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
     for (const r of result.results) {
       const point = crashPoint(r);
       const dedups = DEDUPS.includes(r.variant);
-      expect(r.predicted.neverApplied, r.variant).toBe(point.committedNotApplied);
       if (r.variant === 'auto-commit-handoff' || r.variant === 'auto-commit') {
         // librdkafka's timer may commit between the broker's answer and the SIGKILL: at most that much less is redone, more skipped.
         expect(r.counts.duplicateEffects, r.variant).toBeLessThanOrEqual(point.appliedNotCommitted + (point.reapplied ?? 0));

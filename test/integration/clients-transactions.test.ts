@@ -29,11 +29,11 @@ const output = (r: VariantResult, isolation: 'read_committed' | 'read_uncommitte
   tally(kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-out-'))!, isolation));
 
 const CLIENTS = [
-  { client: 'confluent' as const, missing: confluentMissing, offsets: 'sendOffsets with the consumer itself' },
-  { client: 'java' as const, missing: null, offsets: 'sendOffsetsToTransaction with the consumer\'s group metadata' },
+  { client: 'confluent' as const, missing: confluentMissing, offsets: 'sendOffsets with the consumer itself', worker: 'processes/transform-worker.js' },
+  { client: 'java' as const, missing: null, offsets: 'sendOffsetsToTransaction with the consumer\'s group metadata', worker: 'LabTransformer' },
 ];
 
-describe.each(CLIENTS)('transactions with the $client client (seed 42, 200 inputs)', ({ client, missing, offsets }) => {
+describe.each(CLIENTS)('transactions with the $client client (seed 42, 200 inputs)', ({ client, missing, offsets, worker }) => {
   let result: ScenarioResult;
   beforeAll(async () => {
     if (missing === null) result = await runOn(broker, transactions, { messages: MESSAGES, faults: 1, keepTopics: true, client });
@@ -72,7 +72,8 @@ describe.each(CLIENTS)('transactions with the $client client (seed 42, 200 input
     expect(output(r, 'read_committed')).toMatchObject({ records: MESSAGES, duplicates: 0 });
   });
 
-  it.skipIf(missing !== null)('leaves no worker behind (the Java client\'s JVMs included)', () => {
-    expect(spawnSync('pgrep', ['-f', 'LabTransformer']).stdout.toString().trim()).toBe('');
+  it.skipIf(missing !== null)(`leaves no worker process behind (${worker})`, () => {
+    expect(result.results.some((r) => r.history.some((o) => o.type === 'worker' && o.event === 'exit'))).toBe(true);
+    expect(spawnSync('pgrep', ['-f', worker]).stdout.toString().trim()).toBe('');
   });
 });

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/core/paths.js';
-import type { Scenario } from '../../src/core/scenario.js';
+import { timingDependence, type Scenario } from '../../src/core/scenario.js';
 import type { CountName, Counts, Op } from '../../src/core/types.js';
 
 export const CLI = join(packageRoot(), 'bin', 'kafka-dup-lab.js');
@@ -71,7 +71,7 @@ export function runScenarios(name: string, bootstrap: string, seed: number, out:
 /** The counts of a row the seed fixes: all but the scenario's measurements and the variant's timing-dependent ones. */
 export function fixedCounts(scenario: Scenario, row: Row): string {
   const variant = scenario.variants.find((v) => v.name === row.variant);
-  const skip = new Set<CountName>([...(scenario.measured ?? []), ...(variant?.varies?.counts ?? [])]);
+  const skip = new Set<CountName>([...(scenario.measured ?? []), ...((variant && timingDependence(variant))?.counts ?? [])]);
   const pick = (c: Partial<Counts>) =>
     Object.entries(c)
       .filter(([k]) => !skip.has(k as CountName))
@@ -101,7 +101,8 @@ export function problemsOf(scenario: Scenario, row: Row, reference: Row): string
   const problems: string[] = [];
   if (row.error) problems.push(`error: ${row.error}`);
   else if (fixedCounts(scenario, row) !== fixedCounts(scenario, reference)) problems.push(`counts differ: ${fixedCounts(scenario, row)}`);
-  if (variant?.varies && !row.error && !variant.varies.holds(row.counts, row.history)) problems.push(`"${variant.varies.relation}" broken`);
+  const varies = variant && timingDependence(variant);
+  if (varies && !row.error && !varies.holds(row.counts, row.history)) problems.push(`"${varies.relation}" broken`);
   return problems;
 }
 

@@ -34,7 +34,7 @@ describe.runIf(hasJavac)('javaLaunch', () => {
     expect(classDir.startsWith(join(dir, 'cache', 'kafka-0.0.0', 'lab-java'))).toBe(true);
     expect(existsSync(join(classDir, 'Hello.class'))).toBe(true);
     expect(spawnSync('java', ['-cp', launch.classpath, launch.main], { encoding: 'utf8' }).stdout.trim()).toBe('hello');
-    expect(await javaLaunch(file, '', '0.0.0')).toBe(launch);
+    expect(await javaLaunch(file, '', '0.0.0')).toEqual(launch);
   });
 
   it('a new lab process finds the classes on disk and does not compile again', async () => {
@@ -77,6 +77,9 @@ describe.runIf(hasJavac)('javaLaunch with several files', () => {
     const launch = await javaLaunch([main, helper], '', '0.0.0');
     expect(launch.main).toBe('TwoFiles');
     expect(spawnSync('java', ['-cp', launch.classpath, launch.main], { encoding: 'utf8' }).stdout.trim()).toBe('hi from two files');
+    // Another main class among the same files shares the compiled classes.
+    const other = await javaLaunch([helper, main], '', '0.0.0');
+    expect(other).toEqual({ classpath: launch.classpath, main: 'Greeting' });
   });
 
   it('a program of several files that does not compile is an error naming it (the source launcher runs one file only)', async () => {

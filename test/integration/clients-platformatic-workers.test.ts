@@ -1,8 +1,15 @@
-// transactions with @platformatic/kafka in the transform workers (its message stream cut into fetch-sized batches, its
-// Transaction with addConsumer/addOffset) on a real broker; every output count read again with kcat at both isolation
-// levels. With its defaults a restarted transactional producer is refused (PRODUCER_FENCED): asserted, and probed directly.
+// consumer-crash and transactions with @platformatic/kafka in the worker processes (its message stream cut into fetch-sized
+// batches) on a real broker, Redis and SQLite; every count read again with sqlite3 or kcat. With its defaults a restarted
+// transactional producer is refused (PRODUCER_FENCED): asserted, and probed directly.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCrash } from '../../scenarios/consumer-crash.js';
 import { transactions } from '../../scenarios/transactions.js';
+import { silentProgress } from '../../src/core/progress.js';
+import { findRedis } from '../../src/resources/redis.js';
+import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
@@ -14,13 +21,20 @@ import { workerSnapshot } from './support/snapshots.js';
 
 const MESSAGES = 200;
 let broker: RunningBroker;
+let redis: { url: string; stop(): Promise<void> };
 let result: ScenarioResult;
+const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
 beforeAll(async () => {
   broker = await startTestBroker();
+  const found = await findRedis(undefined, silentProgress);
+  if (!('url' in found)) throw new Error(`these tests need Redis: ${found.missing}`);
+  redis = found;
   result = await runOn(broker, transactions, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'platformatic' });
 }, 240_000);
 afterAll(async () => {
+  await redis?.stop();
   await broker?.stop();
+  rmSync(keepDir, { recursive: true, force: true });
 });
 
 /** w1's own count where it stopped (the worker's report, not the read-back). */
@@ -111,4 +125,57 @@ describe('@platformatic/kafka\'s InitProducerId, probed directly', () => {
   it('with producerId -1n and producerEpoch -1 (the protocol\'s "none") the second instance takes over', async () => {
     expect(await twoInstances({ producerId: -1n, producerEpoch: -1 })).toEqual(['committed', 'committed']);
   }, 60_000);
+});
+
+describe('consumer-crash with @platformatic/kafka (seed 42, 200 orders)', () => {
+  let crash: ScenarioResult;
+  beforeAll(async () => {
+    crash = await runOn(broker, consumerCrash, { messages: MESSAGES, faults: 1, client: 'platformatic', resources: { redis: { url: redis.url }, keepDataDir: keepDir } });
+  }, 240_000);
+
+  const crashPoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'crash');
+
+  it('runs every variant with platformatic\'s consumer, and sqlite3 reads the same rows, duplicates, gaps and balance', () => {
+    for (const r of crash.results) {
+      expect(r.client, r.variant).toBe('platformatic');
+      expect(r.error, r.variant).toBeUndefined();
+      expect(sqliteEffectCounts(keptSqliteFile(keepDir, 'consumer-crash', r.variant), MESSAGES), r.variant).toEqual({
+        effects: r.counts.effects,
+        duplicateEffects: r.counts.duplicateEffects,
+        neverApplied: r.counts.neverApplied,
+        balanceActual: r.counts.balanceActual,
+      });
+    }
+  });
+
+  it('auto-commit and the handoff: platformatic commits each fetch as it arrives; the counts keep the stated relation, and the note says which way it went', () => {
+    for (const name of ['auto-commit', 'auto-commit-handoff']) {
+      const r = rowOf(crash, name);
+      const point = crashPoint(r);
+      expect(r.counts.neverApplied, name).toBeGreaterThanOrEqual(point.committedNotApplied);
+      expect(r.counts.duplicateEffects, name).toBeLessThanOrEqual(point.appliedNotCommitted + (point.reapplied ?? 0));
+      expect(r.note, name).toContain('commits each fetch\'s last offset as soon as the stream receives it');
+      expect(r.note, name).toContain((r.counts.neverApplied ?? 0) > 0 ? 'committed ahead of the applies' : 'trailed the applies');
+    }
+    // The handler hands off and returns at once: the stream fetches and commits ahead, and the crash loses queued work.
+    expect(rowOf(crash, 'auto-commit-handoff').counts.neverApplied).toBeGreaterThan(0);
+  });
+
+  it('manual commits (consumer.commit with the next offset) behave as with kafkajs, exactly as w1\'s own record predicts', () => {
+    for (const name of ['commit-after-batch', 'commit-per-message', 'commit-before-process']) {
+      const r = rowOf(crash, name);
+      expect(r.counts.duplicateEffects, name).toBe(r.predicted.duplicateEffects);
+      expect(r.counts.neverApplied, name).toBe(r.predicted.neverApplied);
+    }
+    expect(rowOf(crash, 'commit-per-message').counts).toMatchObject({ duplicateEffects: 1, neverApplied: 0 });
+    expect(rowOf(crash, 'commit-before-process').counts.neverApplied).toBeGreaterThan(0);
+  });
+
+  it('the deduplicating variants keep their promise', () => {
+    for (const name of ['redis-setnx', 'dedup-window', 'processed-table']) {
+      const r = rowOf(crash, name);
+      expect(r.counts, name).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+      expect(r.promise, name).toBe('kept');
+    }
+  });
 });
