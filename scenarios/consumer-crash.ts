@@ -172,9 +172,10 @@ function timedAutoCommitLesson(client: string, variant: Variant<CrashSettings>, 
   if (!timer) return undefined;
   const ticked = point.appliedNotCommitted < point.applied;
   if (variant.settings.commit === 'auto') {
+    const how = `Auto-commit does not follow each batch here, as it does with kafkajs: ${timer.how}`;
     return ticked
-      ? `${capitalized(timer.how)}, not after each batch as kafkajs does: the restart redid what w1 applied after the last commit.`
-      : `${capitalized(timer.how)}, not after each batch as kafkajs does: the crash came before the first commit, so nothing was committed and the restart redid everything w1 had applied.`;
+      ? `${how}; the restart redid what w1 applied after the last commit.`
+      : `${how}; the crash came before the first commit, so nothing was committed and the restart redid everything w1 had applied.`;
   }
   if (variant.settings.commit === 'auto-handoff') {
     return c.neverApplied > 0
@@ -198,9 +199,6 @@ function fetchAutoCommitLesson(variant: Variant<CrashSettings>, c: EffectCounts)
   return `${how}, one commit request at a time; the handler kept up with the fetches, so the acknowledged commits trailed the applies: the restart redid what w1 applied past the last one. A handler that falls behind (an async handoff) makes the same commits run ahead and lose work.`;
 }
 
-function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
 function note(variant: Variant<CrashSettings>, counts: Partial<Counts>, history: readonly Op[], client: string): string {
   const c = counts as EffectCounts;
