@@ -4,7 +4,7 @@ import { snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { LAB_GROUP_TIMING, LAB_TRANSACTION_TIMEOUT_MS, orderTopic, seededStop, transformConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
-import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { restartRefusedExplanation, RESTART_REFUSAL_WORKAROUND, successorCatchesUp, successorRefusal } from '../src/workload/successor.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { StopSpec, TransformConfig } from '../src/workload/worker-protocol.js';
@@ -63,13 +63,8 @@ async function run(ctx: VariantContext, variant: Variant<TransactionSettings>): 
   await processFault.inject(first, stepTimeoutMs(ctx));
   const second = await WorkerHandle.startTransform(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
-  // A successor whose producer the broker refuses (@platformatic/kafka: see restartRefusedNote) never gets to the end.
-  let refused = false;
-  second.waitFor('fenced', stepTimeoutMs(ctx)).then(
-    () => (refused = true),
-    () => undefined,
-  );
-  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, input, stepTimeoutMs(ctx), () => refused);
+  // A successor whose producer the broker refuses (@platformatic/kafka: see successor.ts) never gets to the end.
+  const refused = (await successorCatchesUp(second, ctx.bootstrap, groupId, input, stepTimeoutMs(ctx))) === 'refused';
   if (fault === 'crash') {
     await second.stop();
   } else {
@@ -94,23 +89,10 @@ function predict(history: readonly Op[], variant: Variant<TransactionSettings>):
   return { duplicates: isolation === 'read_uncommitted' ? redone : 0 };
 }
 
-/** The successor's producer refused by the broker at its first transaction: the fenced report of w2, if any. */
-function successorRefusal(history: readonly Op[]): Extract<Op, { type: 'worker' }> | undefined {
-  return history.find((o): o is Extract<Op, { type: 'worker' }> => o.type === 'worker' && o.worker === 'w2' && o.event === 'fenced');
-}
-
-/**
- * @platformatic/kafka 2.12.1 sends InitProducerId with producer id 0 and epoch 0 when it has none
- * (clients/producer/producer.js, #initIdempotentProducer: `options.producerId ?? ... ?? 0n`), where the protocol
- * says -1 and -1. The transaction coordinator reads a given id as "I am that producer" and fences a request whose
- * id is not the transactional id's current one (TransactionCoordinator.prepareInitProducerIdTransit): PRODUCER_FENCED.
- * So only the first instance ever to use a transactional id can start; a restart is refused.
- */
 function restartRefusedNote(c: Partial<Counts>, refusal: Extract<Op, { type: 'worker' }>, zombie: boolean): string {
   return (
-    `w2, the restarted instance with w1's transactional id, was refused at its first transaction (${refusal.code ?? refusal.detail}): @platformatic/kafka sends InitProducerId with producer id 0 and epoch 0 instead of -1 and -1, and the broker fences a request naming a producer id that is not the transactional id's current one. ` +
-    `So nothing after w1's last committed transaction was processed${zombie ? ', and nothing fenced the woken w1 either' : ''}: ${c.duplicates} duplicates, ${c.lost} lost. ` +
-    'Giving the Producer producerId: -1n and producerEpoch: -1 in its options lets a restart take over (the lab\'s tests show both).'
+    `${restartRefusedExplanation(refusal)} So nothing after w1's last committed transaction was processed${zombie ? ', and nothing fenced the woken w1 either' : ''}: ${c.duplicates} duplicates, ${c.lost} lost. ` +
+    RESTART_REFUSAL_WORKAROUND
   );
 }
 

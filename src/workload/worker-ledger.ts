@@ -1,4 +1,4 @@
-// What a worker knows about its own progress, to say at a stop point what a restart would redo or skip. Pure.
+// What a worker knows about its own progress, to say at a stop point what a restart would redo or skip. Pure. (java/workers/WorkerLedger.java mirrors it for the Java client: change both.)
 import type { CrashPoint } from './worker-protocol.js';
 
 /** One consumed message's place: its partition and offset. */

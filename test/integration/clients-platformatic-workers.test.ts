@@ -1,4 +1,4 @@
-// consumer-crash and transactions with @platformatic/kafka in the worker processes (its message stream cut into fetch-sized
+// consumer-crash, transactions and dual-write with @platformatic/kafka in the worker processes (its message stream cut into fetch-sized
 // batches) on a real broker, Redis and SQLite; every count read again with sqlite3 or kcat. With its defaults a restarted
 // transactional producer is refused (PRODUCER_FENCED): asserted, and probed directly.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
+import { dualWrite } from '../../scenarios/dual-write.js';
 import { transactions } from '../../scenarios/transactions.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { findRedis } from '../../src/resources/redis.js';
-import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
+import { keptSqliteFile, sqliteEffectCounts, sqliteEffects } from './support/databases.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
@@ -177,5 +178,36 @@ describe('consumer-crash with @platformatic/kafka (seed 42, 200 orders)', () => 
       expect(r.counts, name).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
       expect(r.promise, name).toBe('kept');
     }
+  });
+});
+
+describe('dual-write with @platformatic/kafka (seed 42, 200 orders)', () => {
+  let dual: ScenarioResult;
+  beforeAll(async () => {
+    dual = await runOn(broker, dualWrite, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'platformatic', resources: { keepDataDir: keepDir } });
+  }, 240_000);
+
+  /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
+  function agreement(r: VariantResult) {
+    const rows = sqliteEffects(keptSqliteFile(keepDir, 'dual-write', r.variant));
+    const events = kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-events-'))!, 'read_committed');
+    return { rows: rows.rows, duplicateRows: rows.rows - rows.messages, events: events.length, duplicateEvents: tally(events).duplicates };
+  }
+
+  it('naive and outbox behave as with kafkajs; sqlite3 and kcat agree with the row', () => {
+    expect(rowOf(dual, 'naive').counts).toMatchObject({ missingEvents: 1, disagreements: 1 });
+    expect(agreement(rowOf(dual, 'naive'))).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES - 1, duplicateEvents: 0 });
+    expect(rowOf(dual, 'outbox').promise).toBe('kept');
+    expect(agreement(rowOf(dual, 'outbox'))).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES, duplicateEvents: 0 });
+  });
+
+  it('kafka-transaction-only: the restart is refused, so the aborted batch\'s rows keep no events and the rest is never processed', () => {
+    const r = rowOf(dual, 'kafka-transaction-only');
+    expect(refusal(r)?.code).toBe('PRODUCER_FENCED');
+    const open = workerSnapshot(r, 'w1', 'crash').appliedNotCommitted;
+    const committed = w1Committed(r);
+    expect(agreement(r)).toEqual({ rows: committed + open, duplicateRows: 0, events: committed, duplicateEvents: 0 });
+    expect(r.counts).toMatchObject({ disagreements: open, lost: MESSAGES - committed - open });
+    expect(r.note).toContain('producer id 0 and epoch 0');
   });
 });
