@@ -192,11 +192,13 @@ function timedAutoCommitLesson(client: string, variant: Variant<CrashSettings>, 
  */
 function fetchAutoCommitLesson(variant: Variant<CrashSettings>, c: EffectCounts): string | undefined {
   if (variant.settings.commit !== 'auto' && variant.settings.commit !== 'auto-handoff') return undefined;
-  const how = "@platformatic/kafka's autocommit (on by default) commits each fetch's last offset as soon as the stream receives it, before the handler has seen its messages";
-  if (c.neverApplied > 0) {
-    return `${how}; the handler ${variant.settings.commit === 'auto-handoff' ? 'returned at once, so the stream fetched' : 'fell behind, so the stream fetched'} and committed ahead of the applies: the crash dropped work already committed, and the restart skipped it.`;
-  }
-  return `${how}, one commit request at a time; the handler kept up with the fetches, so the acknowledged commits trailed the applies: the restart redid what w1 applied past the last one. A handler that falls behind (an async handoff) makes the same commits run ahead and lose work.`;
+  const how = "@platformatic/kafka's autocommit (on by default) commits each fetch's last offset as soon as the stream receives it, before the handler has seen its messages, one commit request at a time";
+  const ahead =
+    variant.settings.commit === 'auto-handoff'
+      ? 'the handler handed each message off and returned at once, so the stream fetched and committed far ahead of the applies'
+      : 'the worker takes a whole fetch at a time, so the stream fetched the next one and committed it while this one was being applied';
+  if (c.neverApplied > 0) return `${how}; ${ahead}: the crash dropped work already committed, and the restart skipped it.`;
+  return `${how}; here the acknowledged commits trailed the applies, so the restart redid the ${c.duplicateEffects} applied past the last one. Whether a commit runs ahead of the applies or trails them is timing.`;
 }
 
 

@@ -142,8 +142,9 @@ export const dualWrite: Scenario<DualWriteSettings> = {
   check: (history) => checkDualWrite(history, 'events'),
   predict,
   note,
-  // In the run-all summary: duplicated rows and events, and events that never came.
-  summaryCounts: (c) => ({ duplicates: (c.duplicateEffects ?? 0) + (c.duplicates ?? 0), lost: c.missingEvents }),
+  // In the run-all summary: duplicated rows and events, and what never came.
+  // Lost: events that never came for a row, and messages with neither (a successor that could not take over).
+  summaryCounts: (c) => ({ duplicates: (c.duplicateEffects ?? 0) + (c.duplicates ?? 0), lost: (c.missingEvents ?? 0) + (c.lost ?? 0) }),
   explain: {
     story: [
       'A consumer handles an order by writing a row to its database and publishing an event to Kafka.',

@@ -6,6 +6,9 @@ import type { ConsumerHooks, WorkerBatchPayload, WorkerConsumer } from '../proce
 import { autoCommits, type BaseWorkerConfig, type TransformConfig, type WorkerConfig } from '../workload/worker-protocol.js';
 
 type Platformatic = typeof import('@platformatic/kafka');
+/** How long the stop point waits for the broker's committed offsets. */
+const PROBE_TIMEOUT_MS = 5_000;
+
 type StreamMessage = { topic: string; partition: number; offset: bigint; value: Buffer | null | undefined };
 
 
@@ -60,9 +63,14 @@ async function openConsumer(lib: Platformatic, config: BaseWorkerConfig, hooks: 
   });
   hooks.setCommittedProbe(async () => {
     const partitions = (consumer.assignments ?? []).filter((a) => a.topic === config.topic).flatMap((a) => a.partitions);
-    const committed = await consumer.listCommittedOffsets({ topics: [{ topic: config.topic, partitions }] });
+    // Bounded, as the other clients' probes: the stop point must come.
+    const committed = await Promise.race([
+      consumer.listCommittedOffsets({ topics: [{ topic: config.topic, partitions }] }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no committed offsets within 5 s')), PROBE_TIMEOUT_MS).unref()),
+    ]);
+    // Indexed by partition number (clients/consumer/consumer.js: partitions[index] = committedOffset).
     const offsets = committed.get(config.topic) ?? [];
-    hooks.knownCommitted(partitions.flatMap((p, i) => (offsets[i] !== undefined && offsets[i]! >= 0n ? [{ partition: p, offset: offsets[i]!.toString() }] : [])));
+    hooks.knownCommitted(partitions.flatMap((p) => (offsets[p] !== undefined && offsets[p]! >= 0n ? [{ partition: p, offset: offsets[p]!.toString() }] : [])));
   });
   /** The last message handed out per partition: a transaction's offset is added from it (Transaction.addOffset). */
   const lastMessage = new Map<number, StreamMessage>();

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, runCli, type CliRun } from './support/cli.js';
 import { BROKEN_IMAGES, CONTAINER_ENV, TEST_IMAGE, containerSkipReason, containerTestsRun, labContainers } from './support/container.js';
 import { findScenario } from '../../scenarios/index.js';
+import { timingDependence } from '../../src/core/scenario.js';
 import { lanAddress } from '../../src/broker/share.js';
 import type { Counts, Op } from '../../src/core/types.js';
 import { kcatValues } from './support/kcat.js';
@@ -42,8 +43,8 @@ function expectOneLine(run: CliRun, pattern: RegExp): void {
 
 describe.skipIf(!containerTestsRun)(title, () => {
   // The same seed on the local JVM and in the container: the deterministic rows must agree exactly.
-  // The variants whose counts the seed fixes (those with `varies` are compared by their relation).
-  const fixedVariants = (name: string) => findScenario(name)!.variants.filter((v) => !v.varies).map((v) => v.name);
+  // The variants whose counts the seed fixes with kafkajs (those timing decides are compared by their relation).
+  const fixedVariants = (name: string) => findScenario(name)!.variants.filter((v) => !timingDependence(v)).map((v) => v.name);
   describe.each(['producer-retry', 'consumer-crash', 'transactions', 'dual-write'].map((name) => [name, fixedVariants(name)] as const))('%s', (scenario, deterministic) => {
     it('runs every variant in a container, removes the container, and counts what the local JVM counts', async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'dup-lab-test-')), 'run.json');
@@ -62,9 +63,10 @@ describe.skipIf(!containerTestsRun)(title, () => {
       expect(local.code, local.stderr).toBe(0);
       const pick = (run: CliRun) => rowsOf(run).filter((r) => deterministic.includes(r.variant)).map(fixed);
       expect(pick(container)).toEqual(pick(local));
-      for (const variant of findScenario(scenario)!.variants.filter((v) => v.varies)) {
+      for (const variant of findScenario(scenario)!.variants.filter((v) => timingDependence(v))) {
         const row = rows.find((r) => r.variant === variant.name)!;
-        expect(variant.varies!.holds(row.counts as Partial<Counts>, row.history), `${variant.name}: ${variant.varies!.relation}`).toBe(true);
+        const varies = timingDependence(variant)!;
+        expect(varies.holds(row.counts as Partial<Counts>, row.history), `${variant.name}: ${varies.relation}`).toBe(true);
       }
     }, 300_000);
   });
