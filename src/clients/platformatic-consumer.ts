@@ -1,6 +1,7 @@
 // The worker processes' clients from @platformatic/kafka (pure TypeScript): its message stream cut into fetch-sized batches,
 // and, for the transform worker, an idempotent or transactional producer. Only this module and platformatic-producer.ts import the library.
 import { FENCED_ERRORS } from '../kafka/errors.js';
+import { platformaticErrorTree } from './platformatic-errors.js';
 import type { OutputTransaction, TransformClients } from '../processes/transform-clients.js';
 import type { ConsumerHooks, WorkerBatchPayload, WorkerConsumer } from '../processes/worker-consumer.js';
 import { autoCommits, type BaseWorkerConfig, type TransformConfig, type WorkerConfig } from '../workload/worker-protocol.js';
@@ -11,20 +12,6 @@ const PROBE_TIMEOUT_MS = 5_000;
 
 type StreamMessage = { topic: string; partition: number; offset: bigint; value: Buffer | null | undefined };
 
-
-/** The first protocol error id in a platformatic error and the errors it aggregates. */
-function apiIdOf(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [error];
-  while (stack.length > 0) {
-    const e = stack.pop() as { apiId?: string; errors?: unknown[]; cause?: unknown } | undefined;
-    if (!e || typeof e !== 'object' || seen.has(e)) continue;
-    seen.add(e);
-    if (e.apiId) return e.apiId;
-    stack.push(...(e.errors ?? []), e.cause);
-  }
-  return undefined;
-}
 
 /**
  * platformatic has no batches: consume() returns a stream of messages, fetched ahead while the stream's buffer has
@@ -161,8 +148,7 @@ export async function openPlatformaticTransformClients(config: TransformConfig, 
       };
     },
     fencedBy: (error) => {
-      const id = apiIdOf(error);
-      return id && FENCED_ERRORS.has(id) ? id : undefined;
+      return platformaticErrorTree(error).find((e) => e.apiId && FENCED_ERRORS.has(e.apiId))?.apiId;
     },
     disconnectProducer: () => producer.close(),
   };

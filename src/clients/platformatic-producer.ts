@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
 import { BARRIER_VALUE, sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
+import { platformaticErrorTree } from './platformatic-errors.js';
 import type { ProducerClient } from './producer-client.js';
 
 type Platformatic = typeof import('@platformatic/kafka');
@@ -37,17 +38,11 @@ function producerOptions(settings: ProducerSettings): { idempotent: boolean; ret
  * write may have happened: KAFKA-13574); any other broker answer is a refusal.
  */
 export function platformaticOutcome(error: unknown): SendOutcome {
-  const seen = new Set<unknown>();
-  const stack: unknown[] = [error];
   let protocolRefusal = false;
-  while (stack.length > 0) {
-    const e = stack.pop() as { code?: string; apiId?: string; errors?: unknown[]; cause?: unknown } | undefined;
-    if (!e || typeof e !== 'object' || seen.has(e)) continue;
-    seen.add(e);
+  for (const e of platformaticErrorTree(error)) {
     if (e.code === 'PLT_KFK_NETWORK' || e.code === 'PLT_KFK_TIMEOUT') return 'unknown';
     if (e.apiId === 'NOT_LEADER_OR_FOLLOWER' || e.apiId === 'REQUEST_TIMED_OUT' || e.apiId === 'NETWORK_EXCEPTION') return 'unknown';
     if (e.code === 'PLT_KFK_PROTOCOL') protocolRefusal = true;
-    stack.push(...(e.errors ?? []), e.cause);
   }
   return protocolRefusal ? 'failed' : 'unknown';
 }

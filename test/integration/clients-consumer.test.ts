@@ -12,10 +12,10 @@ import type { VariantResult } from '../../src/core/types.js';
 import { findRedis } from '../../src/resources/redis.js';
 import { startTestBroker } from './support/broker.js';
 import { confluentMissing } from './support/confluent.js';
-import { keptSqliteFile, sqliteEffectCounts, sqliteEffects } from './support/databases.js';
+import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
 import { workerSnapshot } from './support/snapshots.js';
-import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
+import { dualWriteAgreement } from './support/dual-write.js';
 
 const MESSAGES = 200;
 let broker: RunningBroker;
@@ -103,11 +103,7 @@ describe.skipIf(confluentMissing !== null)('dual-write with @confluentinc/kafka-
   }, 240_000);
 
   /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
-  function agreement(r: VariantResult) {
-    const rows = sqliteEffects(keptSqliteFile(keepDir, 'dual-write', r.variant));
-    const events = kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-events-'))!, 'read_committed');
-    return { rows: rows.rows, duplicateRows: rows.rows - rows.messages, events: events.length, duplicateEvents: tally(events).duplicates };
-  }
+  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, keepDir, r);
 
   it('naive: the one row caught between its write and its event never gets an event', () => {
     const r = rowOf(result, 'naive');

@@ -10,15 +10,17 @@ import { dualWrite } from '../../scenarios/dual-write.js';
 import { transactions } from '../../scenarios/transactions.js';
 import { silentProgress } from '../../src/core/progress.js';
 import { findRedis } from '../../src/resources/redis.js';
-import { keptSqliteFile, sqliteEffectCounts, sqliteEffects } from './support/databases.js';
+import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { VariantResult } from '../../src/core/types.js';
+import { platformaticErrorTree } from '../../src/clients/platformatic-errors.js';
 import { withAdmin } from '../../src/kafka/client.js';
 import { startTestBroker } from './support/broker.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
 import { workerSnapshot } from './support/snapshots.js';
+import { dualWriteAgreement } from './support/dual-write.js';
 
 const MESSAGES = 200;
 let broker: RunningBroker;
@@ -109,9 +111,7 @@ describe('@platformatic/kafka\'s InitProducerId, probed directly', () => {
         await tx.commit();
         outcomes.push('committed');
       } catch (error) {
-        let e = error as { apiId?: string; errors?: unknown[]; message?: string };
-        while (!e.apiId && e.errors?.length) e = e.errors.at(-1) as typeof e;
-        outcomes.push(e.apiId ?? String(e.message));
+        outcomes.push(platformaticErrorTree(error).find((e) => e.apiId)?.apiId ?? String(error));
       } finally {
         await producer.close(true);
       }
@@ -188,11 +188,7 @@ describe('dual-write with @platformatic/kafka (seed 42, 200 orders)', () => {
   }, 240_000);
 
   /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
-  function agreement(r: VariantResult) {
-    const rows = sqliteEffects(keptSqliteFile(keepDir, 'dual-write', r.variant));
-    const events = kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-events-'))!, 'read_committed');
-    return { rows: rows.rows, duplicateRows: rows.rows - rows.messages, events: events.length, duplicateEvents: tally(events).duplicates };
-  }
+  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, keepDir, r);
 
   it('naive and outbox behave as with kafkajs; sqlite3 and kcat agree with the row', () => {
     expect(rowOf(dual, 'naive').counts).toMatchObject({ missingEvents: 1, disagreements: 1 });

@@ -9,9 +9,9 @@ import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
 import { startTestBroker } from './support/broker.js';
-import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
+import { dualWriteAgreement } from './support/dual-write.js';
 
 let broker: RunningBroker;
 const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
@@ -76,13 +76,8 @@ describe('dual-write against a real broker (seed 42, 200 orders)', () => {
     result = await runOn(broker, dualWrite, { messages: 200, faults: 1, keepTopics: true, resources: { keepDataDir: keepDir } });
   }, 180_000);
 
-  /** Rows (sqlite3) against events (kcat, read_committed), per message id, counted in the test. */
-  function agreement(r: VariantResult) {
-    const db = keptSqliteFile(keepDir, 'dual-write', r.variant);
-    const rows = sqliteEffects(db);
-    const events = kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-events-'))!, 'read_committed');
-    return { rows: rows.rows, duplicateRows: rows.rows - rows.messages, events: events.length, duplicateEvents: tally(events).duplicates };
-  }
+  /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
+  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, keepDir, r);
 
   it('naive: one row whose event never comes (README: 1 missing, 1 disagreement)', () => {
     const r = rowOf(result, 'naive');
