@@ -44,6 +44,9 @@ async function run(ctx: VariantContext, variant: Variant<ProducerSettings>): Pro
   const rules: ProxyRule[] = [{ api: ApiKey.Produce, action: 'drop-request', ordinals }];
   const proxy = await ctx.startProxy(rules);
   await producerClient(ctx.client).produce({ via: proxy.bootstrap, topic, messages: makeMessages(ctx.runId, ctx.messages, KEYS), settings: variant.settings, history: ctx.history, clientId: `dup-lab-${variant.name}` });
+  // acks=0: the client is done before the broker is. Once the broker has closed every connection the client
+  // closed, it has handled every request on them, and the read-back sees all that was written.
+  await proxy.settled();
   // The runner reads the topic back, directly, and adds each record to the history as an `observe`.
   return [{ kind: 'topic', topic, where: 'log', isolation: 'read_uncommitted' }];
 }

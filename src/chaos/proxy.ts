@@ -36,6 +36,8 @@ export class ChaosProxy {
   private readonly listeners = new Map<string, { server: Server; port: number }>();
   private readonly upstreams: { host: string; port: number }[];
   private readonly connections = new Set<Socket>();
+  /** Callers of idle(), told when the last connection ends. */
+  private idleWaiters: (() => void)[] = [];
   private readonly engine: RuleEngine;
   private readonly host: string;
   private closed = false;
@@ -63,6 +65,28 @@ export class ChaosProxy {
 
   framesSeen(): Record<string, number> {
     return Object.fromEntries([...this.engine.framesSeen()].map(([k, n]) => [apiName(k), n]));
+  }
+
+  /**
+   * True once no connection is open (at once if none is); false if some still are after `limitMs`. A
+   * connection ends when both sides have closed: after a client closes its side, the proxy delivers what
+   * it still holds and waits for the broker to close its own.
+   */
+  async idle(limitMs: number): Promise<boolean> {
+    if (this.connections.size === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    let waiter: () => void = () => undefined;
+    const ended = new Promise<boolean>((resolve) => {
+      waiter = () => resolve(true);
+      this.idleWaiters.push(waiter);
+    });
+    const limit = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs)));
+    try {
+      return await Promise.race([ended, limit]);
+    } finally {
+      clearTimeout(timer);
+      this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
+    }
   }
 
   async close(): Promise<void> {
@@ -115,6 +139,7 @@ export class ChaosProxy {
       closed: () => {
         this.connections.delete(client);
         this.connections.delete(upstream);
+        if (this.connections.size === 0) for (const tell of this.idleWaiters.splice(0)) tell();
       },
     });
     connection.open(upstreamHost, upstreamPort);

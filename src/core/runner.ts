@@ -183,7 +183,7 @@ function openContext(request: RunRequest, variant: Variant, runId: string, histo
     startProxy: async (rules) => {
       const proxy = await lab.startProxy({ upstream: request.bootstrap, rules, seed: request.seed, history });
       undo.push({ label: 'chaos proxy', run: () => proxy.close() });
-      return { bootstrap: proxy.bootstrap };
+      return { bootstrap: proxy.bootstrap, settled: (limitMs) => proxy.settled(limitMs) };
     },
     defer: (label, run) => undo.push({ label, run }),
   };

@@ -74,6 +74,13 @@ export type ReadBackRequest =
 export interface ProxyHandle {
   /** Where clients connect to go through the proxy. */
   bootstrap: string;
+  /**
+   * Resolves once every connection through the proxy has ended at both ends, after the clients closed
+   * theirs. A broker reads a connection's next request only once it has handled the one before, so it
+   * sees the client's close only after handling everything sent ahead of it: after this, a read-back
+   * sees every acks=0 write that reached the broker. Rejects if connections are still open after `limitMs`.
+   */
+  settled(limitMs?: number): Promise<void>;
 }
 
 export interface VariantContext {

@@ -8,6 +8,8 @@ import { readBack } from '../workload/read-back.js';
 
 /** How long a read-back may take to reach a topic's end before the variant gets no counts. */
 const READ_BACK_TIMEOUT_MS = 15_000;
+/** How long the proxy's connections may take to end once the clients have closed theirs (the proxy's own half-close limit is 5 s). */
+const SETTLE_LIMIT_MS = 10_000;
 
 export const labCapabilities: LabCapabilities = {
   createTopics,
@@ -22,7 +24,14 @@ export const labCapabilities: LabCapabilities = {
       seed,
       onEvent: (e) => history.add({ type: 'fault', action: e.action, detail: e.detail, affected: e.affected }),
     });
-    return { bootstrap: proxy.bootstrap, close: () => proxy.close() };
+    return {
+      bootstrap: proxy.bootstrap,
+      settled: async (limitMs = SETTLE_LIMIT_MS) => {
+        // Reading back now would count writes still on their way as lost: the row says why it has no counts instead.
+        if (!(await proxy.idle(limitMs))) throw new Error(`connections through the chaos proxy were still open ${limitMs / 1000} s after the client closed; not read back`);
+      },
+      close: () => proxy.close(),
+    };
   },
   readBack: async (bootstrap, request, history) => {
     if (request.kind === 'effects') return readEffectsInto(history, request.sink, request.expectedBalance);

@@ -344,6 +344,32 @@ describe('ChaosProxy', () => {
     expect(answered).toEqual([]);
   });
 
+  it('idle(): true once the client closed and the broker, having read everything before the close, closed its side too', async () => {
+    const broker = await fakeBroker(undefined, { readAfterMs: 300 });
+    open.push(broker.server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${broker.port}`, rules: [], seed: 1 });
+    open.push(proxy);
+    expect(await proxy.idle(10)).toBe(true); // no connection yet
+    const client = await connect(proxy.bootstrap);
+    const frames = Array.from({ length: 64 }, (_, i) => produce(i + 1, 0, 64 * 1024));
+    client.write(Buffer.concat(frames));
+    expect(await proxy.idle(200)).toBe(false); // the client has not closed
+    client.end();
+    expect(await proxy.idle(10_000)).toBe(true);
+    expect(broker.received()).toBe(frames.length);
+  });
+
+  it('idle(): false while a broker keeps its side of a closed client\'s connection open', async () => {
+    const server = createServer({ allowHalfOpen: true }, (socket) => socket.on('error', () => undefined).resume());
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+    open.push(server);
+    const proxy = await ChaosProxy.start({ upstream: `127.0.0.1:${port}`, rules: [], seed: 1 });
+    open.push(proxy);
+    const client = await connect(proxy.bootstrap);
+    client.end(produce(1, 0));
+    expect(await proxy.idle(300)).toBe(false);
+  });
+
   it('rewrites the broker addresses of a Metadata answer passing through, so the client stays on the proxy', async () => {
     // Metadata v1 answer: one broker (node 1 at the fake broker's own address), controller 1, no topics.
     let brokerPort = 0;

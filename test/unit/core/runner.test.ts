@@ -30,7 +30,7 @@ function fakeLab() {
     },
     startProxy: async () => {
       calls.push('proxy');
-      return { bootstrap: '127.0.0.1:1', close: async () => void calls.push('proxy closed') };
+      return { bootstrap: '127.0.0.1:1', settled: async () => void calls.push('proxy settled'), close: async () => void calls.push('proxy closed') };
     },
     readBack: async (_b, request, history) => {
       calls.push(`read ${request.kind === 'topic' ? request.topic : 'effects'}`);
