@@ -40,7 +40,20 @@ final class BusinessDatabase implements AutoCloseable {
    * The business write: an applied_orders row and the amount added to the balance, in one transaction. With
    * `processedRow`, a processed_messages row in the SAME transaction; an existing one makes it a no-op.
    */
-  synchronized String apply(Order order, String worker, boolean processedRow) throws SQLException {
+  String apply(Order order, String worker, boolean processedRow) throws SQLException {
+    return write(order, worker, processedRow, null);
+  }
+
+  /**
+   * The outbox write: the processed row, the business row, the balance and an outbox row holding the event, in ONE
+   * transaction; an existing processed row makes it a no-op. A relay publishes the outbox (src/processes/outbox-relay.ts).
+   */
+  String applyWithOutbox(Order order, String worker, String event) throws SQLException {
+    return write(order, worker, true, event);
+  }
+
+  /** applyTx of src/workload/sinks/sqlite-sink.ts: `event` null for no outbox row. */
+  private synchronized String write(Order order, String worker, boolean processedRow, String event) throws SQLException {
     try {
       if (processedRow && update("INSERT INTO processed_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", order.id()) == 0) {
         db.commit();
@@ -48,6 +61,7 @@ final class BusinessDatabase implements AutoCloseable {
       }
       update("INSERT INTO applied_orders (message_id, order_id, amount, worker) VALUES (?, ?, ?, ?)", order.id(), order.orderId(), order.amount(), worker);
       update("UPDATE account SET balance = balance + ? WHERE id = 1", order.amount());
+      if (event != null) update("INSERT INTO outbox (message_id, event) VALUES (?, ?)", order.id(), event);
       db.commit();
       return "applied";
     } catch (SQLException e) {

@@ -1,7 +1,8 @@
-// The Apache Kafka Java client as the transactions scenario's read-process-write worker: consumes orders and writes one output
-// record per order, then commits the input offsets after each batch (plain), or sends them inside the batch's transaction
-// (transaction: sendOffsetsToTransaction with the consumer's group metadata). Same protocol as LabConsumer; a fenced
-// instance waits for the lab's stop or SIGKILL, as the Node transform worker does.
+// The Apache Kafka Java client as the read-process-write worker of transactions and dual-write: consumes orders and writes
+// one output record per order (for dual-write, after a business database write: src/processes/transform-worker.ts in Java),
+// then commits the input offsets after each batch (plain), or sends them inside the batch's transaction (transaction:
+// sendOffsetsToTransaction with the consumer's group metadata). Same protocol as LabConsumer; a fenced instance waits for
+// the lab's stop or SIGKILL, as the Node transform worker does.
 // Usage: java -cp <kafka-clients, these classes> LabTransformer key=value ...   (the keys: WorkerSettings.java)
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,8 @@ public class LabTransformer {
   private final KafkaProducer<String, String> producer;
   private final KafkaConsumer<String, String> consumer;
   private final boolean transactional;
+  /** The business database, for dual-write; null when the worker writes only events. */
+  private final BusinessDatabase db;
 
   public static void main(String[] args) {
     try {
@@ -39,7 +42,7 @@ public class LabTransformer {
     }
   }
 
-  private LabTransformer(WorkerSettings s) {
+  private LabTransformer(WorkerSettings s) throws java.sql.SQLException {
     this.s = s;
     this.transactional = s.output.equals("transaction");
     this.stop = new StopPoint(s, ledger, lab, () -> {});
@@ -47,6 +50,7 @@ public class LabTransformer {
     // With a transactional id, this fences every older instance with that id and aborts its open transaction.
     if (transactional) producer.initTransactions();
     this.consumer = new KafkaConsumer<>(s.consumerProperties(false));
+    this.db = s.database.equals("none") ? null : BusinessDatabase.open(s.dbUrl, s.dbUser, s.dbPassword, s.dbSchema);
   }
 
   private static Properties producerProperties(WorkerSettings s, boolean transactional) {
@@ -72,6 +76,7 @@ public class LabTransformer {
     }
     consumer.close();
     producer.close();
+    if (db != null) db.close();
     stoppedReport();
     System.exit(0);
   }
@@ -108,16 +113,37 @@ public class LabTransformer {
   }
 
   /**
-   * One output record, acknowledged before the next (get()): the ledger counts an output as written when the broker has
-   * it, as the Node workers' awaited sends do, so a crash's aborted transaction holds exactly what the worker reported.
+   * One order: its database write, if any, then its output record, acknowledged before the next (get()): the ledger counts
+   * an output as written when the broker has it, as the Node workers' awaited sends do, so a crash's aborted transaction
+   * holds exactly what the worker reported. The stop point may fall between the row and the event (after-db-write).
    */
   private void write(ConsumerRecord<String, String> record) throws Exception {
     Order order = Order.parse(record.value(), record.partition(), record.offset());
     if (order == null) throw new IllegalStateException("offset " + record.offset() + " is not a lab order");
     ledger.receive(order);
-    producer.send(new ProducerRecord<>(s.outputTopic, record.key(), processed(record.value()))).get();
+    String event = processed(record.value());
+    String next = databaseWrite(order, event);
+    if (next.equals("already-done")) {
+      ledger.skip(order);
+      return;
+    }
     ledger.apply(order);
-    stop.afterApply();
+    stop.at("after-db-write");
+    if (next.equals("publish")) producer.send(new ProducerRecord<>(s.outputTopic, record.key(), event)).get();
+    stop.at("after-apply");
+  }
+
+  /** What the order needs after its database write: its event ("publish"), nothing more ("outboxed"), or nothing ("already-done"). */
+  private String databaseWrite(Order order, String event) throws java.sql.SQLException {
+    switch (s.database) {
+      case "none":
+        return "publish";
+      case "outbox":
+        return db.applyWithOutbox(order, s.workerId, event).equals("applied") ? "outboxed" : "already-done";
+      default:
+        // row-if-new-then-event dedups the row, and so publishes only for a new one; row-then-event always writes.
+        return db.apply(order, s.workerId, s.database.equals("row-if-new-then-event")).equals("applied") ? "publish" : "already-done";
+    }
   }
 
   /** The output: the same lab message (same id), marked as processed (outputOf in src/processes/transform-worker.ts). */

@@ -28,10 +28,17 @@ final class StopPoint {
     return messagesSeen;
   }
 
-  /** After a side effect: at the target, report the stop point, then wait there. */
+  /** After a message's side effects: at the target, report the stop point, then wait there. */
   void afterApply() throws InterruptedException {
+    at("after-apply");
+  }
+
+  /** At `place` in the handling of a message (after-db-write, after-apply): the stop point, if it is due and falls there. */
+  void at(String place) throws InterruptedException {
     synchronized (this) {
-      if (target == null || ledger.handledCount() < target) return;
+      // Nothing happens between a message's last side effect and the next message here: between-messages is after-apply.
+      String wanted = settings.stopPlace.equals("between-messages") ? "after-apply" : settings.stopPlace;
+      if (target == null || ledger.handledCount() < target || !place.equals(wanted)) return;
       target = null;
     }
     committedProbe.run();

@@ -10,6 +10,8 @@ final class WorkerSettings {
   /** The transform worker's: its output topic, "plain" or "transaction", its transactional id and timeout. */
   final String outputTopic, output, transactionalId;
   final int transactionTimeout;
+  /** The transform worker's business database write before each event (TransformConfig.database): none, row-if-new-then-event, row-then-event, outbox. */
+  final String database;
   final String dbUrl, dbUser, dbPassword, dbSchema;
   final String redisHost, redisPassword, redisPrefix;
   final int redisPort, redisDatabase;
@@ -17,6 +19,8 @@ final class WorkerSettings {
   final int stopBatch;
   final double stopFraction;
   final String stopAction;
+  /** Where in the handling of a message the stop point falls: after-apply (the default), or after-db-write (before the event). */
+  final String stopPlace;
 
   WorkerSettings(String[] args) {
     Map<String, String> m = new HashMap<>();
@@ -40,6 +44,7 @@ final class WorkerSettings {
     output = m.getOrDefault("output", "plain");
     transactionalId = m.getOrDefault("transactionalId", "");
     transactionTimeout = Integer.parseInt(m.getOrDefault("transactionTimeout", "60000"));
+    database = m.getOrDefault("database", "none");
     dbUrl = m.getOrDefault("dbUrl", "");
     dbUser = m.getOrDefault("dbUser", "");
     dbPassword = m.getOrDefault("dbPassword", "");
@@ -52,6 +57,7 @@ final class WorkerSettings {
     stopBatch = Integer.parseInt(m.getOrDefault("stopBatch", "0"));
     stopFraction = Double.parseDouble(m.getOrDefault("stopFraction", "0.5"));
     stopAction = m.getOrDefault("stopAction", "crash");
+    stopPlace = m.getOrDefault("stopPlace", "after-apply");
   }
 
   /** The lab's consumer settings for every worker; `autoCommit` turns on Java's auto-commit. */

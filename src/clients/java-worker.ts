@@ -58,15 +58,17 @@ export function javaWorkerArguments(config: WorkerConfig): string[] {
   });
 }
 
-/** The transform worker's settings as LabTransformer's arguments; it has no business database. */
+/** The transform worker's settings as LabTransformer's arguments; for dual-write, its business database too. */
 export function javaTransformerArguments(config: TransformConfig): string[] {
-  if (config.database !== 'none') throw new Error(`the Java transform worker writes no business database (asked for ${config.database})`);
+  if (config.database !== 'none' && !config.sink) throw new Error(`the transform worker's database write (${config.database}) needs a business database`);
   return keyValues({
     ...groupArguments(config),
     outputTopic: config.outputTopic,
     output: config.output,
     transactionalId: config.transactionalId,
     transactionTimeout: config.transactionTimeout,
+    database: config.database,
+    ...(config.sink ? jdbcArguments(config.sink) : {}),
   });
 }
 
@@ -83,6 +85,7 @@ function groupArguments(config: BaseWorkerConfig): Record<string, string | numbe
     stopBatch: config.stopAt?.batch,
     stopFraction: config.stopAt?.fraction,
     stopAction: config.stopAt?.action,
+    stopPlace: config.stopAt?.place,
   };
 }
 
@@ -117,9 +120,9 @@ export type JavaWorkerProgram = 'LabConsumer' | 'LabTransformer';
 
 /**
  * A worker's JVM, the programs' classes compiled once into the cache; stdin and stdout carry the worker protocol.
- * LabConsumer also gets the JDBC drivers (fetched on first use); LabTransformer writes no database.
+ * A worker that writes the business database also gets the JDBC drivers (fetched on first use).
  */
-export async function spawnJavaWorker(program: JavaWorkerProgram, args: string[]): Promise<ChildProcess> {
+export async function spawnJavaWorker(program: JavaWorkerProgram, args: string[], withDatabase: boolean): Promise<ChildProcess> {
   const kafka = cachedClasspath(DEFAULT_KAFKA_VERSION);
   if (!kafka) throw new Error(`the Java worker needs the Kafka ${DEFAULT_KAFKA_VERSION} jars in the lab's cache: run "npx kafka-dup-lab prepare --broker local" first`);
   const sources = join(packageRoot(), 'java', 'workers');
@@ -129,6 +132,6 @@ export async function spawnJavaWorker(program: JavaWorkerProgram, args: string[]
     .sort((a, b) => Number(b === main) - Number(a === main) || a.localeCompare(b))
     .map((f) => join(sources, f));
   const launch = await javaLaunch(files, kafka, DEFAULT_KAFKA_VERSION);
-  const classpath = program === 'LabConsumer' ? workerClasspath(launch.classpath, await jdbcDriversClasspath()) : launch.classpath;
+  const classpath = withDatabase ? workerClasspath(launch.classpath, await jdbcDriversClasspath()) : launch.classpath;
   return spawn(javaCommand(), ['-cp', classpath, launch.main, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
 }

@@ -80,14 +80,14 @@ export class WorkerHandle {
   /** A consumer worker (processes/worker.js, or the JVM worker for the Java client): orders into the business database. */
   static async start(config: WorkerConfig, history: History): Promise<WorkerHandle> {
     const detail = `${config.commit}, ${config.dedup}`;
-    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabConsumer', javaWorkerArguments(config)), history, `${detail}, Java client`);
+    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabConsumer', javaWorkerArguments(config), true), history, `${detail}, Java client`);
     return WorkerHandle.forked(config.workerId, 'worker', config, history, detail);
   }
 
   /** A read-process-write worker (processes/transform-worker.js, or the JVM's LabTransformer for the Java client). */
   static async startTransform(config: TransformConfig, history: History): Promise<WorkerHandle> {
     const detail = `${config.output}, database: ${config.database}`;
-    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabTransformer', javaTransformerArguments(config)), history, `${detail}, Java client`);
+    if (config.client === 'java') return WorkerHandle.overStdio(config.workerId, await spawnJavaWorker('LabTransformer', javaTransformerArguments(config), config.database !== 'none'), history, `${detail}, Java client`);
     return WorkerHandle.forked(config.workerId, 'transform-worker', config, history, detail);
   }
 

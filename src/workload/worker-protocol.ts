@@ -46,7 +46,7 @@ export interface BaseWorkerConfig {
   maxBytesPerPartition: number;
   /**
    * The worker's Kafka client: kafkajs (default), confluent (@confluentinc/kafka-javascript, librdkafka), java
-   * (kafka-clients in a JVM: java/workers/; the consumer worker, and the transform worker without a database), or
+   * (kafka-clients in a JVM: java/workers/; the consumer worker and the transform worker), or
    * platformatic (@platformatic/kafka: the transform worker only).
    */
   client?: 'kafkajs' | 'confluent' | 'java' | 'platformatic';

@@ -1,4 +1,4 @@
-// consumer-crash and dual-write with @confluentinc/kafka-javascript (librdkafka) in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
+// consumer-crash with @confluentinc/kafka-javascript (librdkafka), and dual-write with it and with the Java client, in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,23 +96,27 @@ describe.skipIf(confluentMissing !== null)('consumer-crash with @confluentinc/ka
   });
 });
 
-describe.skipIf(confluentMissing !== null)('dual-write with @confluentinc/kafka-javascript (seed 42, 200 orders)', () => {
+describe.each([
+  ['confluent', confluentMissing !== null],
+  ['java', false],
+] as const)('dual-write with the %s client (seed 42, 200 orders)', (client, missing) => {
   let result: ScenarioResult;
+  const dataDir = join(keepDir, `dual-write-${client}`);
   beforeAll(async () => {
-    result = await runOn(broker, dualWrite, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'confluent', resources: { keepDataDir: keepDir } });
+    if (!missing) result = await runOn(broker, dualWrite, { messages: MESSAGES, faults: 1, keepTopics: true, client, resources: { keepDataDir: dataDir } });
   }, 240_000);
 
   /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
-  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, keepDir, r);
+  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, dataDir, r);
 
-  it('naive: the one row caught between its write and its event never gets an event', () => {
+  it.skipIf(missing)('naive: the one row caught between its write and its event never gets an event', () => {
     const r = rowOf(result, 'naive');
-    expect(r.client).toBe('confluent');
+    expect(r.client).toBe(client);
     expect(r.counts).toMatchObject({ missingEvents: 1, disagreements: 1 });
     expect(agreement(r)).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES - 1, duplicateEvents: 0 });
   });
 
-  it('kafka-transaction-only: the aborted batch\'s rows are written again, as w1\'s own record predicts; events exactly once', () => {
+  it.skipIf(missing)('kafka-transaction-only: the aborted batch\'s rows are written again, as w1\'s own record predicts; events exactly once', () => {
     const r = rowOf(result, 'kafka-transaction-only');
     const redone = crashPoint(r).appliedNotCommitted;
     expect(redone).toBeGreaterThan(0);
@@ -120,7 +124,7 @@ describe.skipIf(confluentMissing !== null)('dual-write with @confluentinc/kafka-
     expect(agreement(r)).toEqual({ rows: MESSAGES + redone, duplicateRows: redone, events: MESSAGES, duplicateEvents: 0 });
   });
 
-  it('outbox: database and topic agree, though the consumer and the relay were killed', () => {
+  it.skipIf(missing)('outbox: database and topic agree, though the consumer and the relay were killed', () => {
     const r = rowOf(result, 'outbox');
     expect(r.promise).toBe('kept');
     expect(agreement(r)).toEqual({ rows: MESSAGES, duplicateRows: 0, events: MESSAGES, duplicateEvents: 0 });

@@ -78,8 +78,15 @@ describe('javaTransformerArguments', () => {
     expect(Object.keys(args)).not.toContain('dbUrl');
   });
 
-  it('refuses a business database (dual-write runs with kafkajs only)', () => {
-    expect(() => javaTransformerArguments({ ...transform, database: 'outbox' })).toThrow(/no business database/);
+  it('dual-write: passes the database write, the JDBC URL and the stop place (between the row and the event)', () => {
+    const args = asMap(
+      javaTransformerArguments({ ...transform, output: 'plain', database: 'row-if-new-then-event', sink: { kind: 'sqlite', file: '/tmp/v/naive.db' }, stopAt: { batch: 2, fraction: 0.5, action: 'crash', place: 'after-db-write' } }),
+    );
+    expect(args).toMatchObject({ database: 'row-if-new-then-event', dbUrl: 'jdbc:sqlite:/tmp/v/naive.db', stopPlace: 'after-db-write', stopAction: 'crash', output: 'plain' });
+  });
+
+  it('refuses a database write without a business database to write to', () => {
+    expect(() => javaTransformerArguments({ ...transform, database: 'outbox' })).toThrow(/needs a business database/);
   });
 });
 
