@@ -32,6 +32,8 @@ const variants: Variant<ZombieSettings>[] = [
     why: 'Ask the coordinator before every side effect: an evicted member gets UNKNOWN_MEMBER_ID and stops.',
     settings: { dedup: 'none', heartbeatInBatch: 'before-apply' },
     expect: {},
+    // AbstractCoordinator's HeartbeatThread: the application has nothing to call; it learns of its eviction in poll() or from a refused commit.
+    lacking: { java: 'heartbeat() to call before an apply (kafka-clients heartbeats from a background thread)' },
   },
   {
     name: 'processed-table',
@@ -111,6 +113,7 @@ export const zombie: Scenario<ZombieSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  clients: ['kafkajs', 'java'],
   faults: ['stall'],
   run,
   check: checkEffects,
@@ -148,6 +151,10 @@ export const zombie: Scenario<ZombieSettings> = {
       'its processing loop (or when the handler calls heartbeat()), so a slow batch and a stalled process',
       'look the same to the coordinator: no heartbeat, eviction after sessionTimeout. kafkajs has no',
       'max.poll.interval.ms; its rebalanceTimeout bounds how long a rebalance waits for members.',
+      '',
+      'With --client java the workers run kafka-clients in JVMs: the SIGSTOP stops its heartbeat thread too, so',
+      'the eviction is the same, and the woken worker\'s commitSync throws CommitFailedException. heartbeat-check',
+      'is skipped there: kafka-clients has no heartbeat() for the handler to call.',
     ].join('\n'),
   },
 };

@@ -4,6 +4,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 final class BusinessDatabase implements AutoCloseable {
@@ -20,9 +21,8 @@ final class BusinessDatabase implements AutoCloseable {
     Properties props = new Properties();
     boolean sqlite = url.startsWith("jdbc:sqlite:");
     if (sqlite) {
-      // BEGIN IMMEDIATE, a busy timeout and WAL, as the Node sink: a unique check and the writes after it
-      // cannot interleave with another worker's, and two workers may write at the same time.
-      props.setProperty("transaction_mode", "IMMEDIATE");
+      // A busy timeout and WAL, as the Node sink; BEGIN IMMEDIATE per transaction (begin()): a unique check and the
+      // writes after it cannot interleave with another worker's, and two workers may write at the same time.
       props.setProperty("busy_timeout", "5000");
       props.setProperty("journal_mode", "WAL");
     } else {
@@ -32,7 +32,10 @@ final class BusinessDatabase implements AutoCloseable {
       props.setProperty("connectTimeout", "5");
     }
     Connection db = DriverManager.getConnection(url, props);
-    db.setAutoCommit(false);
+    // sqlite-jdbc begins the next transaction as soon as one commits when auto-commit is off: with IMMEDIATE it would
+    // hold the write lock between transactions, and a SIGSTOPped worker (zombie) would lock every other one out. So
+    // SQLite stays in auto-commit and each transaction says BEGIN IMMEDIATE itself; pgjdbc begins on the first statement.
+    db.setAutoCommit(sqlite);
     return new BusinessDatabase(db, sqlite);
   }
 
@@ -54,18 +57,19 @@ final class BusinessDatabase implements AutoCloseable {
 
   /** applyTx of src/workload/sinks/sqlite-sink.ts: `event` null for no outbox row. */
   private synchronized String write(Order order, String worker, boolean processedRow, String event) throws SQLException {
+    begin();
     try {
       if (processedRow && update("INSERT INTO processed_messages (message_id) VALUES (?) ON CONFLICT DO NOTHING", order.id()) == 0) {
-        db.commit();
+        commit();
         return "already-processed";
       }
       update("INSERT INTO applied_orders (message_id, order_id, amount, worker) VALUES (?, ?, ?, ?)", order.id(), order.orderId(), order.amount(), worker);
       update("UPDATE account SET balance = balance + ? WHERE id = 1", order.amount());
       if (event != null) update("INSERT INTO outbox (message_id, event) VALUES (?, ?)", order.id(), event);
-      db.commit();
+      commit();
       return "applied";
     } catch (SQLException e) {
-      db.rollback();
+      rollback();
       throw e;
     }
   }
@@ -76,7 +80,7 @@ final class BusinessDatabase implements AutoCloseable {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         boolean seen = r.next();
-        db.commit();
+        if (!sqlite) db.commit(); // ends pgjdbc's implicit transaction; SQLite's read was its own
         return seen;
       }
     }
@@ -84,14 +88,43 @@ final class BusinessDatabase implements AutoCloseable {
 
   /** Dedup window: record the id in its own transaction, keeping only the newest `window` ids. */
   synchronized void remember(String id, int window) throws SQLException {
+    begin();
     try {
       if (sqlite) update("INSERT INTO recent_ids (message_id, n) VALUES (?, (SELECT COALESCE(MAX(n), 0) + 1 FROM recent_ids)) ON CONFLICT DO NOTHING", id);
       else update("INSERT INTO recent_ids (message_id) VALUES (?) ON CONFLICT DO NOTHING", id);
       update("DELETE FROM recent_ids WHERE n <= (SELECT MAX(n) FROM recent_ids) - ?", window);
-      db.commit();
+      commit();
     } catch (SQLException e) {
-      db.rollback();
+      rollback();
       throw e;
+    }
+  }
+
+  /** SQLite: BEGIN IMMEDIATE takes the write lock now (see open()). PostgreSQL: pgjdbc begins on the first statement. */
+  private void begin() throws SQLException {
+    if (sqlite) execute("BEGIN IMMEDIATE");
+  }
+
+  private void commit() throws SQLException {
+    if (sqlite) execute("COMMIT");
+    else db.commit();
+  }
+
+  private void rollback() throws SQLException {
+    if (!sqlite) {
+      db.rollback();
+      return;
+    }
+    try {
+      execute("ROLLBACK");
+    } catch (SQLException alreadyEnded) {
+      // Some errors end SQLite's transaction by themselves; the caller rethrows the error that matters.
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute(sql);
     }
   }
 

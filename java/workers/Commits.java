@@ -18,8 +18,10 @@ final class Commits {
     try {
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
     } catch (KafkaException error) {
+      // A protocol error's name where there is one; else the exception's (CommitFailedException: the group moved on).
       Errors code = Errors.forException(error);
-      Reports.send("commit-failed", "error", Reports.describe(error), "code", code == Errors.UNKNOWN_SERVER_ERROR ? null : code.name(), "notApplied", notApplied);
+      String name = code == Errors.UNKNOWN_SERVER_ERROR ? error.getClass().getSimpleName() : code.name();
+      Reports.send("commit-failed", "error", Reports.describe(error), "code", name, "notApplied", notApplied);
       return false;
     }
     committed(ledger, tp, next);

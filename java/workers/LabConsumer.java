@@ -33,7 +33,8 @@ public class LabConsumer {
   public static void main(String[] args) {
     try {
       WorkerSettings settings = new WorkerSettings(args);
-      if (!settings.stopAction.equals("crash")) throw new IllegalArgumentException("the Java consumer worker stops only to crash (consumer-crash), not to " + settings.stopAction);
+      // A hold ends when heartbeat() reports a rebalance (kafkajs); kafka-clients has no such call.
+      if (settings.stopAction.equals("hold")) throw new IllegalArgumentException("the Java consumer worker stops to crash (consumer-crash) or to stall (zombie), not to hold");
       new LabConsumer(settings).run();
     } catch (Throwable error) {
       Reports.send("failed", "error", Reports.describe(error));

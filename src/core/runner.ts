@@ -230,6 +230,8 @@ async function runVariant(request: RunRequest, variant: Variant, runId: string, 
     return unrun(base, { skipped: `${scenario.name} runs with ${listed(scenario.clients ?? ['kafkajs'])} so far, not ${client.name}` });
   }
   if (client?.unavailable) return unrun(base, { skipped: client.unavailable });
+  const lacks = client ? variant.lacking?.[client.name] : undefined;
+  if (lacks) return unrun(base, { skipped: `${client!.name} has no ${lacks}` });
   const missing = (variant.needs ?? []).map((need) => missingReason(request.resources, need)).filter((m): m is string => m !== undefined);
   if (missing.length > 0) return unrun(base, { skipped: missing.join('; ') });
   // Interrupted while earlier variants ran: start nothing more (the cleanups are already running).

@@ -39,6 +39,11 @@ export interface Variant<S = unknown> {
   needs?: Need[];
   /** Set when timing, not the seed, decides some of its counts. */
   varies?: TimingDependence;
+  /**
+   * Clients that lack what this variant is made of, each with the missing feature in a few words: the row is
+   * skipped with them, and says what is missing ("heartbeat(): ...").
+   */
+  lacking?: Record<string, string>;
 }
 
 export interface Explain {

@@ -1,11 +1,12 @@
-// consumer-crash with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker, Redis, SQLite
-// and PostgreSQL; every count read again with sqlite3, psql or redis-cli, and no JVM left behind.
+// consumer-crash and zombie with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker,
+// Redis, SQLite and PostgreSQL; every count read again with sqlite3, psql or redis-cli, and no JVM left behind.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
+import { zombie } from '../../scenarios/zombie.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
@@ -104,6 +105,39 @@ describe('consumer-crash with the Java client (seed 42, 200 orders)', () => {
       const exits = r.history.filter((o) => o.type === 'worker' && o.event === 'exit');
       expect(exits.map((o) => o.type === 'worker' && `${o.worker} ${o.detail}`), r.variant).toEqual(['w1 signal SIGKILL', 'w2 code 0']);
     }
+  });
+});
+
+describe('zombie with the Java client (seed 42, 200 orders)', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runOn(broker, zombie, { messages: MESSAGES, faults: 1, client: 'java', resources: { keepDataDir: keepDir } });
+  }, 300_000);
+  const stallPoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'stall');
+
+  it('baseline: the successor redoes what w1 applied uncommitted, the woken w1 applies the rest of its batch, and only its commitSync is refused', () => {
+    const r = rowOf(result, 'commit-after-batch');
+    const point = stallPoint(r);
+    expect(r.error).toBeUndefined();
+    expect(r.counts.duplicateEffects).toBe(point.appliedNotCommitted + point.remainingInBatch);
+    expect(r.predicted).toEqual({ duplicateEffects: point.appliedNotCommitted + point.remainingInBatch });
+    const refused = r.history.filter((o) => o.type === 'commit' && o.worker === 'w1' && !o.ok);
+    expect(refused.map((o) => o.type === 'commit' && o.code)).toEqual(['CommitFailedException']);
+    expect(sqliteEffectCounts(keptSqliteFile(keepDir, 'zombie', r.variant), MESSAGES)).toEqual({ effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
+  });
+
+  it('heartbeat-check is skipped, naming what kafka-clients lacks (its heartbeats run on a background thread)', () => {
+    const r = rowOf(result, 'heartbeat-check');
+    expect(r.skipped).toMatch(/^java has no heartbeat\(\)/);
+    expect(r.history).toEqual([]);
+  });
+
+  it('processed-table: both workers apply the same messages and the processed row lets only the first through; sqlite3 agrees', () => {
+    const r = rowOf(result, 'processed-table');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0, effects: MESSAGES });
+    expect(r.promise).toBe('kept');
+    expect(sqliteEffectCounts(keptSqliteFile(keepDir, 'zombie', r.variant), MESSAGES)).toMatchObject({ effects: MESSAGES, duplicateEffects: 0, neverApplied: 0 });
+    expect(javaWorkers()).toBe('');
   });
 });
 

@@ -105,6 +105,18 @@ describe('runScenario', () => {
     expect(result.results[2]!.counts).toEqual({});
   });
 
+  it('a variant built on something the run\'s client lacks is skipped, naming it, and never runs; the others run with that client', async () => {
+    const { lab, calls, track } = fakeLab();
+    const s = scenario(track, { clients: ['kafkajs', 'java'] });
+    const lacking = { ...s.variants[1]!, lacking: { java: 'heartbeat() to call' } };
+    const result = await runScenario(request(s, lab, { variants: [s.variants[0]!, lacking], client: { name: 'java', library: 'kafka-clients' } }));
+    expect(result.results.map((r) => [r.variant, r.client, r.skipped ?? r.promise])).toEqual([
+      ['a', 'java', 'kept'],
+      ['b', 'java', 'java has no heartbeat() to call'],
+    ]);
+    expect(calls.filter((c) => c.startsWith('create'))).toHaveLength(1);
+  });
+
   it('runs at most parallelVariants variants at once; keepTopics names the topics and deletes none', async () => {
     const { lab, calls, track } = fakeLab();
     const result = await runScenario(request(scenario(track, { parallelVariants: 2 }), lab, { keepTopics: true }));
