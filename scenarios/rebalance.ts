@@ -89,7 +89,11 @@ function predict(history: readonly Op[], variant: Variant<RebalanceSettings>): P
   return { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
 }
 
-function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops: readonly Op[]): string {
+/** on-revoke with kafka-clients: its own mechanism, ConsumerRebalanceListener.onPartitionsRevoked (java/workers/LabConsumer.java). */
+const JAVA_ON_REVOKE_LESSON =
+  'w1\'s onPartitionsRevoked committed what it had handled (commitSync inside the callback, which kafka-clients runs inside poll() before it gives the partitions up): {dup}. This is the Java client\'s own way; kafkajs has no revoke callback (see its row).';
+
+function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops: readonly Op[], client: string): string {
   const c = counts as EffectCounts;
   const held = snapshotOf(ops, 'w1', 'hold');
   const revoke = snapshotOf(ops, 'w1', 'rebalance');
@@ -98,11 +102,14 @@ function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops:
   const [before, ...after] = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
   const assigned = `${before ?? 'none'} before, ${after.sort().join(' and ') || 'none'} after`;
   const extra = revoke.applied - held.applied;
-  const story =
-    `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; w1's next heartbeat reported the rebalance` +
-    (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '') +
-    `, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
-  return `${story} ${(variant.lesson ?? '').replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}`;
+  // kafkajs learns of the rebalance from heartbeat() (it throws); kafka-clients from poll(), which w1 calls with its partitions paused.
+  const learned =
+    client === 'java'
+      ? 'w1, holding with its partitions paused, polled and took part in the rebalance (onPartitionsRevoked)'
+      : "w1's next heartbeat reported the rebalance" + (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '');
+  const story = `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; ${learned}, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
+  const lesson = client === 'java' && variant.settings.commit === 'on-revoke' ? JAVA_ON_REVOKE_LESSON : (variant.lesson ?? '');
+  return `${story} ${lesson.replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}`;
 }
 
 export const rebalance: Scenario<RebalanceSettings> = {
@@ -121,6 +128,7 @@ export const rebalance: Scenario<RebalanceSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
+  clients: ['kafkajs', 'java'],
   faults: ['hold'],
   run,
   check: checkEffects,
@@ -161,6 +169,10 @@ export const rebalance: Scenario<RebalanceSettings> = {
       'when the handler calls heartbeat()), so a long batch without heartbeat() calls holds the rebalance up',
       'until it finishes or the member is evicted. kafkajs 2.2.4 supports only eager rebalancing: every',
       'member gives up every partition.',
+      '',
+      'With --client java the workers run kafka-clients in JVMs. Holding, w1 pauses its partitions and keeps',
+      'calling poll(), which takes part in the rebalance; commit-on-revoke commits in onPartitionsRevoked. Its',
+      'default assignors (range, then cooperative-sticky) settle on range here: eager, as kafkajs.',
     ].join('\n'),
   },
 };

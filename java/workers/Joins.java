@@ -1,4 +1,4 @@
-// Reports each assignment the group gives this worker, as the Node workers report kafkajs' GROUP_JOIN.
+// Reports each assignment the group gives this worker, as the Node workers report kafkajs' GROUP_JOIN; tells the worker of revocations.
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +10,11 @@ final class Joins {
   private Joins() {}
 
   static ConsumerRebalanceListener reported(KafkaConsumer<?, ?> consumer, String topic) {
+    return reported(consumer, topic, revoked -> {});
+  }
+
+  /** `onRevoke` runs in onPartitionsRevoked, inside poll(), before the worker gives its partitions up (not when they are lost). */
+  static ConsumerRebalanceListener reported(KafkaConsumer<?, ?> consumer, String topic, java.util.function.Consumer<Collection<TopicPartition>> onRevoke) {
     return new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
@@ -19,7 +24,9 @@ final class Joins {
       }
 
       @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {}
+      public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+        if (!revoked.isEmpty()) onRevoke.accept(revoked);
+      }
     };
   }
 }

@@ -1,9 +1,12 @@
-// The Apache Kafka Java consumer as a lab worker (consumer-crash): consumes orders, applies each to the business database over
-// JDBC, commits as its mode says, and at its stop point reports and waits for the lab's SIGKILL. It speaks the Node workers'
-// protocol (src/workload/worker-protocol.ts): one JSON report per line on stdout, the lab's {"type":"stop"} on stdin.
+// The Apache Kafka Java consumer as a lab worker (consumer-crash, rebalance, zombie): consumes orders, applies each to the
+// business database over JDBC, commits as its mode says, and at its stop point reports and waits for the lab's SIGKILL (crash),
+// its "go" (stall), or a rebalance (hold). It speaks the Node workers' protocol (src/workload/worker-protocol.ts): one JSON
+// report per line on stdout, the lab's {"type":"stop"} on stdin.
 // Usage: java -cp <kafka-clients, JDBC drivers, these classes> LabConsumer key=value ...   (the keys: WorkerSettings.java)
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,12 +32,16 @@ public class LabConsumer {
   private final LinkedBlockingQueue<Order> handoff = new LinkedBlockingQueue<>();
   /** Orders queued and not yet applied: counted up before the queue, down after the apply, so no gap looks idle. */
   private final AtomicInteger handoffPending = new AtomicInteger();
+  /** Set when partitions were revoked since the last poll returned: the records in hand belong to an old assignment. */
+  private boolean revoked;
+  /** on-revoke: per partition, the offset after the last order handled, which onPartitionsRevoked commits. */
+  private final Map<TopicPartition, Long> handledThrough = new HashMap<>();
+  /** How long a hold waits for the rebalance, at most (HOLD_LIMIT_MS in src/processes/worker-runtime.ts). */
+  private static final long HOLD_LIMIT_MS = 20_000;
 
   public static void main(String[] args) {
     try {
       WorkerSettings settings = new WorkerSettings(args);
-      // A hold ends when heartbeat() reports a rebalance (kafkajs); kafka-clients has no such call.
-      if (settings.stopAction.equals("hold")) throw new IllegalArgumentException("the Java consumer worker stops to crash (consumer-crash) or to stall (zombie), not to hold");
       new LabConsumer(settings).run();
     } catch (Throwable error) {
       Reports.send("failed", "error", Reports.describe(error));
@@ -44,18 +51,24 @@ public class LabConsumer {
 
   private LabConsumer(WorkerSettings s) throws Exception {
     this.s = s;
-    this.stop = new StopPoint(s, ledger, lab, this::probeCommitted);
+    this.stop = new StopPoint(s, ledger, lab, this::probeCommitted, this::holdUntilRebalance);
     this.db = BusinessDatabase.open(s.dbUrl, s.dbUser, s.dbPassword, s.dbSchema);
     this.dedup = Dedup.open(s, db);
     this.consumer = new KafkaConsumer<>(s.consumerProperties(s.autoCommits()));
   }
 
   private void run() throws Exception {
-    consumer.subscribe(List.of(s.topic), Joins.reported(consumer, s.topic));
+    consumer.subscribe(List.of(s.topic), Joins.reported(consumer, s.topic, this::onRevoke));
     if (s.commit.equals("auto-handoff")) startHandoffThread();
     while (!lab.stopRequested()) {
       ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
-      for (TopicPartition tp : records.partitions()) batch(tp, records.records(tp));
+      // A revocation inside that poll came before these records: they are the new assignment's.
+      revoked = false;
+      for (TopicPartition tp : records.partitions()) {
+        // Partitions revoked meanwhile (a hold): the rest of these records are no longer ours, the new owners read them.
+        if (revoked) break;
+        batch(tp, records.records(tp));
+      }
     }
     finish();
   }
@@ -68,25 +81,30 @@ public class LabConsumer {
     long next = records.get(records.size() - 1).offset() + 1;
     switch (s.commit) {
       case "auto":
-        for (Order o : orders) process(o);
+        for (Order o : orders) handle(o);
         break;
       case "auto-handoff":
         handoffPending.addAndGet(orders.size());
         handoff.addAll(orders);
         break;
       case "after-batch":
-        for (Order o : orders) process(o);
+      case "on-revoke":
+        for (Order o : orders) handle(o);
+        // Revoked mid-batch (a hold): nothing of it is committed here; on-revoke committed what was handled.
+        if (revoked) return;
         if (commit(tp, next, 0)) dedup.committed(orders);
         break;
       case "per-message":
         for (Order o : orders) {
           process(o);
+          if (revoked) return;
           if (!commit(tp, o.offset() + 1, 0)) {
             // The rest of the batch was not applied: read it again (the position is already past it).
             consumer.seek(tp, o.offset() + 1);
             return;
           }
           dedup.committed(List.of(o));
+          stop.at("between-messages");
         }
         break;
       case "before-process":
@@ -95,7 +113,7 @@ public class LabConsumer {
           consumer.seek(tp, orders.get(0).offset());
           return;
         }
-        for (Order o : orders) process(o);
+        for (Order o : orders) handle(o);
         break;
       default:
         throw new IllegalArgumentException("the Java worker has no commit mode " + s.commit);
@@ -109,19 +127,64 @@ public class LabConsumer {
     return order;
   }
 
-  /** Dedup check, the business write, the dedup bookkeeping, then the stop point. */
+  /** One order, then the stop point's place between two messages (where a hold or a stall falls by default). */
+  private void handle(Order order) throws Exception {
+    process(order);
+    stop.at("between-messages");
+  }
+
+  /** Dedup check, the business write, the dedup bookkeeping, then the stop point. Nothing once the partitions were revoked. */
   private void process(Order order) throws Exception {
+    if (revoked) return;
     if (!dedup.claim(order)) {
       ledger.skip(order);
+      handled(order);
       return;
     }
     if (db.apply(order, s.workerId, s.dedup.equals("processed-table")).equals("already-processed")) {
       ledger.skip(order);
+      handled(order);
       return;
     }
     dedup.applied(order);
     ledger.apply(order);
+    handled(order);
     stop.afterApply();
+  }
+
+  private void handled(Order order) {
+    handledThrough.put(new TopicPartition(s.topic, order.partition()), order.offset() + 1);
+  }
+
+  /**
+   * In poll(), before the partitions go (ConsumerRebalanceListener.onPartitionsRevoked): on-revoke commits what was handled,
+   * as the Java client's documentation advises; then the snapshot the lab predicts from. Not at the worker's own close.
+   */
+  private void onRevoke(Collection<TopicPartition> partitions) {
+    if (lab.stopRequested()) return;
+    if (s.commit.equals("on-revoke")) {
+      for (TopicPartition tp : partitions) {
+        Long next = handledThrough.remove(tp);
+        if (next != null) commit(tp, next, 0);
+      }
+    }
+    revoked = true;
+    Reports.send("rebalancing", "point", ledger.point(stop.messagesSeen()));
+  }
+
+  /**
+   * The hold: kafka-clients has no heartbeat() that throws when a rebalance starts (kafkajs'); a consumer learns of one in
+   * poll(). So the worker pauses its partitions and polls, fetching nothing, until onPartitionsRevoked has run (bounded).
+   * Records the same poll fetched for a new assignment are sought back, so the main loop reads them.
+   */
+  private void holdUntilRebalance() {
+    consumer.pause(consumer.assignment());
+    long deadline = System.currentTimeMillis() + HOLD_LIMIT_MS;
+    while (!revoked && System.currentTimeMillis() < deadline) {
+      ConsumerRecords<String, String> fetched = consumer.poll(Duration.ofMillis(50));
+      for (TopicPartition tp : fetched.partitions()) consumer.seek(tp, fetched.records(tp).get(0).offset());
+    }
+    consumer.resume(consumer.paused());
   }
 
   private boolean commit(TopicPartition tp, long next, int notApplied) {

@@ -89,13 +89,19 @@ public class LabTransformer {
     stop.batchStarted(records.size());
     long next = records.get(records.size() - 1).offset() + 1;
     if (!transactional) {
-      for (ConsumerRecord<String, String> r : records) write(r);
+      for (ConsumerRecord<String, String> r : records) {
+        write(r);
+        stop.at("between-messages");
+      }
       Commits.commitSync(consumer, ledger, tp, next, 0);
       return;
     }
     try {
       producer.beginTransaction();
-      for (ConsumerRecord<String, String> r : records) write(r);
+      for (ConsumerRecord<String, String> r : records) {
+        write(r);
+        stop.at("between-messages");
+      }
       // The input offsets ride in the same transaction: outputs and progress commit or abort together.
       producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(next)), consumer.groupMetadata());
       producer.commitTransaction();

@@ -6,15 +6,24 @@ final class StopPoint {
   private final LabLink lab;
   /** Before the report: what the broker has committed for this group, into the ledger (auto-commits tell nobody). */
   private final Runnable committedProbe;
+  /** The hold (rebalance): stays in the batch until the group rebalances; the consumer's owner knows how. */
+  private final Runnable holdUntilRebalance;
   private int batchesSeen;
   private int messagesSeen;
   private Integer target;
 
   StopPoint(WorkerSettings settings, WorkerLedger ledger, LabLink lab, Runnable committedProbe) {
+    this(settings, ledger, lab, committedProbe, () -> {
+      throw new IllegalStateException("this worker cannot hold");
+    });
+  }
+
+  StopPoint(WorkerSettings settings, WorkerLedger ledger, LabLink lab, Runnable committedProbe, Runnable holdUntilRebalance) {
     this.settings = settings;
     this.ledger = ledger;
     this.lab = lab;
     this.committedProbe = committedProbe;
+    this.holdUntilRebalance = holdUntilRebalance;
   }
 
   /** As each batch (one poll's records of a partition) starts: the stop batch fixes the target inside it. */
@@ -33,17 +42,16 @@ final class StopPoint {
     at("after-apply");
   }
 
-  /** At `place` in the handling of a message (after-db-write, after-apply): the stop point, if it is due and falls there. */
+  /** At `place` in the handling of a message (after-db-write, after-apply, between-messages): the stop point, if due and there. */
   void at(String place) throws InterruptedException {
     synchronized (this) {
-      // Nothing happens between a message's last side effect and the next message here: between-messages is after-apply.
-      String wanted = settings.stopPlace.equals("between-messages") ? "after-apply" : settings.stopPlace;
-      if (target == null || ledger.handledCount() < target || !place.equals(wanted)) return;
+      if (target == null || ledger.handledCount() < target || !place.equals(settings.stopPlace)) return;
       target = null;
     }
     committedProbe.run();
     Reports.send("stop-point", "action", settings.stopAction, "point", ledger.point(messagesSeen()));
     if (settings.stopAction.equals("stall")) lab.awaitGo(); // the lab SIGSTOPs us meanwhile, later SIGCONTs and says go
+    else if (settings.stopAction.equals("hold")) holdUntilRebalance.run();
     else lab.park(() -> Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(messagesSeen()))); // crash: the lab SIGKILLs us here
   }
 

@@ -19,7 +19,10 @@ final class WorkerSettings {
   final int stopBatch;
   final double stopFraction;
   final String stopAction;
-  /** Where in the handling of a message the stop point falls: after-apply (the default), or after-db-write (before the event). */
+  /**
+   * Where in the handling of a message the stop point falls: after-apply, between-messages (after its commit, if any), or
+   * after-db-write (before the event). As in worker-runtime.ts: after-apply for a crash, between-messages otherwise.
+   */
   final String stopPlace;
 
   WorkerSettings(String[] args) {
@@ -57,7 +60,7 @@ final class WorkerSettings {
     stopBatch = Integer.parseInt(m.getOrDefault("stopBatch", "0"));
     stopFraction = Double.parseDouble(m.getOrDefault("stopFraction", "0.5"));
     stopAction = m.getOrDefault("stopAction", "crash");
-    stopPlace = m.getOrDefault("stopPlace", "after-apply");
+    stopPlace = m.getOrDefault("stopPlace", stopAction.equals("crash") ? "after-apply" : "between-messages");
   }
 
   /** The lab's consumer settings for every worker; `autoCommit` turns on Java's auto-commit. */

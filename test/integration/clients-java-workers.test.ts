@@ -1,4 +1,4 @@
-// consumer-crash and zombie with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker,
+// consumer-crash, rebalance and zombie with the Apache Kafka Java client (kafka-clients in JVM workers, java/workers/) on a real broker,
 // Redis, SQLite and PostgreSQL; every count read again with sqlite3, psql or redis-cli, and no JVM left behind.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCrash } from '../../scenarios/consumer-crash.js';
+import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import { silentProgress } from '../../src/core/progress.js';
@@ -105,6 +106,53 @@ describe('consumer-crash with the Java client (seed 42, 200 orders)', () => {
       const exits = r.history.filter((o) => o.type === 'worker' && o.event === 'exit');
       expect(exits.map((o) => o.type === 'worker' && `${o.worker} ${o.detail}`), r.variant).toEqual(['w1 signal SIGKILL', 'w2 code 0']);
     }
+  });
+});
+
+describe('rebalance with the Java client (seed 42, 200 orders, 4 partitions)', () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runOn(broker, rebalance, { messages: MESSAGES, faults: 1, client: 'java', resources: { keepDataDir: keepDir } });
+  }, 300_000);
+  const revokePoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'rebalance');
+
+  it('every variant: w1 held, w2 joined, both got partitions; sqlite3 reads the same rows and balance', () => {
+    for (const r of result.results) {
+      expect(r.error, r.variant).toBeUndefined();
+      const assigned = r.history.filter((o) => o.type === 'worker' && o.event === 'assigned').map((o) => o.type === 'worker' && o.worker);
+      expect(assigned, r.variant).toEqual(expect.arrayContaining(['w1', 'w2']));
+      expect(sqliteEffectCounts(keptSqliteFile(keepDir, 'rebalance', r.variant), MESSAGES), r.variant).toEqual({ effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
+    }
+  });
+
+  it('manual commits: what w1 had applied and not committed when its partitions were revoked is redone, exactly', () => {
+    for (const name of ['commit-after-batch', 'commit-per-message']) {
+      const r = rowOf(result, name);
+      expect(r.counts.duplicateEffects, name).toBe(revokePoint(r).appliedNotCommitted);
+      expect(r.predicted.duplicateEffects, name).toBe(revokePoint(r).appliedNotCommitted);
+      expect(r.counts.neverApplied, name).toBe(0);
+    }
+    expect(rowOf(result, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(1);
+    // The hold falls between two messages, after the per-message commit (as kafkajs' does): nothing is left to redo.
+    expect(rowOf(result, 'commit-per-message').counts.duplicateEffects).toBe(0);
+  });
+
+  it('commit-on-revoke: onPartitionsRevoked commits what w1 handled, between its hold and the revocation: nothing redone', () => {
+    const r = rowOf(result, 'commit-on-revoke');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+    expect(r.promise).toBe('kept');
+    const hold = r.history.findIndex((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'hold');
+    const revoke = r.history.findIndex((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'rebalance');
+    expect(r.history.slice(hold, revoke).some((o) => o.type === 'commit' && o.worker === 'w1' && o.ok)).toBe(true);
+    expect(workerSnapshot(r, 'w1', 'hold').appliedNotCommitted).toBeGreaterThan(0);
+    expect(r.note).toContain('onPartitionsRevoked');
+  });
+
+  it('processed-table keeps its promise, and no JVM worker is left', () => {
+    const r = rowOf(result, 'processed-table');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+    expect(r.promise).toBe('kept');
+    expect(javaWorkers()).toBe('');
   });
 });
 
