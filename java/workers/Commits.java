@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.kafka.common.protocol.Errors;
 
 final class Commits {
@@ -20,7 +21,7 @@ final class Commits {
     } catch (KafkaException error) {
       // A protocol error's name where there is one; else the exception's (CommitFailedException: the group moved on).
       Errors code = Errors.forException(error);
-      String name = code == Errors.UNKNOWN_SERVER_ERROR ? error.getClass().getSimpleName() : code.name();
+      String name = code == Errors.UNKNOWN_SERVER_ERROR && !(error instanceof UnknownServerException) ? error.getClass().getSimpleName() : code.name();
       Reports.send("commit-failed", "error", Reports.describe(error), "code", name, "notApplied", notApplied);
       return false;
     }

@@ -10,11 +10,18 @@ final class Joins {
   private Joins() {}
 
   static ConsumerRebalanceListener reported(KafkaConsumer<?, ?> consumer, String topic) {
-    return reported(consumer, topic, revoked -> {});
+    return reported(consumer, topic, revoked -> {}, lost -> {});
   }
 
-  /** `onRevoke` runs in onPartitionsRevoked, inside poll(), before the worker gives its partitions up (not when they are lost). */
-  static ConsumerRebalanceListener reported(KafkaConsumer<?, ?> consumer, String topic, java.util.function.Consumer<Collection<TopicPartition>> onRevoke) {
+  /**
+   * `onRevoke` runs in onPartitionsRevoked, inside poll(), before the worker gives its partitions up; `onLost` in
+   * onPartitionsLost, when they are already gone (an evicted member: nothing can be committed for them any more).
+   */
+  static ConsumerRebalanceListener reported(
+      KafkaConsumer<?, ?> consumer,
+      String topic,
+      java.util.function.Consumer<Collection<TopicPartition>> onRevoke,
+      java.util.function.Consumer<Collection<TopicPartition>> onLost) {
     return new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
@@ -26,6 +33,12 @@ final class Joins {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
         if (!revoked.isEmpty()) onRevoke.accept(revoked);
+      }
+
+      // Its default calls onPartitionsRevoked, which would commit for partitions that are no longer ours.
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> lost) {
+        if (!lost.isEmpty()) onLost.accept(lost);
       }
     };
   }

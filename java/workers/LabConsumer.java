@@ -58,7 +58,7 @@ public class LabConsumer {
   }
 
   private void run() throws Exception {
-    consumer.subscribe(List.of(s.topic), Joins.reported(consumer, s.topic, this::onRevoke));
+    consumer.subscribe(List.of(s.topic), Joins.reported(consumer, s.topic, this::onRevoke, lost -> revoked = true));
     if (s.commit.equals("auto-handoff")) startHandoffThread();
     while (!lab.stopRequested()) {
       ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
@@ -96,8 +96,9 @@ public class LabConsumer {
         break;
       case "per-message":
         for (Order o : orders) {
-          process(o);
+          // Revoked at the last message's stop point (a hold): the rest is the new owners'.
           if (revoked) return;
+          process(o);
           if (!commit(tp, o.offset() + 1, 0)) {
             // The rest of the batch was not applied: read it again (the position is already past it).
             consumer.seek(tp, o.offset() + 1);
@@ -127,15 +128,19 @@ public class LabConsumer {
     return order;
   }
 
-  /** One order, then the stop point's place between two messages (where a hold or a stall falls by default). */
+  /**
+   * One order, then the stop point's place between two messages (where a hold or a stall falls by default). With manual
+   * commits, nothing once the partitions were revoked: the new owners start at the last commit. (Java's auto-commit commits
+   * all it has returned before a rebalance, so its modes go on with what they hold.)
+   */
   private void handle(Order order) throws Exception {
+    if (revoked && !s.autoCommits()) return;
     process(order);
     stop.at("between-messages");
   }
 
-  /** Dedup check, the business write, the dedup bookkeeping, then the stop point. Nothing once the partitions were revoked. */
+  /** Dedup check, the business write, the dedup bookkeeping, then the stop point. */
   private void process(Order order) throws Exception {
-    if (revoked) return;
     if (!dedup.claim(order)) {
       ledger.skip(order);
       handled(order);

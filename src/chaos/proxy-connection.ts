@@ -13,8 +13,8 @@ export interface ConnectionContext {
   emit(event: ProxyEvent): void;
   /** The response with broker addresses pointing at the proxy's listeners (asynchronous: a listener may have to open). */
   rewriteAddresses(frame: Buffer, entry: Pending): Promise<Buffer>;
-  /** The connection is over; both sockets are destroyed. */
-  closed(): void;
+  /** The connection is over; both sockets are destroyed. `cutShort`: the proxy gave up waiting for the broker's close. */
+  closed(cutShort: boolean): void;
 }
 
 /** How long a connection whose client closed its side may wait for the broker to close its own. */
@@ -64,7 +64,7 @@ export class ProxyConnection implements FaultConnection {
       this.clientEnded = true;
       void (this.requestChain ?? Promise.resolve()).then(() => upstream.end());
       // A broker that never closes its side must not keep the connection forever.
-      setTimeout(() => this.teardown(), HALF_CLOSE_LIMIT_MS).unref();
+      setTimeout(() => this.teardown(true), HALF_CLOSE_LIMIT_MS).unref();
     });
     upstream.on('end', () => client.end());
     client.on('close', (hadError) => {
@@ -237,13 +237,13 @@ export class ProxyConnection implements FaultConnection {
     }
   }
 
-  private teardown(): void {
+  private teardown(cutShort = false): void {
     for (const fault of this.faults.values()) fault.onClose?.();
     this.client.destroy();
     this.upstream.destroy();
     if (!this.over) {
       this.over = true;
-      this.context.closed();
+      this.context.closed(cutShort);
     }
   }
 }

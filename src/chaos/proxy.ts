@@ -38,6 +38,8 @@ export class ChaosProxy {
   private readonly connections = new Set<Socket>();
   /** Callers of idle(), told when the last connection ends. */
   private idleWaiters: (() => void)[] = [];
+  /** Connections the proxy tore down because the broker had not closed its side in time (see idle()). */
+  private cutShort = 0;
   private readonly engine: RuleEngine;
   private readonly host: string;
   private closed = false;
@@ -68,11 +70,13 @@ export class ChaosProxy {
   }
 
   /**
-   * True once no connection is open (at once if none is); false if some still are after `limitMs`. A
-   * connection ends when both sides have closed: after a client closes its side, the proxy delivers what
-   * it still holds and waits for the broker to close its own.
+   * True once no connection is open (at once if none is); false if some still are after `limitMs`, or if
+   * the proxy cut one short meanwhile. A connection ends when both sides have closed: after a client closes
+   * its side, the proxy delivers what it still holds and waits for the broker to close its own, for 5 s
+   * at most; a connection torn down at that limit may have dropped requests, so it does not count as ended.
    */
   async idle(limitMs: number): Promise<boolean> {
+    const cutBefore = this.cutShort;
     if (this.connections.size === 0) return true;
     let timer: NodeJS.Timeout | undefined;
     let waiter: () => void = () => undefined;
@@ -82,7 +86,7 @@ export class ChaosProxy {
     });
     const limit = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), limitMs)));
     try {
-      return await Promise.race([ended, limit]);
+      return (await Promise.race([ended, limit])) && this.cutShort === cutBefore;
     } finally {
       clearTimeout(timer);
       this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
@@ -136,7 +140,8 @@ export class ChaosProxy {
       settings: { quietMs: this.options.quietMs ?? 200, drainTimeoutMs: this.options.drainTimeoutMs ?? 2_000 },
       emit: (event) => this.emit(event),
       rewriteAddresses: (frame, entry) => this.rewriteAddresses(frame, entry),
-      closed: () => {
+      closed: (cutShort) => {
+        if (cutShort) this.cutShort++;
         this.connections.delete(client);
         this.connections.delete(upstream);
         if (this.connections.size === 0) for (const tell of this.idleWaiters.splice(0)) tell();

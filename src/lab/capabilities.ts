@@ -28,7 +28,7 @@ export const labCapabilities: LabCapabilities = {
       bootstrap: proxy.bootstrap,
       settled: async (limitMs = SETTLE_LIMIT_MS) => {
         // Reading back now would count writes still on their way as lost: the row says why it has no counts instead.
-        if (!(await proxy.idle(limitMs))) throw new Error(`connections through the chaos proxy were still open ${limitMs / 1000} s after the client closed; not read back`);
+        if (!(await proxy.idle(limitMs))) throw new Error(`the broker had not closed every connection the client closed through the chaos proxy within ${limitMs / 1000} s (its writes may not all have landed); not read back`);
       },
       close: () => proxy.close(),
     };

@@ -1,4 +1,5 @@
 // consumer-crash with @confluentinc/kafka-javascript (librdkafka), and dual-write with it and with the Java client, in the worker processes, on a real broker and Redis; every count read again with sqlite3 or kcat.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,11 @@ describe.each([
     expect(redone).toBeGreaterThan(0);
     expect(r.counts).toMatchObject({ duplicateEffects: redone, duplicates: 0, disagreements: redone });
     expect(agreement(r)).toEqual({ rows: MESSAGES + redone, duplicateRows: redone, events: MESSAGES, duplicateEvents: 0 });
+  });
+
+  it.skipIf(missing)('leaves no transform worker behind (a JVM for java, a Node process for confluent)', () => {
+    const worker = client === 'java' ? 'LabTransformer' : 'processes/transform-worker.js';
+    expect(spawnSync('pgrep', ['-f', worker]).stdout.toString().trim()).toBe('');
   });
 
   it.skipIf(missing)('outbox: database and topic agree, though the consumer and the relay were killed', () => {

@@ -40,7 +40,7 @@ afterAll(async () => {
 const crashPoint = (r: VariantResult) => workerSnapshot(r, 'w1', 'crash');
 const sqliteCounts = (r: VariantResult) => sqliteEffectCounts(keptSqliteFile(keepDir, 'consumer-crash', r.variant), MESSAGES);
 /** JVMs running the lab's Java worker, found by its main class. */
-const javaWorkers = () => spawnSync('pgrep', ['-f', 'LabConsumer']).stdout.toString().trim();
+const javaWorkers = () => spawnSync('pgrep', ['-f', 'LabConsumer|LabTransformer']).stdout.toString().trim();
 
 describe('consumer-crash with the Java client (seed 42, 200 orders)', () => {
   let result: ScenarioResult;
@@ -129,7 +129,6 @@ describe('rebalance with the Java client (seed 42, 200 orders, 4 partitions)', (
     for (const name of ['commit-after-batch', 'commit-per-message']) {
       const r = rowOf(result, name);
       expect(r.counts.duplicateEffects, name).toBe(revokePoint(r).appliedNotCommitted);
-      expect(r.predicted.duplicateEffects, name).toBe(revokePoint(r).appliedNotCommitted);
       expect(r.counts.neverApplied, name).toBe(0);
     }
     expect(rowOf(result, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(1);
@@ -168,7 +167,6 @@ describe('zombie with the Java client (seed 42, 200 orders)', () => {
     const point = stallPoint(r);
     expect(r.error).toBeUndefined();
     expect(r.counts.duplicateEffects).toBe(point.appliedNotCommitted + point.remainingInBatch);
-    expect(r.predicted).toEqual({ duplicateEffects: point.appliedNotCommitted + point.remainingInBatch });
     const refused = r.history.filter((o) => o.type === 'commit' && o.worker === 'w1' && !o.ok);
     expect(refused.map((o) => o.type === 'commit' && o.code)).toEqual(['CommitFailedException']);
     expect(sqliteEffectCounts(keptSqliteFile(keepDir, 'zombie', r.variant), MESSAGES)).toEqual({ effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual });
