@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { SendOutcome } from '../core/types.js';
 import { encodeMessage } from '../workload/messages.js';
-import { BARRIER_VALUE, sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
+import { sendAll, type ProduceRun, type ProducerSettings } from '../workload/producer-workload.js';
 import { platformaticErrorTree } from './platformatic-errors.js';
 import type { ProducerClient } from './producer-client.js';
 
@@ -100,8 +100,6 @@ export const platformaticProducer: ProducerClient = {
         (error) => ({ outcome: platformaticOutcome(error), error: describe(error) }),
       );
       const elapsed = performance.now() - started;
-      // acks=0: the broker appends a little later; an acks=all record behind them is answered once it has.
-      if (acks === 0) await producer.send({ acks: -1, messages: [{ topic: run.topic, key: 'kafka-dup-lab-barrier', value: BARRIER_VALUE }] });
       return elapsed;
     } finally {
       await producer.close().catch(() => undefined);

@@ -38,18 +38,8 @@ export function producerConfig(settings: ProducerSettings): ProducerConfig {
   };
 }
 
-/** The value of the one record the lab adds after acks=0 sends; not a lab message, so no count includes it. */
+/** The value of a record the lab adds as a barrier (leader-failover); not a lab message, so no count includes it. */
 export const BARRIER_VALUE = 'kafka-dup-lab: barrier';
-
-/**
- * acks=0 sends are done, for the client, once written; the broker appends them a little later. The
- * broker handles one connection's requests in order, so an acks=all record sent on the same connection
- * is answered only once everything before it was handled: after it, a read-back sees every acks=0
- * message that reached the broker, with no guess at how long to wait.
- */
-async function awaitBrokerCaughtUp(producer: Producer, topic: string): Promise<void> {
-  await sendBarrier(producer, topic, -1);
-}
 
 /** One record that is not a lab message (no count includes it), with these acks. */
 export async function sendBarrier(producer: Producer, topic: string, acks: -1 | 1): Promise<void> {
@@ -106,7 +96,6 @@ export async function runProducer(run: ProduceRun): Promise<number> {
       producer.send({ topic: run.topic, acks: run.settings.acks ?? -1, messages: [{ key: m.key, value: encodeMessage(m) }] }).then(() => undefined);
     await sendAll(run.messages, run.settings.concurrency, send, run.history);
     const elapsed = performance.now() - started;
-    if (run.settings.acks === 0) await awaitBrokerCaughtUp(producer, run.topic);
     return elapsed;
   } finally {
     await producer.disconnect().catch(() => undefined);
