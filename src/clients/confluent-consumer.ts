@@ -24,6 +24,11 @@ async function connectedConsumer(
   hooks: ConsumerHooks,
 ): Promise<{ raw: ConfluentConsumer; consumer: WorkerConsumer }> {
   const raw = kafka.consumer({
+    // The KafkaJS API has no GROUP_JOIN event; librdkafka's rebalance callback says what this member was given
+    // (lib/kafkajs/_consumer.js, #rebalanceCallback: it still assigns after calling it).
+    rebalance_cb: (error: { code: number }, assignment: { topic: string; partition: number }[]) => {
+      if (error.code === ASSIGN_PARTITIONS) hooks.joined('', assignment.filter((a) => a.topic === config.topic).map((a) => a.partition));
+    },
     kafkaJS: {
       groupId: config.groupId,
       sessionTimeout: config.sessionTimeout,
@@ -37,10 +42,13 @@ async function connectedConsumer(
   });
   await raw.connect();
   await raw.subscribe({ topics: [config.topic] });
+  const answers = commitAnswers(raw, config.topic, hooks);
   hooks.setCommittedProbe(async () => {
     // Bounded: the library waits forever by default (timeout -1), and the stop point must come.
     const committed = (await raw.committed(null, PROBE_TIMEOUT_MS)).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
-    hooks.knownCommitted(committed.map((c) => ({ partition: c.partition, offset: c.offset })));
+    const offsets = committed.map((c) => ({ partition: c.partition, offset: c.offset }));
+    answers?.confirmed(offsets);
+    hooks.knownCommitted(offsets);
   });
   const consumer: WorkerConsumer = {
     run: (handlers) =>
@@ -62,16 +70,70 @@ async function connectedConsumer(
         },
       }),
     commitOffsets: async (offsets) => {
+      const mine = offsets.map((o) => ({ partition: o.partition, offset: o.offset }));
+      if (answers) answers.expect(mine);
+      // Resolves once librdkafka has queued the commit (src/kafka-consumer.cc: Commit calls commitAsync), before the
+      // broker answers; an application goes on either way, so the worker does too. The answer comes to `answers`.
       await raw.commitOffsets(offsets);
-      hooks.committed(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
+      if (!answers) hooks.committed(mine);
     },
     disconnect: () => raw.disconnect(),
   };
   return { raw, consumer };
 }
 
+/** The broker's codes (librdkafka passes them through) for a commit from a member the group no longer has. */
+const COMMIT_REFUSALS = new Map<number, string>([
+  [22, 'ILLEGAL_GENERATION'],
+  [25, 'UNKNOWN_MEMBER_ID'],
+  [27, 'REBALANCE_IN_PROGRESS'],
+]);
+
+type CommitResult = { topic: string; partition: number; offset: number | string; error?: { code?: number } };
+
+/**
+ * The broker's answer to each manual commit, from librdkafka's offset_commit_cb: the KafkaJS API sets it and
+ * re-emits it on its internal client as 'offset.commit' (lib/kafkajs/_consumer.js; lib/kafka-consumer.js), and
+ * that is the only place a refusal shows. An accepted commit is reported as committed; a refused one as
+ * commit-failed, though commitOffsets had resolved. Commits librdkafka makes on its own timer are not the
+ * worker's and are left out. Undefined when the library no longer exposes the client (then a queued commit counts).
+ */
+interface CommitAnswers {
+  expect(offsets: { partition: number; offset: string }[]): void;
+  confirmed(committed: { partition: number; offset: string }[]): void;
+}
+
+function commitAnswers(raw: ConfluentConsumer, topic: string, hooks: ConsumerHooks): CommitAnswers | undefined {
+  const internal = (raw as { _getInternalClient?: () => { on(event: string, listener: (error: { code?: number; message?: string } | null, results: CommitResult[]) => void): void } | null })._getInternalClient?.();
+  if (!internal) return undefined;
+  const pending = new Set<string>();
+  const key = (partition: number, offset: number | string) => `${partition}@${offset}`;
+  internal.on('offset.commit', (error, results) => {
+    for (const r of results ?? []) {
+      if (r.topic !== topic || !pending.delete(key(r.partition, r.offset))) continue;
+      const code = r.error?.code ?? error?.code;
+      if (!code) hooks.committed([{ partition: r.partition, offset: String(r.offset) }]);
+      else hooks.commitRefused(`the broker refused commit p${r.partition}@${r.offset} after commitOffsets had resolved: ${error?.message ?? `error ${code}`}`, COMMIT_REFUSALS.get(code));
+    }
+  });
+  return {
+    expect: (offsets) => offsets.forEach((o) => pending.add(key(o.partition, o.offset))),
+    // librdkafka serves the callback only when the consumer is next polled: a worker held at its stop point would hear
+    // of commits made before it only after. What the broker says it has committed answers those now, in their order.
+    confirmed: (committed) => {
+      for (const c of committed)
+        for (const k of [...pending]) {
+          const [partition, offset] = k.split('@').map(BigInt) as [bigint, bigint];
+          if (partition === BigInt(c.partition) && offset <= BigInt(c.offset) && pending.delete(k)) hooks.committed([{ partition: c.partition, offset: offset.toString() }]);
+        }
+    },
+  };
+}
+
 /** How long the stop point waits for the broker's committed offsets. */
 const PROBE_TIMEOUT_MS = 5_000;
+/** librdkafka's RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS (rdkafka.h): the rebalance callback's "here is your assignment". */
+const ASSIGN_PARTITIONS = -175;
 
 function kafkaFor(lib: ConfluentModule, config: BaseWorkerConfig) {
   return new lib.KafkaJS.Kafka({ kafkaJS: { brokers: [config.bootstrap], clientId: `dup-lab-${config.workerId}`, logLevel: 0 } });

@@ -90,7 +90,10 @@ async function openConsumer(lib: Platformatic, config: BaseWorkerConfig, hooks: 
       }
     },
     commitOffsets: async (offsets) => {
-      // consumer.commit() commits the offset it is given: the next one to read, as kafkajs' commitOffsets.
+      // consumer.commit() commits the offset it is given: the next one to read, as kafkajs' commitOffsets. Refused
+      // as from a member the group no longer has (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS),
+      // it rejoins the group and commits again under the new generation (clients/consumer/consumer.js, #commit):
+      // a woken zombie's commit goes through (zombie shows it).
       await consumer.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), leaderEpoch: -1 })) });
       hooks.committed(offsets.map((o) => ({ partition: o.partition, offset: o.offset })));
     },

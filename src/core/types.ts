@@ -57,13 +57,16 @@ export type Op =
   | ({ type: 'send'; at: number; outcome: SendOutcome; error?: string; attempts?: number } & LabMessage)
   | ({ type: 'observe'; at: number; where: string; partition: number; offset: string } & LabMessage)
   | { type: 'effect'; at: number; id: string; copies: number; workers?: string[] }
-  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string; code?: string; notApplied?: number }
+  /** `unseen`: refused by the broker after the client had told the worker the commit was done. */
+  | { type: 'commit'; at: number; worker: string; ok: boolean; offsets: string; error?: string; code?: string; notApplied?: number; unseen?: boolean }
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
   /** The client retries a send: `attempt` is the retry's number (1 for the first retry). */
   | { type: 'retry'; at: number; attempt: number; delayMs: number; error: string }
   | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string; code?: string }
   | ({ type: 'snapshot'; at: number; worker: string; moment: SnapshotMoment } & WorkSnapshot)
   | { type: 'balance'; at: number; expected: number; actual: number }
+  /** A consumer group's committed offset for a partition, read from the broker after its workers stopped, against the partition's end. */
+  | { type: 'group-offset'; at: number; group: string; partition: number; committed: string; end: string }
   /** A fault-free measurement the runner made after the faults (msg/s), kept so a saved run can be re-checked. */
   | { type: 'measure'; at: number; name: 'throughput'; value: number }
   | { type: 'phase'; at: number; name: string; ms?: number };

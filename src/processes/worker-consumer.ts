@@ -35,6 +35,8 @@ export interface ConsumerHooks {
   batchStarted(size: number): void;
   /** A commit the worker made and the broker acknowledged. */
   committed(offsets: { partition: number; offset: string }[]): void;
+  /** A commit the broker refused after the client had already told the worker it was done: the worker was not told. */
+  commitRefused(error: string, code: string | undefined): void;
   /** What the broker had committed when asked (the client commits by itself): the ledger's, not a commit event. */
   knownCommitted(offsets: { partition: number; offset: string }[]): void;
   /** A handler threw; the client will redeliver the batch. */

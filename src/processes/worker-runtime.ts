@@ -50,6 +50,7 @@ export class WorkerRuntime {
       batchStarted: (size) => this.onBatchStart(size),
       committed: (offsets) => this.committed(offsets),
       knownCommitted: (offsets) => this.knownCommitted(offsets),
+      commitRefused: (error, code) => this.send({ type: 'commit-failed', error, ...(code ? { code } : {}), unseen: true }),
       handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
     };

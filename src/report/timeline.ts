@@ -61,6 +61,8 @@ function describe(op: Op, all: readonly Op[], summarized: Set<string>): string |
     }
     case 'balance':
       return `db      balance: expected ${op.expected}, actual ${op.actual}`;
+    case 'group-offset':
+      return `group   p${op.partition} committed at ${op.committed} of ${op.end}`;
     default:
       return undefined;
   }

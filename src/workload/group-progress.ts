@@ -22,3 +22,13 @@ export async function waitUntilCommittedToEnd(bootstrap: string, groupId: string
     }
   });
 }
+
+/** The group's committed offset and the end of each partition of the topic, as the broker has them now (-1: none committed). */
+export async function groupOffsets(bootstrap: string, groupId: string, topic: string): Promise<{ partition: number; committed: string; end: string }[]> {
+  return withAdmin(bootstrap, async (admin) => {
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    return ends.map((p) => ({ partition: p.partition, committed: byPartition.get(p.partition) ?? '-1', end: p.high }));
+  });
+}

@@ -107,7 +107,7 @@ export class WorkerHandle {
     const worker = this.id;
     if (r.type === 'joined') h.add({ type: 'worker', worker, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
     if (r.type === 'committed') h.add({ type: 'commit', worker, ok: true, offsets: formatOffsets(r.offsets) });
-    if (r.type === 'commit-failed') h.add({ type: 'commit', worker, ok: false, offsets: '', error: r.error, code: r.code, ...(r.notApplied ? { notApplied: r.notApplied } : {}) });
+    if (r.type === 'commit-failed') h.add({ type: 'commit', worker, ok: false, offsets: '', error: r.error, code: r.code, ...(r.notApplied ? { notApplied: r.notApplied } : {}), ...(r.unseen ? { unseen: true } : {}) });
     if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
@@ -139,6 +139,45 @@ export class WorkerHandle {
         done(new Error(`worker ${this.id} exited (${signal ?? code}) before "${type}"${this.stderrTail()}`)),
       );
     });
+  }
+
+  /** The next report of one of these types from now on (earlier ones do not count), or undefined after `timeoutMs`. */
+  nextOf(types: readonly FromWorker['type'][], timeoutMs: number): Promise<FromWorker | undefined> {
+    return new Promise((resolve) => {
+      const done = (report?: FromWorker) => {
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(report);
+      };
+      const listener = (r: FromWorker) => {
+        if (types.includes(r.type)) done(r);
+      };
+      const timer = setTimeout(() => done(), timeoutMs);
+      this.listeners.add(listener);
+      void this.exited.then(() => done());
+    });
+  }
+
+  /** Resolves once the worker has reported nothing for `quietMs` (it has run out of work it will report), or after `limitMs`. */
+  quiet(quietMs: number, limitMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const limit = setTimeout(() => done(), limitMs);
+      const idle = setTimeout(() => done(), quietMs);
+      const listener = () => idle.refresh();
+      const done = () => {
+        clearTimeout(limit);
+        clearTimeout(idle);
+        this.listeners.delete(listener);
+        resolve();
+      };
+      this.listeners.add(listener);
+      void this.exited.then(done);
+    });
+  }
+
+  /** The last report of this type received so far. */
+  lastOf<T extends FromWorker['type']>(type: T): Report<T> | undefined {
+    return [...this.reports].reverse().find((r): r is Report<T> => r.type === type);
   }
 
   private get alive(): boolean {

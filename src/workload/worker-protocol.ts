@@ -139,7 +139,7 @@ export type FromWorker =
   | { type: 'committed'; offsets: { partition: number; offset: string }[] }
   /** `code`: the Kafka error code name, when the broker gave one (UNKNOWN_MEMBER_ID, ...). */
   /** `notApplied`: messages of the batch the worker will not apply because the commit failed (it expects them again). */
-  | { type: 'commit-failed'; error: string; code?: string; notApplied?: number }
+  | { type: 'commit-failed'; error: string; code?: string; notApplied?: number; unseen?: boolean }
   | { type: 'stop-point'; action: StopSpec['action']; point: CrashPoint }
   /** kafkajs signalled a rebalance (heartbeat or fetch said REBALANCE_IN_PROGRESS); it rejoins. */
   | { type: 'rebalancing'; point: CrashPoint }

@@ -66,22 +66,49 @@ describe('rebalance', () => {
 
 describe('zombie', () => {
   const stall = snapshot('w1', 'stall', { applied: 30, appliedNotCommitted: 4, remainingInBatch: 3 });
+  const woke: Op = { type: 'worker', at: 80, worker: 'w1', event: 'resumed', detail: 'SIGCONT' };
   const refused: Op = { type: 'commit', at: 90, worker: 'w1', ok: false, offsets: '', error: 'The coordinator is not aware of this member', code: 'UNKNOWN_MEMBER_ID' };
 
   it('baseline: the redone part plus the rest of the batch the zombie applies after waking', () => {
-    const h: Op[] = [...sends(40), stall, refused, ...effects(copiesOf(40, range(26, 33)), 400, 470)];
+    const h: Op[] = [...sends(40), stall, woke, refused, snapshot('w1', 'end', { applied: 33 }), ...effects(copiesOf(40, range(26, 33)), 400, 470)];
     const r = evaluateVariant(zombie, variant(zombie, 'commit-after-batch'), h);
     expect(r.predicted).toEqual({ duplicateEffects: 7 });
     expect(r.counts.duplicateEffects).toBe(7);
-    expect(r.note).toMatch(/its commit was rejected \(UNKNOWN_MEMBER_ID\): a rejected commit does not undo side effects/);
+    expect(r.note).toMatch(/applied 3 messages w2 had already applied\. Its commit was refused \(UNKNOWN_MEMBER_ID\): a refused commit does not undo side effects/);
+  });
+
+  it('a history saved without w1\'s end snapshot predicts the rest of the batch, as before', () => {
+    const h: Op[] = [...sends(40), stall, woke, refused, ...effects(copiesOf(40, range(26, 33)), 400, 470)];
+    expect(evaluateVariant(zombie, variant(zombie, 'commit-after-batch'), h).predicted).toEqual({ duplicateEffects: 7 });
   });
 
   it('heartbeat-check: only the redone part, and the note says the heartbeat stopped it', () => {
     const fenced: Op = { type: 'worker', at: 91, worker: 'w1', event: 'fenced', detail: 'heartbeat refused', code: 'UNKNOWN_MEMBER_ID' };
-    const h: Op[] = [...sends(40), stall, fenced, ...effects(copiesOf(40, range(26, 30)), 400, 440)];
+    const h: Op[] = [...sends(40), stall, woke, fenced, snapshot('w1', 'end', { applied: 30 }), ...effects(copiesOf(40, range(26, 30)), 400, 440)];
     const r = evaluateVariant(zombie, variant(zombie, 'heartbeat-check'), h);
     expect(r.predicted).toEqual({ duplicateEffects: 4 });
     expect(r.note).toMatch(/heartbeat\(\) before its next apply was refused/);
+  });
+
+  it('a zombie that goes past its batch, its commits refused unseen: the prediction is its own count, the note says nothing stopped it', () => {
+    const unseen = (offset: number): Op => ({ ...refused, error: `the broker refused commit p0@${offset} after commitOffsets had resolved`, unseen: true, at: 90 + offset } as Op);
+    const h: Op[] = [...sends(40), stall, woke, unseen(34), unseen(38), snapshot('w1', 'end', { applied: 40 }), ...effects(copiesOf(40, range(26, 40)), 400, 540)];
+    const r = evaluateVariant(zombie, variant(zombie, 'commit-after-batch'), h);
+    expect(r.predicted).toEqual({ duplicateEffects: 14 });
+    expect(r.counts.duplicateEffects).toBe(14);
+    expect(r.note).toMatch(/applied 10 messages w2 had already applied \(the rest of its batch was 3: it did not stop there\)\. Both of its commits were refused \(UNKNOWN_MEMBER_ID\), though the client had already told w1 it was done, and nothing stopped it/);
+  });
+
+  it('a zombie commit that gets through: the note names it, and the group offset read at the end, short of the end', () => {
+    const w2Commit: Op = { type: 'commit', at: 70, worker: 'w2', ok: true, offsets: 'p0@40' };
+    const rejoined: Op = { type: 'worker', at: 85, worker: 'w1', event: 'assigned', detail: 'partitions []' };
+    const accepted: Op = { type: 'commit', at: 90, worker: 'w1', ok: true, offsets: 'p0@33' };
+    const group: Op = { type: 'group-offset', at: 95, group: 'g', partition: 0, committed: '33', end: '40' };
+    const h: Op[] = [...sends(40), w2Commit, stall, woke, rejoined, accepted, snapshot('w1', 'end', { applied: 33 }), group, ...effects(copiesOf(40, range(26, 33)), 400, 470)];
+    const r = evaluateVariant(zombie, variant(zombie, 'commit-after-batch'), h);
+    expect(r.predicted).toEqual({ duplicateEffects: 7 });
+    expect(r.note).toMatch(/Its commit p0@33 was accepted, the client having rejoined the group and committed under the new generation: the group's offset went back behind w2's p0@40\./);
+    expect(r.note).toMatch(/committed offset for p0 is 33, short of 40: the next member to start there redoes 7 messages/);
   });
 });
 

@@ -33,7 +33,7 @@ export function fault(action: 'drop-response' | 'drop-request', affected = 1): O
   return { type: 'fault', at: at(), action, detail: `Produce #${clock}: ${action}`, affected };
 }
 
-export function snapshot(worker: string, moment: 'crash' | 'hold' | 'stall' | 'rebalance', s: Partial<WorkSnapshot>): Op {
+export function snapshot(worker: string, moment: 'crash' | 'hold' | 'stall' | 'rebalance' | 'end', s: Partial<WorkSnapshot>): Op {
   return { type: 'snapshot', at: at(), worker, moment, applied: 0, appliedNotCommitted: 0, committedNotApplied: 0, remainingInBatch: 0, ...s };
 }
 

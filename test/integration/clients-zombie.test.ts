@@ -1,0 +1,119 @@
+// zombie with @confluentinc/kafka-javascript and @platformatic/kafka on a real broker: how far each woken zombie gets,
+// from its own counts; sqlite3 reads the effects again, and kcat, joining the group, finds where the group's offset was left.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zombie } from '../../scenarios/zombie.js';
+import type { RunningBroker } from '../../src/broker/provider.js';
+import type { ScenarioResult } from '../../src/core/runner.js';
+import type { Op, VariantResult } from '../../src/core/types.js';
+import { startTestBroker } from './support/broker.js';
+import { confluentMissing } from './support/confluent.js';
+import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
+import { rowOf, runOn } from './support/results.js';
+import { workerSnapshot } from './support/snapshots.js';
+
+const MESSAGES = 200;
+let broker: RunningBroker;
+const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
+beforeAll(async () => {
+  broker = await startTestBroker();
+}, 120_000);
+afterAll(async () => {
+  await broker?.stop();
+  rmSync(keepDir, { recursive: true, force: true });
+});
+
+/** w1's commits after its SIGCONT, in the order the lab heard of them. */
+function commitsAfterWaking(r: VariantResult): Extract<Op, { type: 'commit' }>[] {
+  const woke = r.history.findIndex((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+  expect(woke, 'w1 was woken').toBeGreaterThan(0);
+  return r.history.slice(woke).filter((o): o is Extract<Op, { type: 'commit' }> => o.type === 'commit' && o.worker === 'w1');
+}
+
+/** The topic's records from the group's committed offset to the end, as kcat reads them joining the group itself. */
+function kcatFromGroupOffset(group: string, topic: string): number {
+  const result = spawnSync('kcat', ['-b', broker.bootstrap, '-G', group, '-o', 'stored', '-e', '-q', '-f', '%o\\n', topic], { encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`kcat failed: ${result.stderr}`);
+  return result.stdout.split('\n').filter(Boolean).length;
+}
+
+/** What each client does with the woken w1's commits. */
+const WOKEN = {
+  confluent: {
+    title: "confluent: the broker refuses the woken w1's commits (UNKNOWN_MEMBER_ID), after commitOffsets had resolved",
+    check(r: VariantResult, name: string) {
+      const refused = commitsAfterWaking(r).filter((c) => !c.ok);
+      expect(refused.length, name).toBeGreaterThan(0);
+      expect(new Set(refused.map((c) => c.code)), name).toEqual(new Set(['UNKNOWN_MEMBER_ID']));
+      expect(refused[0]!.error, name).toContain('after commitOffsets had resolved');
+      expect(refused.every((c) => c.unseen), name).toBe(true);
+      expect(r.note, name).toContain('though the client had already told w1 it was done');
+    },
+  },
+  platformatic: {
+    title: "platformatic: the woken w1's commit goes through (it rejoins and commits again), none is refused",
+    check(r: VariantResult, name: string) {
+      const commits = commitsAfterWaking(r);
+      expect(commits.filter((c) => c.ok).length, name).toBeGreaterThan(0);
+      expect(commits.filter((c) => !c.ok), name).toEqual([]);
+      expect(r.note, name).toContain('was accepted');
+    },
+  },
+} as const;
+
+describe.each([
+  ['confluent', confluentMissing !== null],
+  ['platformatic', false],
+] as const)('zombie with the %s client (seed 42, 200 orders)', (client, missing) => {
+  let result: ScenarioResult;
+  const dataDir = join(keepDir, client);
+  beforeAll(async () => {
+    if (!missing) result = await runOn(broker, zombie, { messages: MESSAGES, faults: 1, keepTopics: true, client, resources: { keepDataDir: dataDir } });
+  }, 240_000);
+
+  it.skipIf(missing)('baseline: w2 redoes what w1 had not committed, and every message the woken w1 applies is one more copy (its own count); sqlite3 agrees', () => {
+    const r = rowOf(result, 'commit-after-batch');
+    expect(r.error).toBeUndefined();
+    expect(r.client).toBe(client);
+    const stall = workerSnapshot(r, 'w1', 'stall');
+    const end = workerSnapshot(r, 'w1', 'end');
+    const w2Again = r.history.find((o) => o.type === 'snapshot' && o.worker === 'w2' && o.moment === 'end');
+    const afterWaking = end.applied - stall.applied;
+    expect(r.counts.duplicateEffects).toBe(stall.appliedNotCommitted + afterWaking + (w2Again?.type === 'snapshot' ? (w2Again.reapplied ?? 0) : 0));
+    // Neither client stops its zombie inside the batch: it applies at least the rest of it (how much more varies).
+    expect(afterWaking).toBeGreaterThanOrEqual(stall.remainingInBatch);
+    expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'zombie', r.variant), MESSAGES)).toEqual({
+      effects: r.counts.effects,
+      duplicateEffects: r.counts.duplicateEffects,
+      neverApplied: r.counts.neverApplied,
+      balanceActual: r.counts.balanceActual,
+    });
+  });
+
+  it.skipIf(missing)(WOKEN[client].title, () => {
+    for (const name of ['commit-after-batch', 'processed-table']) WOKEN[client].check(rowOf(result, name), name);
+  });
+
+  it.skipIf(missing)('the group offset the lab read at the end is where kcat, joining the group, starts reading', () => {
+    for (const r of result.results.filter((v) => !v.skipped)) {
+      const offsets = r.history.filter((o): o is Extract<Op, { type: 'group-offset' }> => o.type === 'group-offset');
+      expect(offsets.length, r.variant).toBe(1);
+      const [o] = offsets;
+      expect(r.topics.length, r.variant).toBe(1);
+      expect(kcatFromGroupOffset(o!.group, r.topics[0]!), r.variant).toBe(Number(BigInt(o!.end) - BigInt(o!.committed)));
+      if (BigInt(o!.committed) < BigInt(o!.end)) expect(r.note, r.variant).toContain(`short of ${o!.end}`);
+    }
+  });
+
+  it.skipIf(missing)('heartbeat-check is skipped, naming the heartbeat() the client lacks; processed-table keeps its promise', () => {
+    const skipped = rowOf(result, 'heartbeat-check');
+    expect(skipped.skipped).toContain(`${client} has no heartbeat()`);
+    const r = rowOf(result, 'processed-table');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+    expect(r.promise).toBe('kept');
+    expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'zombie', r.variant), MESSAGES)).toMatchObject({ effects: MESSAGES, duplicateEffects: 0 });
+  });
+});
