@@ -4,7 +4,7 @@ import { snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
-import { waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
+import { waitUntilCommittedToEnd, waitUntilRebalancing } from '../src/workload/group-progress.js';
 import { WorkerHandle } from '../src/workload/worker-handle.js';
 import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
@@ -76,6 +76,7 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   await WORKER_FAULTS.hold.inject(first, stepTimeoutMs(ctx));
   const second = await WorkerHandle.start(config('w2'), ctx.history);
   ctx.defer('worker w2', () => second.kill());
+  await endHoldOnRebalance(ctx, first, groupId);
   await second.waitFor('joined', stepTimeoutMs(ctx));
   // w1's snapshot when it learns of the rebalance: what it applied and did not commit, the new owners redo.
   await first.waitFor('rebalancing', stepTimeoutMs(ctx));
@@ -84,14 +85,45 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   return [{ kind: 'effects', sink, expectedBalance }];
 }
 
+/** How long a holding worker has, after the broker says the group is rebalancing, to say it noticed. */
+const NOTICE_MS = 3_000;
+
+/**
+ * kafkajs learns of the rebalance from heartbeat() while holding, the Java worker from poll(). A client whose handler
+ * gets no sign of it (its heartbeats run on their own) would hold to the hold's limit: once the broker says the group
+ * is rebalancing and w1 has not noticed, the lab ends the hold, and w1 goes on with its batch as any handler would.
+ */
+async function endHoldOnRebalance(ctx: VariantContext, holder: WorkerHandle, groupId: string): Promise<void> {
+  const noticed = holder.nextOf(['rebalancing'], stepTimeoutMs(ctx));
+  const brokerSays = waitUntilRebalancing(ctx.bootstrap, groupId, stepTimeoutMs(ctx)).then(() => new Promise((r) => setTimeout(r, NOTICE_MS)));
+  brokerSays.catch(() => undefined); // once w1 has noticed, the broker's answer no longer matters
+  if (await Promise.race([noticed, brokerSays.then(() => undefined)])) return;
+  if (holder.lastOf('rebalancing')) return;
+  ctx.history.add({ type: 'worker', worker: holder.id, event: 'resumed', detail: 'hold ended by the lab: the group is rebalancing, and the client gave the handler no sign of it' });
+  holder.go();
+}
+
 function predict(history: readonly Op[], variant: Variant<RebalanceSettings>): Partial<Counts> {
   const revoke = snapshotOf(history, 'w1', 'rebalance');
   return { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
 }
 
-/** on-revoke with kafka-clients: its own mechanism, ConsumerRebalanceListener.onPartitionsRevoked (java/workers/LabConsumer.java). */
-const JAVA_ON_REVOKE_LESSON =
-  'w1\'s onPartitionsRevoked committed what it had handled (commitSync inside the callback, which kafka-clients runs inside poll() before it gives the partitions up): {dup}. This is the Java client\'s own way; kafkajs has no revoke callback (see its row).';
+/** Where a client's own mechanism makes a variant's lesson different from kafkajs' (the variants' `lesson`). */
+const CLIENT_LESSONS: Record<string, Partial<Record<string, string>>> = {
+  java: {
+    // ConsumerRebalanceListener.onPartitionsRevoked (java/workers/LabConsumer.java).
+    'commit-on-revoke':
+      'w1\'s onPartitionsRevoked committed what it had handled (commitSync inside the callback, which kafka-clients runs inside poll() before it gives the partitions up): {dup}. This is the Java client\'s own way; kafkajs has no revoke callback (see its row).',
+  },
+  confluent: {
+    // lib/kafkajs/_consumer.js serves librdkafka's rebalance from consume(), between batches, never inside one.
+    'commit-after-batch':
+      'librdkafka gives partitions up only when the application next polls, so the rebalance waited for w1 to finish its batch and commit it, and the new owners started past it: {dup}. The broker waits for a member that long, up to its rebalance timeout (max.poll.interval.ms).',
+    // rdkafka_assignment.c, rd_kafka_assignment_serve_removals: with enable.auto.commit, the removed partitions' stored offsets are committed.
+    'commit-on-revoke':
+      'autoCommit on and resolveOffset after each apply: when librdkafka removed the partitions from w1\'s assignment it committed their stored offsets (enable.auto.commit commits on revocation, not only on its 5 s timer): {dup}.',
+  },
+};
 
 function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops: readonly Op[], client: string): string {
   const c = counts as EffectCounts;
@@ -102,13 +134,16 @@ function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops:
   const [before, ...after] = events.filter((e) => e.event === 'assigned').map((e) => `${e.worker} ${e.detail}`);
   const assigned = `${before ?? 'none'} before, ${after.sort().join(' and ') || 'none'} after`;
   const extra = revoke.applied - held.applied;
-  // kafkajs learns of the rebalance from heartbeat() (it throws); kafka-clients from poll(), which w1 calls with its partitions paused.
-  const learned =
-    client === 'java'
+  // kafkajs learns of the rebalance from heartbeat() (it throws); kafka-clients from poll(), which w1 calls with its partitions
+  // paused; a client that gives the handler no sign of it had its hold ended by the lab (a 'resumed' event).
+  const endedByLab = events.find((e) => e.worker === 'w1' && e.event === 'resumed');
+  const learned = endedByLab
+    ? `the broker said the group was rebalancing, but the client gave w1's handler no sign of it, so the lab ended the hold; w1 went on (${extra} more applied) and gave its partitions up when the client next polled`
+    : client === 'java'
       ? 'w1, holding with its partitions paused, polled and took part in the rebalance (onPartitionsRevoked)'
       : "w1's next heartbeat reported the rebalance" + (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '');
   const story = `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; ${learned}, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
-  const lesson = client === 'java' && variant.settings.commit === 'on-revoke' ? JAVA_ON_REVOKE_LESSON : (variant.lesson ?? '');
+  const lesson = CLIENT_LESSONS[client]?.[variant.name] ?? variant.lesson ?? '';
   return `${story} ${lesson.replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}`;
 }
 
@@ -128,7 +163,7 @@ export const rebalance: Scenario<RebalanceSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
-  clients: ['kafkajs', 'java'],
+  clients: ['kafkajs', 'java', 'confluent'],
   faults: ['hold'],
   run,
   check: checkEffects,
@@ -173,6 +208,12 @@ export const rebalance: Scenario<RebalanceSettings> = {
       'With --client java the workers run kafka-clients in JVMs. Holding, w1 pauses its partitions and keeps',
       'calling poll(), which takes part in the rebalance; commit-on-revoke commits in onPartitionsRevoked. Its',
       'default assignors (range, then cooperative-sticky) settle on range here: eager, as kafkajs.',
+      '',
+      'With --client confluent, librdkafka heartbeats from its own thread and its KafkaJS API\'s heartbeat() does',
+      'nothing, so a handler cannot learn of a rebalance mid-batch; the lab ends w1\'s hold once the broker says',
+      'the group is rebalancing. librdkafka gives partitions up only when the application polls again, between',
+      'batches: the rebalance waits for the batch in progress (up to max.poll.interval.ms), which is committed',
+      'first. With autoCommit on, librdkafka commits the stored offsets of the partitions it removes.',
     ].join('\n'),
   },
 };

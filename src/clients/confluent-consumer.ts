@@ -23,11 +23,23 @@ async function connectedConsumer(
   autoCommit: boolean,
   hooks: ConsumerHooks,
 ): Promise<{ raw: ConfluentConsumer; consumer: WorkerConsumer }> {
+  /** The partitions of the topic librdkafka revoked last, until the next assignment. */
+  let revoked: number[] = [];
   const raw = kafka.consumer({
-    // The KafkaJS API has no GROUP_JOIN event; librdkafka's rebalance callback says what this member was given
-    // (lib/kafkajs/_consumer.js, #rebalanceCallback: it still assigns after calling it).
-    rebalance_cb: (error: { code: number }, assignment: { topic: string; partition: number }[]) => {
-      if (error.code === ASSIGN_PARTITIONS) hooks.joined('', assignment.filter((a) => a.topic === config.topic).map((a) => a.partition));
+    // The KafkaJS API has no GROUP_JOIN or REBALANCING event; librdkafka's rebalance callback says what this member was
+    // given, and what it gave up (lib/kafkajs/_consumer.js, #rebalanceCallback awaits it, then assigns or unassigns).
+    rebalance_cb: async (error: { code: number }, assignment: { topic: string; partition: number }[]) => {
+      const partitions = assignment.filter((a) => a.topic === config.topic).map((a) => a.partition);
+      if (error.code === REVOKE_PARTITIONS) revoked = partitions;
+      if (error.code !== ASSIGN_PARTITIONS) return;
+      if (revoked.length > 0) {
+        // The rebalance is done: whatever librdkafka committed on the way (auto-commit commits on revocation) is in,
+        // and the new owners start from what the broker has now. The worker's snapshot is of that moment.
+        await confirmCommitted(revoked).catch(() => undefined);
+        revoked = [];
+        hooks.rebalancing();
+      }
+      hooks.joined('', partitions);
     },
     kafkaJS: {
       groupId: config.groupId,
@@ -43,13 +55,17 @@ async function connectedConsumer(
   await raw.connect();
   await raw.subscribe({ topics: [config.topic] });
   const answers = commitAnswers(raw, config.topic, hooks);
-  hooks.setCommittedProbe(async () => {
+  /** What the broker has committed for these partitions (or the assigned ones), into the ledger. */
+  async function confirmCommitted(partitions?: number[]): Promise<void> {
     // Bounded: the library waits forever by default (timeout -1), and the stop point must come.
-    const committed = (await raw.committed(null, PROBE_TIMEOUT_MS)).filter((c) => c.topic === config.topic && BigInt(c.offset) >= 0n);
-    const offsets = committed.map((c) => ({ partition: c.partition, offset: c.offset }));
+    const asked = partitions ? partitions.map((partition) => ({ topic: config.topic, partition })) : null;
+    // A partition with nothing committed comes back with a null (or negative) offset.
+    const committed = (await raw.committed(asked, PROBE_TIMEOUT_MS)).filter((c) => c.topic === config.topic && c.offset !== null && BigInt(c.offset) >= 0n);
+    const offsets = committed.map((c) => ({ partition: c.partition, offset: c.offset! }));
     answers?.confirmed(offsets);
     hooks.knownCommitted(offsets);
-  });
+  }
+  hooks.setCommittedProbe(() => confirmCommitted());
   const consumer: WorkerConsumer = {
     run: (handlers) =>
       raw.run({
@@ -134,6 +150,8 @@ function commitAnswers(raw: ConfluentConsumer, topic: string, hooks: ConsumerHoo
 const PROBE_TIMEOUT_MS = 5_000;
 /** librdkafka's RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS (rdkafka.h): the rebalance callback's "here is your assignment". */
 const ASSIGN_PARTITIONS = -175;
+/** RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS: "give these up". */
+const REVOKE_PARTITIONS = -174;
 
 function kafkaFor(lib: ConfluentModule, config: BaseWorkerConfig) {
   return new lib.KafkaJS.Kafka({ kafkaJS: { brokers: [config.bootstrap], clientId: `dup-lab-${config.workerId}`, logLevel: 0 } });

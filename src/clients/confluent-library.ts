@@ -43,7 +43,7 @@ export interface ConfluentConsumer {
   subscribe(subscription: { topics: string[] }): Promise<void>;
   run(config: { eachBatchAutoResolve: boolean; eachBatch(payload: ConfluentBatchPayload): Promise<void> }): Promise<void>;
   commitOffsets(offsets: { topic: string; partition: number; offset: string }[]): Promise<void>;
-  committed(topicPartitions: null, timeoutMs: number): Promise<{ topic: string; partition: number; offset: string }[]>;
+  committed(topicPartitions: { topic: string; partition: number }[] | null, timeoutMs: number): Promise<{ topic: string; partition: number; offset: string | null }[]>;
   disconnect(): Promise<void>;
 }
 export interface ConfluentModule {

@@ -39,6 +39,8 @@ export interface ConsumerHooks {
   commitRefused(error: string, code: string | undefined): void;
   /** What the broker had committed when asked (the client commits by itself): the ledger's, not a commit event. */
   knownCommitted(offsets: { partition: number; offset: string }[]): void;
+  /** The client is giving up its partitions for a rebalance (a revocation): the worker's snapshot of that moment. */
+  rebalancing(): void;
   /** A handler threw; the client will redeliver the batch. */
   handlerFailed(error: unknown): void;
   /** Called at the stop point, before it is reported: the client may look up what the broker has committed. */

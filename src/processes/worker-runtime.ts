@@ -51,6 +51,7 @@ export class WorkerRuntime {
       committed: (offsets) => this.committed(offsets),
       knownCommitted: (offsets) => this.knownCommitted(offsets),
       commitRefused: (error, code) => this.send({ type: 'commit-failed', error, ...(code ? { code } : {}), unseen: true }),
+      rebalancing: () => this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) }),
       handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
     };
@@ -89,9 +90,13 @@ export class WorkerRuntime {
     if (stopAt.action === 'stall') await this.goSignal; // the lab SIGSTOPs us, later SIGCONTs and says go
     if (stopAt.action === 'hold') {
       // Stay in the batch, heartbeating, until the coordinator says a rebalance started: heartbeat()
-      // then throws and the batch ends here (bounded, so a missing rebalance cannot hang the worker).
+      // then throws and the batch ends here. A client whose heartbeat() cannot say so (it heartbeats on
+      // its own) holds until the lab's "go", sent once the broker says the group is rebalancing; the
+      // batch then goes on, as any handler would. Bounded, so a missing rebalance cannot hang the worker.
+      let released = false;
+      void this.goSignal.then(() => (released = true));
       const deadline = Date.now() + HOLD_LIMIT_MS;
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline && !released) {
         await this.heartbeatNow?.();
         await new Promise((r) => setTimeout(r, 50));
       }

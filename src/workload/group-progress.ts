@@ -32,3 +32,16 @@ export async function groupOffsets(bootstrap: string, groupId: string, topic: st
     return ends.map((p) => ({ partition: p.partition, committed: byPartition.get(p.partition) ?? '-1', end: p.high }));
   });
 }
+
+/** Resolves once the broker says the group is rebalancing (it waits for its members to rejoin); throws after `timeoutMs`. */
+export async function waitUntilRebalancing(bootstrap: string, groupId: string, timeoutMs: number): Promise<void> {
+  await withAdmin(bootstrap, async (admin) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { groups } = await admin.describeGroups([groupId]);
+      if (groups.some((g) => g.state === 'PreparingRebalance' || g.state === 'CompletingRebalance')) return;
+      if (Date.now() > deadline) throw new Error(`group ${groupId} did not start rebalancing within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}

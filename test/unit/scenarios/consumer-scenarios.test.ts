@@ -62,6 +62,22 @@ describe('rebalance', () => {
     expect(variant(rebalance, 'commit-after-batch').varies!.holds(r.counts, h)).toBe(true);
     expect(rebalance.predict(h, variant(rebalance, 'processed-table'))).toEqual({ duplicateEffects: 0 });
   });
+
+  it('a hold the lab ended (the client gave no sign): the note says so, and the client\'s own lesson replaces kafkajs\'', () => {
+    const ended: Op = { type: 'worker', at: 50, worker: 'w1', event: 'resumed', detail: 'hold ended by the lab: the group is rebalancing' };
+    const clean: Op[] = [
+      ...sends(40),
+      snapshot('w1', 'hold', { applied: 10, appliedNotCommitted: 6 }),
+      ended,
+      snapshot('w1', 'rebalance', { applied: 30, appliedNotCommitted: 0 }),
+      ...effects(copiesOf(40), 400, 400),
+    ];
+    const r = evaluateVariant(rebalance, variant(rebalance, 'commit-after-batch'), clean, 'confluent');
+    expect(r.predicted).toEqual({ duplicateEffects: 0 });
+    expect(r.note).toMatch(/the client gave w1's handler no sign of it, so the lab ended the hold; w1 went on \(20 more applied\)/);
+    expect(r.note).toMatch(/librdkafka gives partitions up only when the application next polls/);
+    expect(evaluateVariant(rebalance, variant(rebalance, 'commit-after-batch'), h, 'kafkajs').note).not.toMatch(/librdkafka/);
+  });
 });
 
 describe('zombie', () => {

@@ -1,10 +1,11 @@
-// zombie with @confluentinc/kafka-javascript and @platformatic/kafka on a real broker: how far each woken zombie gets,
-// from its own counts; sqlite3 reads the effects again, and kcat, joining the group, finds where the group's offset was left.
+// rebalance with @confluentinc/kafka-javascript, and zombie with it and @platformatic/kafka, on a real broker: what each
+// client does when the group moves on; sqlite3 reads the effects again, and kcat, joining the group, finds where its offset was left.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
 import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
@@ -115,5 +116,46 @@ describe.each([
     expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
     expect(r.promise).toBe('kept');
     expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'zombie', r.variant), MESSAGES)).toMatchObject({ effects: MESSAGES, duplicateEffects: 0 });
+  });
+});
+
+describe.skipIf(confluentMissing !== null)('rebalance with the confluent client (seed 42, 200 orders)', () => {
+  let result: ScenarioResult;
+  const dataDir = join(keepDir, 'rebalance-confluent');
+  beforeAll(async () => {
+    result = await runOn(broker, rebalance, { messages: MESSAGES, faults: 1, client: 'confluent', resources: { keepDataDir: dataDir } });
+  }, 240_000);
+
+  it('the handler gets no sign of the rebalance: the lab ends the hold once the broker says the group is rebalancing', () => {
+    for (const r of result.results) {
+      expect(r.error, r.variant).toBeUndefined();
+      const ended = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+      expect(ended?.type === 'worker' && ended.detail, r.variant).toContain('hold ended by the lab');
+      const assigned = r.history.filter((o) => o.type === 'worker' && o.event === 'assigned').map((o) => (o.type === 'worker' ? o.worker : ''));
+      expect(assigned, r.variant).toEqual(expect.arrayContaining(['w1', 'w2']));
+    }
+  });
+
+  it('commit-after-batch: librdkafka gives the partitions up only at its next poll, so w1 commits its batch first and nothing is redone', () => {
+    const r = rowOf(result, 'commit-after-batch');
+    const hold = workerSnapshot(r, 'w1', 'hold');
+    expect(hold.appliedNotCommitted).toBeGreaterThan(0);
+    const ended = r.history.findIndex((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+    const revoked = r.history.findIndex((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'rebalance');
+    expect(r.history.slice(ended, revoked).some((o) => o.type === 'commit' && o.worker === 'w1' && o.ok)).toBe(true);
+    expect(workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted).toBe(0);
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+  });
+
+  it('every variant: duplicates as w1\'s snapshot at the revocation predicts, and sqlite3 reads the same rows and balance', () => {
+    for (const r of result.results) {
+      expect(r.counts.duplicateEffects, r.variant).toBe(r.predicted.duplicateEffects);
+      expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'rebalance', r.variant), MESSAGES), r.variant).toEqual({
+        effects: r.counts.effects,
+        duplicateEffects: r.counts.duplicateEffects,
+        neverApplied: r.counts.neverApplied,
+        balanceActual: r.counts.balanceActual,
+      });
+    }
   });
 });
