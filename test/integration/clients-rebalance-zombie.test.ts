@@ -1,31 +1,20 @@
 // rebalance with @confluentinc/kafka-javascript, and zombie with it and @platformatic/kafka, on a real broker: what each
 // client does when the group moves on; sqlite3 reads the effects again, and kcat, joining the group, finds where its offset was left.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
-import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
-import { startTestBroker } from './support/broker.js';
+import { useTestBroker } from './support/broker.js';
 import { confluentMissing } from './support/confluent.js';
 import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
 import { rowOf, runOn } from './support/results.js';
 import { workerSnapshot } from './support/snapshots.js';
 
 const MESSAGES = 200;
-let broker: RunningBroker;
-const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
-beforeAll(async () => {
-  broker = await startTestBroker();
-}, 120_000);
-afterAll(async () => {
-  await broker?.stop();
-  rmSync(keepDir, { recursive: true, force: true });
-});
+const lab = useTestBroker();
 
 /** w1's commits after its SIGCONT, in the order the lab heard of them. */
 function commitsAfterWaking(r: VariantResult): Extract<Op, { type: 'commit' }>[] {
@@ -36,7 +25,7 @@ function commitsAfterWaking(r: VariantResult): Extract<Op, { type: 'commit' }>[]
 
 /** The topic's records from the group's committed offset to the end, as kcat reads them joining the group itself. */
 function kcatFromGroupOffset(group: string, topic: string): number {
-  const result = spawnSync('kcat', ['-b', broker.bootstrap, '-G', group, '-o', 'stored', '-e', '-q', '-f', '%o\\n', topic], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync('kcat', ['-b', lab.broker.bootstrap, '-G', group, '-o', 'stored', '-e', '-q', '-f', '%o\\n', topic], { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) throw new Error(`kcat failed: ${result.stderr}`);
   return result.stdout.split('\n').filter(Boolean).length;
 }
@@ -70,9 +59,9 @@ describe.each([
   ['platformatic', false],
 ] as const)('zombie with the %s client (seed 42, 200 orders)', (client, missing) => {
   let result: ScenarioResult;
-  const dataDir = join(keepDir, client);
+  const dataDir = join(lab.dataDir, client);
   beforeAll(async () => {
-    if (!missing) result = await runOn(broker, zombie, { messages: MESSAGES, faults: 1, keepTopics: true, client, resources: { keepDataDir: dataDir } });
+    if (!missing) result = await runOn(lab.broker, zombie, { messages: MESSAGES, faults: 1, keepTopics: true, client, resources: { keepDataDir: dataDir } });
   }, 240_000);
 
   it.skipIf(missing)('baseline: w2 redoes what w1 had not committed, and every message the woken w1 applies is one more copy (its own count); sqlite3 agrees', () => {
@@ -121,9 +110,9 @@ describe.each([
 
 describe.skipIf(confluentMissing !== null)('rebalance with the confluent client (seed 42, 200 orders)', () => {
   let result: ScenarioResult;
-  const dataDir = join(keepDir, 'rebalance-confluent');
+  const dataDir = join(lab.dataDir, 'rebalance-confluent');
   beforeAll(async () => {
-    result = await runOn(broker, rebalance, { messages: MESSAGES, faults: 1, client: 'confluent', resources: { keepDataDir: dataDir } });
+    result = await runOn(lab.broker, rebalance, { messages: MESSAGES, faults: 1, client: 'confluent', resources: { keepDataDir: dataDir } });
   }, 240_000);
 
   it('the handler gets no sign of the rebalance: the lab ends the hold once the broker says the group is rebalancing', () => {

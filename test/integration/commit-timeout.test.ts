@@ -1,28 +1,16 @@
 // commit-timeout on a real broker with a real worker, read again with sqlite3; and a late commit the Apache Java consumer saw fail while the broker applied it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { commitTimeout } from '../../scenarios/commit-timeout.js';
-import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
 import { createTopics } from '../../src/kafka/client.js';
-import { startTestBroker } from './support/broker.js';
+import { useTestBroker } from './support/broker.js';
 import { startProxyCommand, stopProxyCommand } from './support/proxy-command.js';
 import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { javaCommit } from './support/java-client.js';
 import { rowOf, runOn } from './support/results.js';
 
-let broker: RunningBroker;
-const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
-beforeAll(async () => {
-  broker = await startTestBroker();
-}, 120_000);
-afterAll(async () => {
-  await broker?.stop();
-  rmSync(keepDir, { recursive: true, force: true });
-});
+const lab = useTestBroker();
 
 /** The worker's own record: commits it saw fail, and the messages it left unapplied because of them. */
 function failedCommits(r: VariantResult): { failed: number; notApplied: number } {
@@ -35,7 +23,7 @@ const heldByProxy = (r: VariantResult) => r.history.filter((o) => o.type === 'fa
 describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: the README\'s run)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
-    result = await runOn(broker, commitTimeout, { messages: 200, faults: 3, resources: { keepDataDir: keepDir } });
+    result = await runOn(lab.broker, commitTimeout, { messages: 200, faults: 3, resources: { keepDataDir: lab.dataDir } });
   }, 120_000);
 
   it.each([
@@ -50,7 +38,7 @@ describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: t
     expect(r.counts).toMatchObject({ messages: 200, duplicateEffects: 0, neverApplied });
     // The prediction is the worker's own count of what it left for later, never the read-back.
     expect(r.predicted.neverApplied).toBe(failedCommits(r).notApplied);
-    const e = sqliteEffects(keptSqliteFile(keepDir, 'commit-timeout', name));
+    const e = sqliteEffects(keptSqliteFile(lab.dataDir, 'commit-timeout', name));
     expect(e).toEqual({ rows: 200 - neverApplied, messages: 200 - neverApplied, balance: r.counts.balanceActual });
   });
 
@@ -63,10 +51,10 @@ describe('commit-timeout against a real broker (seed 42, 200 orders, 3 faults: t
 
 describe('proxy command --api offsetcommit --delay-ms with the Apache Java consumer', () => {
   it('commitSync times out after 1 s, and the broker has the offset anyway once the held request arrives', async () => {
-    await createTopics(broker.bootstrap, [{ name: 'proxy-java-late-commit', partitions: 1 }]);
-    const proxy = await startProxyCommand(broker.bootstrap, ['--api', 'offsetcommit', '--delay-ms', '3000']);
+    await createTopics(lab.broker.bootstrap, [{ name: 'proxy-java-late-commit', partitions: 1 }]);
+    const proxy = await startProxyCommand(lab.broker.bootstrap, ['--api', 'offsetcommit', '--delay-ms', '3000']);
     try {
-      const { commit, committed } = await javaCommit(proxy.bootstrap, broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
+      const { commit, committed } = await javaCommit(proxy.bootstrap, lab.broker.bootstrap, 'proxy-java-late-commit', 'late-commit-java', 42, 1_000);
       expect(commit).toBe('TimeoutException');
       expect(committed).toBe('42');
       expect(proxy.output()).toMatch(/delay +OffsetCommit #1: held for 3000 ms/);

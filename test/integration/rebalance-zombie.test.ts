@@ -1,30 +1,18 @@
 // rebalance and zombie on a real broker: partitions move, uncommitted work is redone, a zombie's commit is refused; sqlite3 reads the effects again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rebalance } from '../../scenarios/rebalance.js';
 import { zombie } from '../../scenarios/zombie.js';
-import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Scenario } from '../../src/core/scenario.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
-import { startTestBroker } from './support/broker.js';
+import { useTestBroker } from './support/broker.js';
 import { keptSqliteFile, sqliteEffects } from './support/databases.js';
 import { rowOf, runOn } from './support/results.js';
 
-let broker: RunningBroker;
-const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
-beforeAll(async () => {
-  broker = await startTestBroker();
-}, 120_000);
-afterAll(async () => {
-  await broker?.stop();
-  rmSync(keepDir, { recursive: true, force: true });
-});
+const lab = useTestBroker();
 
 function run(scenario: Scenario): Promise<ScenarioResult> {
-  return runOn(broker, scenario, { messages: 200, faults: 1, resources: { keepDataDir: keepDir } });
+  return runOn(lab.broker, scenario, { messages: 200, faults: 1, resources: { keepDataDir: lab.dataDir } });
 }
 
 /** Worker events and snapshots, as "w1:assigned", "w1:hold" (a snapshot's moment). */
@@ -40,7 +28,7 @@ function snapshot(r: VariantResult, moment: 'hold' | 'rebalance' | 'stall'): Ext
 
 /** sqlite3's view of a variant's database: rows, duplicate rows, balance. */
 function sqliteView(scenario: string, r: VariantResult) {
-  const e = sqliteEffects(keptSqliteFile(keepDir, scenario, r.variant));
+  const e = sqliteEffects(keptSqliteFile(lab.dataDir, scenario, r.variant));
   return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: 200 - e.messages, balanceActual: e.balance };
 }
 const labView = (r: VariantResult) => ({

@@ -1,27 +1,15 @@
 // transactions and dual-write on a real broker: read-process-write with and without transactions, fencing, the outbox; kcat and sqlite3 read everything again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dualWrite } from '../../scenarios/dual-write.js';
 import { transactions } from '../../scenarios/transactions.js';
-import type { RunningBroker } from '../../src/broker/provider.js';
 import type { ScenarioResult } from '../../src/core/runner.js';
 import type { Op, VariantResult } from '../../src/core/types.js';
-import { startTestBroker } from './support/broker.js';
+import { useTestBroker } from './support/broker.js';
 import { kcatMessages, tally } from './support/kcat.js';
 import { rowOf, runOn } from './support/results.js';
 import { dualWriteAgreement } from './support/dual-write.js';
 
-let broker: RunningBroker;
-const keepDir = mkdtempSync(join(tmpdir(), 'dup-lab-test-data-'));
-beforeAll(async () => {
-  broker = await startTestBroker();
-}, 120_000);
-afterAll(async () => {
-  await broker?.stop();
-  rmSync(keepDir, { recursive: true, force: true });
-});
+const lab = useTestBroker();
 
 function stopPoint(r: VariantResult, worker = 'w1'): Extract<Op, { type: 'snapshot' }> {
   const found = r.history.find((o): o is Extract<Op, { type: 'snapshot' }> => o.type === 'snapshot' && o.worker === worker && o.moment !== 'rebalance');
@@ -32,12 +20,12 @@ function stopPoint(r: VariantResult, worker = 'w1'): Extract<Op, { type: 'snapsh
 describe('transactions against a real broker (seed 42, 200 inputs)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
-    result = await runOn(broker, transactions, { messages: 200, faults: 1, keepTopics: true });
+    result = await runOn(lab.broker, transactions, { messages: 200, faults: 1, keepTopics: true });
   }, 180_000);
 
   /** The output topic as kcat reads it, at either isolation level, counted in the test. */
   const output = (r: VariantResult, isolation: 'read_committed' | 'read_uncommitted') =>
-    tally(kcatMessages(broker.bootstrap, r.topics.find((t) => t.includes('-out-'))!, isolation));
+    tally(kcatMessages(lab.broker.bootstrap, r.topics.find((t) => t.includes('-out-'))!, isolation));
 
   it('no-transactions: the 7 outputs w1 wrote past its last commit are written again', () => {
     const r = rowOf(result, 'no-transactions');
@@ -73,11 +61,11 @@ describe('transactions against a real broker (seed 42, 200 inputs)', () => {
 describe('dual-write against a real broker (seed 42, 200 orders)', () => {
   let result: ScenarioResult;
   beforeAll(async () => {
-    result = await runOn(broker, dualWrite, { messages: 200, faults: 1, keepTopics: true, resources: { keepDataDir: keepDir } });
+    result = await runOn(lab.broker, dualWrite, { messages: 200, faults: 1, keepTopics: true, resources: { keepDataDir: lab.dataDir } });
   }, 180_000);
 
   /** Rows (sqlite3) against events (kcat, read_committed), counted in the test. */
-  const agreement = (r: VariantResult) => dualWriteAgreement(broker.bootstrap, keepDir, r);
+  const agreement = (r: VariantResult) => dualWriteAgreement(lab.broker.bootstrap, lab.dataDir, r);
 
   it('naive: one row whose event never comes (README: 1 missing, 1 disagreement)', () => {
     const r = rowOf(result, 'naive');
