@@ -100,6 +100,7 @@ export class WorkerRuntime {
         await this.heartbeatNow?.();
         await new Promise((r) => setTimeout(r, 50));
       }
+      if (released) this.send({ type: 'released' });
     }
   }
 

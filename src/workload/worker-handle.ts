@@ -111,6 +111,7 @@ export class WorkerHandle {
     if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
+    if (r.type === 'released') h.add({ type: 'worker', worker, event: 'resumed', detail: 'hold ended by the lab: the group is rebalancing, and the client gave the handler no sign of it' });
     if (r.type === 'rebalancing') h.add({ type: 'snapshot', worker, moment: 'rebalance', ...r.point });
     if (r.type === 'stop-point') h.add({ type: 'snapshot', worker, moment: r.action, ...r.point });
     // Its own duplicates (its partition handed back after a rebalance): predictions need them; otherwise nothing to record.
