@@ -77,7 +77,8 @@ async function run(ctx: VariantContext, variant: Variant<ZombieSettings>): Promi
   await Promise.all([zombie.stop(), successor.stop()]);
   // w1's own count at the end: how much it applied after waking (its ledger, not the read-back).
   const end = zombie.lastOf('stopped');
-  if (end?.point && !findSnapshot(ctx.history.all(), 'w1', 'end')) ctx.history.add({ type: 'snapshot', worker: 'w1', moment: 'end', ...end.point });
+  if (!end?.point) throw new Error('worker w1 stopped without reporting what it had applied');
+  if (!findSnapshot(ctx.history.all(), 'w1', 'end')) ctx.history.add({ type: 'snapshot', worker: 'w1', moment: 'end', ...end.point });
   // Where the group stands once both have stopped: a zombie commit that got through leaves it behind the end.
   for (const offset of await groupOffsets(ctx.bootstrap, groupId, topic)) ctx.history.add({ type: 'group-offset', group: groupId, ...offset });
   return [{ kind: 'effects', sink, expectedBalance }];

@@ -25,17 +25,22 @@ async function connectedConsumer(
 ): Promise<{ raw: ConfluentConsumer; consumer: WorkerConsumer }> {
   /** The partitions of the topic librdkafka revoked last, until the next assignment. */
   let revoked: number[] = [];
+  let lostAssignment = false;
   const raw = kafka.consumer({
     // The KafkaJS API has no GROUP_JOIN or REBALANCING event; librdkafka's rebalance callback says what this member was
     // given, and what it gave up (lib/kafkajs/_consumer.js, #rebalanceCallback awaits it, then assigns or unassigns).
-    rebalance_cb: async (error: { code: number }, assignment: { topic: string; partition: number }[]) => {
+    rebalance_cb: async (error: { code: number }, assignment: { topic: string; partition: number }[], fns?: { assignmentLost?: () => boolean }) => {
       const partitions = assignment.filter((a) => a.topic === config.topic).map((a) => a.partition);
-      if (error.code === REVOKE_PARTITIONS) revoked = partitions;
+      if (error.code === REVOKE_PARTITIONS) {
+        revoked = partitions;
+        // Lost (the session ran out): the broker's offsets are then another member's, and confirm none of this one's commits.
+        lostAssignment = fns?.assignmentLost?.() ?? false;
+      }
       if (error.code !== ASSIGN_PARTITIONS) return;
       if (revoked.length > 0) {
         // The rebalance is done: whatever librdkafka committed on the way (auto-commit commits on revocation) is in,
         // and the new owners start from what the broker has now. The worker's snapshot is of that moment.
-        await confirmCommitted(revoked).catch(() => undefined);
+        await confirmCommitted(revoked, !lostAssignment).catch(() => undefined);
         revoked = [];
         hooks.rebalancing();
       }
@@ -56,13 +61,13 @@ async function connectedConsumer(
   await raw.subscribe({ topics: [config.topic] });
   const answers = commitAnswers(raw, config.topic, hooks);
   /** What the broker has committed for these partitions (or the assigned ones), into the ledger. */
-  async function confirmCommitted(partitions?: number[]): Promise<void> {
+  async function confirmCommitted(partitions?: number[], answersToo = true): Promise<void> {
     // Bounded: the library waits forever by default (timeout -1), and the stop point must come.
     const asked = partitions ? partitions.map((partition) => ({ topic: config.topic, partition })) : null;
     // A partition with nothing committed comes back with a null (or negative) offset.
     const committed = (await raw.committed(asked, PROBE_TIMEOUT_MS)).filter((c) => c.topic === config.topic && c.offset !== null && BigInt(c.offset) >= 0n);
     const offsets = committed.map((c) => ({ partition: c.partition, offset: c.offset! }));
-    answers?.confirmed(offsets);
+    if (answersToo) answers?.confirmed(offsets);
     hooks.knownCommitted(offsets);
   }
   hooks.setCommittedProbe(() => confirmCommitted());

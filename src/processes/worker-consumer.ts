@@ -39,7 +39,7 @@ export interface ConsumerHooks {
   commitRefused(error: string, code: string | undefined): void;
   /** What the broker had committed when asked (the client commits by itself): the ledger's, not a commit event. */
   knownCommitted(offsets: { partition: number; offset: string }[]): void;
-  /** The client is giving up its partitions for a rebalance (a revocation): the worker's snapshot of that moment. */
+  /** A rebalance took this worker's partitions: its snapshot of the moment the new owners start from the broker's commits. */
   rebalancing(): void;
   /** A handler threw; the client will redeliver the batch. */
   handlerFailed(error: unknown): void;

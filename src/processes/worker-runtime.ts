@@ -122,8 +122,10 @@ export class WorkerRuntime {
       void finish()
         .catch(() => undefined)
         .then(() => {
-          this.send({ type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount, point: this.ledger.crashPoint(this.messagesSeen) });
-          process.exit(0);
+          // process.send is asynchronous: exit once the last report is on its way, not before.
+          const stopped: FromWorker = { type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount, point: this.ledger.crashPoint(this.messagesSeen) };
+          if (process.send) process.send(stopped, () => process.exit(0));
+          else process.exit(0);
         });
     });
   }

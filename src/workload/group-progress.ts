@@ -33,11 +33,15 @@ export async function groupOffsets(bootstrap: string, groupId: string, topic: st
   });
 }
 
-/** Resolves once the broker says the group is rebalancing (it waits for its members to rejoin); throws after `timeoutMs`. */
-export async function waitUntilRebalancing(bootstrap: string, groupId: string, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once the broker says the group is rebalancing (it waits for its members to rejoin), or as soon as
+ * `giveUp()` says the answer no longer matters; throws after `timeoutMs`.
+ */
+export async function waitUntilRebalancing(bootstrap: string, groupId: string, timeoutMs: number, giveUp: () => boolean = () => false): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (giveUp()) return;
       const { groups } = await admin.describeGroups([groupId]);
       if (groups.some((g) => g.state === 'PreparingRebalance' || g.state === 'CompletingRebalance')) return;
       if (Date.now() > deadline) throw new Error(`group ${groupId} did not start rebalancing within ${timeoutMs / 1000} s`);

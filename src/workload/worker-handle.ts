@@ -142,16 +142,21 @@ export class WorkerHandle {
     });
   }
 
-  /** The next report of one of these types from now on (earlier ones do not count), or undefined after `timeoutMs`. */
+  /**
+   * The next report of one of these types from now on (earlier ones do not count); undefined after `timeoutMs` or
+   * if the worker exits first; an error if it reports a failure.
+   */
   nextOf(types: readonly FromWorker['type'][], timeoutMs: number): Promise<FromWorker | undefined> {
-    return new Promise((resolve) => {
-      const done = (report?: FromWorker) => {
+    return new Promise((resolve, reject) => {
+      const done = (report?: FromWorker, error?: Error) => {
         clearTimeout(timer);
         this.listeners.delete(listener);
-        resolve(report);
+        if (error) reject(error);
+        else resolve(report);
       };
       const listener = (r: FromWorker) => {
         if (types.includes(r.type)) done(r);
+        else if (r.type === 'failed') done(undefined, new Error(`worker ${this.id} failed: ${r.error}${this.stderrTail()}`));
       };
       const timer = setTimeout(() => done(), timeoutMs);
       this.listeners.add(listener);
