@@ -5,7 +5,7 @@ import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/
 import type { Counts, Op } from '../src/core/types.js';
 import { LAB_GROUP_TIMING, orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
 import { groupOffsets, waitUntilCommittedToEnd } from '../src/workload/group-progress.js';
-import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { parseOffsets, WorkerHandle } from '../src/workload/worker-handle.js';
 import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { DedupMode, StopSpec, WorkerConfig } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
@@ -109,11 +109,13 @@ function behindEnd(ops: readonly Op[]): { partition: number; committed: bigint; 
 
 /** w2's highest accepted commit of the partition in `offsets` ("p0@60"), if higher: the position a zombie commit moved back from. */
 function w2Highest(ops: readonly Op[], offsets: string): { partition: number; offset: bigint } | undefined {
-  const [, p, off] = /p(\d+)@(\d+)/.exec(offsets) ?? [];
-  if (p === undefined || off === undefined) return undefined;
+  const [first] = parseOffsets(offsets);
+  if (!first) return undefined;
   let highest = -1n;
-  for (const o of ops) if (o.type === 'commit' && o.ok && o.worker === 'w2') for (const [, q, x] of o.offsets.matchAll(/p(\d+)@(\d+)/g)) if (q === p && BigInt(x!) > highest) highest = BigInt(x!);
-  return highest > BigInt(off) ? { partition: Number(p), offset: highest } : undefined;
+  for (const o of ops)
+    if (o.type === 'commit' && o.ok && o.worker === 'w2')
+      for (const c of parseOffsets(o.offsets)) if (c.partition === first.partition && c.offset > highest) highest = c.offset;
+  return highest > first.offset ? { partition: first.partition, offset: highest } : undefined;
 }
 
 /** What w1 did after its SIGCONT, from the history: refused commits and heartbeats, accepted commits, a rejoin. */

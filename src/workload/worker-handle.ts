@@ -123,22 +123,10 @@ export class WorkerHandle {
   waitFor<T extends FromWorker['type']>(type: T, timeoutMs: number): Promise<Report<T>> {
     const seen = this.reports.find((r): r is Report<T> => r.type === type);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const done = (error?: Error, report?: Report<T>) => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        if (error) reject(error);
-        else resolve(report!);
-      };
-      const listener = (r: FromWorker) => {
-        if (r.type === type) done(undefined, r as Report<T>);
-        else if (r.type === 'failed') done(new Error(`worker ${this.id} failed: ${r.error}`));
-      };
-      const timer = setTimeout(() => done(new Error(`worker ${this.id}: no "${type}" within ${timeoutMs} ms${this.stderrTail()}`)), timeoutMs);
-      this.listeners.add(listener);
-      void this.exited.then(({ code, signal }) =>
-        done(new Error(`worker ${this.id} exited (${signal ?? code}) before "${type}"${this.stderrTail()}`)),
-      );
+    return this.next([type], timeoutMs).then((outcome) => {
+      if ('report' in outcome) return outcome.report as Report<T>;
+      if (outcome.end === 'timeout') throw new Error(`worker ${this.id}: no "${type}" within ${timeoutMs} ms${this.stderrTail()}`);
+      throw new Error(`worker ${this.id} exited (${outcome.exit}) before "${type}"${this.stderrTail()}`);
     });
   }
 
@@ -147,22 +135,28 @@ export class WorkerHandle {
    * if the worker exits first; an error if it reports a failure.
    */
   nextOf(types: readonly FromWorker['type'][], timeoutMs: number): Promise<FromWorker | undefined> {
+    return this.next(types, timeoutMs).then((outcome) => ('report' in outcome ? outcome.report : undefined));
+  }
+
+  /** The next report of one of these types, or how the wait ended without one; rejects if the worker reports a failure. */
+  private next(types: readonly FromWorker['type'][], timeoutMs: number): Promise<{ report: FromWorker } | { end: 'timeout' } | { end: 'exit'; exit: string }> {
     return new Promise((resolve, reject) => {
-      const done = (report?: FromWorker, error?: Error) => {
+      const done = (outcome: { report: FromWorker } | { end: 'timeout' } | { end: 'exit'; exit: string } | Error) => {
         clearTimeout(timer);
         this.listeners.delete(listener);
-        if (error) reject(error);
-        else resolve(report);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
       };
       const listener = (r: FromWorker) => {
-        if (types.includes(r.type)) done(r);
-        else if (r.type === 'failed') done(undefined, new Error(`worker ${this.id} failed: ${r.error}${this.stderrTail()}`));
+        if (types.includes(r.type)) done({ report: r });
+        else if (r.type === 'failed') done(new Error(`worker ${this.id} failed: ${r.error}${this.stderrTail()}`));
       };
-      const timer = setTimeout(() => done(), timeoutMs);
+      const timer = setTimeout(() => done({ end: 'timeout' }), timeoutMs);
       this.listeners.add(listener);
-      void this.exited.then(() => done());
+      void this.exited.then(({ code, signal }) => done({ end: 'exit', exit: String(signal ?? code) }));
     });
   }
+
 
   /** Resolves once the worker has reported nothing for `quietMs` (it has run out of work it will report), or after `limitMs`. */
   quiet(quietMs: number, limitMs: number): Promise<void> {
@@ -248,4 +242,9 @@ function parseReport(line: string): FromWorker | null {
 
 function formatOffsets(offsets: { partition: number; offset: string }[]): string {
   return offsets.map((o) => `p${o.partition}@${o.offset}`).join(' ');
+}
+
+/** A commit op's offsets ("p0@20 p1@40", as formatOffsets writes them), back into partitions and offsets. */
+export function parseOffsets(offsets: string): { partition: number; offset: bigint }[] {
+  return [...offsets.matchAll(/p(\d+)@(\d+)/g)].map(([, p, o]) => ({ partition: Number(p), offset: BigInt(o!) }));
 }
