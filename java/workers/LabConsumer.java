@@ -245,6 +245,7 @@ public class LabConsumer {
     dedup.close();
     db.close();
     Map<String, Object> point = ledger.point(stop.messagesSeen());
+    point.put("appliedOffsets", ledger.appliedOffsets());
     Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", point);
     System.exit(0);
   }

@@ -1,9 +1,12 @@
 // What the worker knows about its own progress, to say at its stop point what a restart would redo or skip (src/workload/worker-ledger.ts in Java).
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 final class WorkerLedger {
   private final Map<Integer, Set<Long>> applied = new HashMap<>();
@@ -72,6 +75,25 @@ final class WorkerLedger {
     point.put("remainingInBatch", Math.max(0, messagesSeen - handledCount()));
     if (reappliedCount > 0) point.put("reapplied", reappliedCount);
     return point;
+  }
+
+  /** Every offset applied, as ranges per partition ("p0:0-19,40-49 p2:20-49"), as appliedOffsets() in worker-ledger.ts. */
+  synchronized String appliedOffsets() {
+    StringBuilder out = new StringBuilder();
+    for (int partition : new TreeSet<>(applied.keySet())) {
+      List<Long> sorted = new ArrayList<>(new TreeSet<>(applied.get(partition)));
+      if (out.length() > 0) out.append(' ');
+      out.append('p').append(partition).append(':');
+      for (int i = 0; i < sorted.size(); i++) {
+        int end = i;
+        while (end + 1 < sorted.size() && sorted.get(end + 1) == sorted.get(end) + 1) end++;
+        if (i > 0) out.append(',');
+        out.append(sorted.get(i));
+        if (end > i) out.append('-').append(sorted.get(end));
+        i = end;
+      }
+    }
+    return out.toString();
   }
 
   private static Set<Long> set(Map<Integer, Set<Long>> map, int partition) {

@@ -33,6 +33,9 @@ async function openConsumer(lib: Platformatic, config: BaseWorkerConfig, hooks: 
     isolationLevel: lib.FetchIsolationLevels.READ_COMMITTED,
     autocommit,
   });
+  // A heartbeat (or commit) answered REBALANCE_IN_PROGRESS: it rejoins at once, on its own, whatever the handler is doing
+  // (clients/consumer/consumer.js, #getRejoinError, then #joinGroup). The stream is not told.
+  consumer.on('consumer:group:rebalance', () => hooks.rebalancing());
   consumer.on('consumer:group:join', (e) =>
     hooks.joined(e.memberId, (e.assignments ?? []).filter((a) => a.topic === config.topic).flatMap((a) => a.partitions)),
   );

@@ -43,13 +43,18 @@ export interface WorkSnapshot {
    * effect that no successor's redo accounts for.
    */
   reapplied?: number;
+  /**
+   * Every offset it applied, per partition ("p0:0-19,40-49 p2:20-49"): only in its report at a graceful stop,
+   * so a scenario can find what two workers both applied (rebalance).
+   */
+  appliedOffsets?: string;
 }
 
 /**
  * Why a worker reported a snapshot: it reached its crash, hold or stall point (the lab then kills,
  * holds or freezes it), or heartbeat() told it a rebalance started.
  */
-/** `end`: a worker's graceful stop, recorded only when it applied some message twice itself (see WorkSnapshot.reapplied). */
+/** `end`: a worker's graceful stop, recorded when it applied some message twice itself (see WorkSnapshot.reapplied) or a scenario needs it. */
 export type SnapshotMoment = 'crash' | 'hold' | 'stall' | 'rebalance' | 'end';
 
 /** One entry of a history. `at` is milliseconds since the variant started. */

@@ -19,6 +19,11 @@ export class WorkerRuntime {
   /** Asks the broker what this worker's group has committed (a client whose commits the lab does not see). */
   private committedProbe: (() => Promise<void>) | undefined;
   private readonly goSignal = new Promise<void>((resolve) => (this.go = resolve));
+  /** In a hold's loop now. */
+  private holding = false;
+  /** The client said a rebalance started while we held: its next join ends the hold (see hooks). */
+  private rejoinEndsHold = false;
+  private endHold: ((by: 'lab' | 'rejoin') => void) | undefined;
 
   constructor(private readonly config: BaseWorkerConfig) {
     exitWithLab();
@@ -46,12 +51,20 @@ export class WorkerRuntime {
   /** For a client without kafkajs' events: it reports batches and commits itself (see worker-consumer.ts). */
   hooks(): ConsumerHooks {
     return {
-      joined: (memberId, partitions) => this.send({ type: 'joined', memberId, partitions }),
+      joined: (memberId, partitions) => {
+        this.send({ type: 'joined', memberId, partitions });
+        if (this.rejoinEndsHold) this.endHold?.('rejoin');
+      },
       batchStarted: (size) => this.onBatchStart(size),
       committed: (offsets) => this.committed(offsets),
       knownCommitted: (offsets) => this.knownCommitted(offsets),
       commitRefused: (error, code) => this.send({ type: 'commit-failed', error, ...(code ? { code } : {}), unseen: true }),
-      rebalancing: () => this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) }),
+      rebalancing: () => {
+        this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) });
+        // A client that rejoins by itself (its own heartbeat timer) while the handler holds: the rebalance does not
+        // wait for the handler, so the hold ends once the client has its new assignment, and the batch goes on.
+        if (this.holding) this.rejoinEndsHold = true;
+      },
       handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
     };
@@ -93,14 +106,22 @@ export class WorkerRuntime {
       // then throws and the batch ends here. A client whose heartbeat() cannot say so (it heartbeats on
       // its own) holds until the lab's "go", sent once the broker says the group is rebalancing; the
       // batch then goes on, as any handler would. Bounded, so a missing rebalance cannot hang the worker.
-      let released = false;
-      void this.goSignal.then(() => (released = true));
+      // A client that rejoins by itself ends it when it has: see hooks().rebalancing.
+      let released: 'lab' | 'rejoin' | undefined;
+      this.endHold = (by) => (released ??= by);
+      void this.goSignal.then(() => this.endHold?.('lab'));
+      this.holding = true;
       const deadline = Date.now() + HOLD_LIMIT_MS;
-      while (Date.now() < deadline && !released) {
-        await this.heartbeatNow?.();
-        await new Promise((r) => setTimeout(r, 50));
+      try {
+        while (Date.now() < deadline && !released) {
+          await this.heartbeatNow?.();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      } finally {
+        this.holding = false;
+        this.endHold = undefined;
       }
-      if (released) this.send({ type: 'released' });
+      if (released) this.send({ type: 'released', by: released });
     }
   }
 
@@ -123,7 +144,8 @@ export class WorkerRuntime {
         .catch(() => undefined)
         .then(() => {
           // process.send is asynchronous: exit once the last report is on its way, not before.
-          const stopped: FromWorker = { type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount, point: this.ledger.crashPoint(this.messagesSeen) };
+          const point = { ...this.ledger.crashPoint(this.messagesSeen), appliedOffsets: this.ledger.appliedOffsets() };
+          const stopped: FromWorker = { type: 'stopped', applied: this.ledger.appliedCount, skipped: this.ledger.skippedCount, point };
           if (process.send) process.send(stopped, () => process.exit(0));
           else process.exit(0);
         });

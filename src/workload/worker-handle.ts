@@ -7,6 +7,12 @@ import type { History } from '../core/history.js';
 import { compiledScript } from '../core/paths.js';
 import type { FromWorker, RelayConfig, ToWorker, TransformConfig, WorkerConfig } from './worker-protocol.js';
 
+/** The timeline's words for a hold that ended without the client stopping the batch (a 'released' report). */
+export const HOLD_ENDED = {
+  lab: 'hold ended by the lab: the group is rebalancing, and the client gave the handler no sign of it',
+  rejoin: 'hold ended: the client rejoined the group by itself (its heartbeat timer) while the handler held, and the batch goes on',
+} as const;
+
 type WorkerScript = 'worker' | 'transform-worker' | 'outbox-relay';
 
 type Report<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>;
@@ -111,7 +117,7 @@ export class WorkerHandle {
     if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
-    if (r.type === 'released') h.add({ type: 'worker', worker, event: 'resumed', detail: 'hold ended by the lab: the group is rebalancing, and the client gave the handler no sign of it' });
+    if (r.type === 'released') h.add({ type: 'worker', worker, event: 'resumed', detail: HOLD_ENDED[r.by] });
     if (r.type === 'rebalancing') h.add({ type: 'snapshot', worker, moment: 'rebalance', ...r.point });
     if (r.type === 'stop-point') h.add({ type: 'snapshot', worker, moment: r.action, ...r.point });
     // Its own duplicates (its partition handed back after a rebalance): predictions need them; otherwise nothing to record.

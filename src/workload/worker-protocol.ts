@@ -151,8 +151,11 @@ export type FromWorker =
   | { type: 'relayed'; upTo: number }
   /** `point`: its own count at the end (the lab records it when the worker re-applied something). */
   | { type: 'stopped'; applied: number; skipped: number; point?: CrashPoint }
-  /** The lab's go ended a hold the client gave the worker no way to end: it goes on with its batch. */
-  | { type: 'released' }
+  /**
+   * A hold ended without the client stopping the batch; the worker goes on with it. `lab`: the lab's go (the client
+   * gave the handler no sign of the rebalance). `rejoin`: the client had rejoined the group by itself meanwhile.
+   */
+  | { type: 'released'; by: 'lab' | 'rejoin' }
   /** kafkajs crashed the consumer on an error it retries: it rejoins and resumes from the committed offsets. */
   | { type: 'restarted'; error: string }
   | { type: 'failed'; error: string };

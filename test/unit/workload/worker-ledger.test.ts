@@ -1,7 +1,7 @@
 // Unit tests for the worker's ledger: what a restart at a stop point would redo, skip, or still have to handle.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Ledger } from '../../../src/workload/worker-ledger.js';
+import { appliedTwice, describeShared, Ledger, parseAppliedOffsets } from '../../../src/workload/worker-ledger.js';
 
 const at = (partition: number, offset: number) => ({ partition, offset: String(offset) });
 
@@ -182,6 +182,39 @@ describe('Ledger', () => {
         }
         expect(point.committedNotApplied).toBe(beyond);
         expect(point.remainingInBatch).toBe(Math.max(0, seen - ledger.handledCount));
+      }),
+    );
+  });
+});
+
+describe('applied offsets across workers (rebalance\'s prediction)', () => {
+  it('writes ranges per partition, and reads them back', () => {
+    const ledger = new Ledger();
+    for (const o of [0, 1, 2, 5, 7, 8]) ledger.apply(at(2, o));
+    for (const o of [40, 41]) ledger.apply(at(0, o));
+    expect(ledger.appliedOffsets()).toBe('p0:40-41 p2:0-2,5,7-8');
+    expect(parseAppliedOffsets(ledger.appliedOffsets())).toEqual(new Map([[0, new Set([40n, 41n])], [2, new Set([0n, 1n, 2n, 5n, 7n, 8n])]]));
+    expect(new Ledger().appliedOffsets()).toBe('');
+  });
+
+  it('names the offsets both applied', () => {
+    const { count, shared } = appliedTwice([{ appliedOffsets: 'p0:0-9 p1:0-4' }, { appliedOffsets: 'p0:5-19 p1:4', reapplied: 2 }]);
+    expect(count).toBe(5 + 1 + 2);
+    expect(describeShared(shared)).toBe('p0 5-9 and p1 4');
+  });
+
+  it('counts every apply beyond a message\'s first, by whichever worker, as the effects would show', () => {
+    const apply = fc.record({ worker: fc.integer({ min: 0, max: 1 }), partition: fc.integer({ min: 0, max: 2 }), offset: fc.nat(30) });
+    fc.assert(
+      fc.property(fc.array(apply, { maxLength: 80 }), (applies) => {
+        const ledgers = [new Ledger(), new Ledger()];
+        const copies = new Map<string, number>();
+        for (const a of applies) {
+          ledgers[a.worker]!.apply(at(a.partition, a.offset));
+          copies.set(`${a.partition}:${a.offset}`, (copies.get(`${a.partition}:${a.offset}`) ?? 0) + 1);
+        }
+        const workers = ledgers.map((l) => ({ appliedOffsets: l.appliedOffsets(), reapplied: l.crashPoint(0).reapplied }));
+        expect(appliedTwice(workers).count).toBe([...copies.values()].reduce((sum, n) => sum + n - 1, 0));
       }),
     );
   });
