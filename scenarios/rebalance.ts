@@ -1,11 +1,13 @@
 // Scenario rebalance (source notes §2, end): a second worker joins, partitions move, uncommitted work is redone.
 import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
-import { snapshotOf } from '../src/check/snapshots.js';
+import { leftBehindNote } from '../src/check/group-offsets.js';
+import { findSnapshot, snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, TimingDependence, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
 import { orderTopic, seededStop, variantSink, workerConfig, stepTimeoutMs } from '../src/workload/consumer-run.js';
-import { waitUntilCommittedToEnd, waitUntilRebalancing } from '../src/workload/group-progress.js';
-import { WorkerHandle } from '../src/workload/worker-handle.js';
+import { groupOffsets, waitUntilCommittedToEnd, waitUntilRebalancing } from '../src/workload/group-progress.js';
+import { appliedTwice, describeShared } from '../src/workload/worker-ledger.js';
+import { HOLD_ENDED, WorkerHandle } from '../src/workload/worker-handle.js';
 import { WORKER_FAULTS } from '../src/workload/process-faults/index.js';
 import type { CommitMode, DedupMode, StopSpec } from '../src/workload/worker-protocol.js';
 import { plural } from '../src/report/plural.js';
@@ -50,6 +52,10 @@ const variants: Variant<RebalanceSettings>[] = [
     why: 'autoCommit on, resolveOffset after each apply: kafkajs commits resolved offsets when heartbeat() reports a rebalance.',
     settings: { commit: 'on-revoke', dedup: 'none' },
     expect: { duplicateEffects: 0 },
+    // clients/consumer/messages-stream.js, #pushRecords: its autocommit queues each fetch's last offset as it arrives.
+    lacking: {
+      platformatic: 'revoke callback to commit in (its autocommit commits each fetch as it arrives, before the handler has seen it)',
+    },
     lesson:
       'kafkajs committed the resolved offsets when heartbeat() reported the rebalance (the coordinator accepts commits while it prepares the rebalance): {dup}. This is kafkajs\' stand-in for Java\'s onPartitionsRevoked; it only works if the handler resolves each offset and heartbeats between messages.',
   },
@@ -80,10 +86,24 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   await second.waitFor('joined', stepTimeoutMs(ctx));
   // w1's snapshot when it learns of the rebalance: what it applied and did not commit, the new owners redo.
   await first.waitFor('rebalancing', stepTimeoutMs(ctx));
-  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx));
+  // Done when the group has committed everything, or, where a member's late commit moved the group's offset back
+  // (a client that hands out records of partitions it lost), when neither worker has anything left to do.
+  let bothQuiet = false;
+  void Promise.all([first.quiet(QUIET_MS, stepTimeoutMs(ctx)), second.quiet(QUIET_MS, stepTimeoutMs(ctx))]).then(() => (bothQuiet = true));
+  await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx), () => bothQuiet);
   await Promise.all([first.stop(), second.stop()]);
+  // Each worker's own record of every offset it applied: what both applied is what the prediction counts.
+  for (const worker of [first, second]) {
+    const end = worker.lastOf('stopped');
+    if (end?.point?.appliedOffsets === undefined) throw new Error(`worker ${worker.id} stopped without reporting what it had applied`);
+    if (!findSnapshot(ctx.history.all(), worker.id, 'end')) ctx.history.add({ type: 'snapshot', worker: worker.id, moment: 'end', ...end.point });
+  }
+  for (const offset of await groupOffsets(ctx.bootstrap, groupId, topic)) ctx.history.add({ type: 'group-offset', group: groupId, ...offset });
   return [{ kind: 'effects', sink, expectedBalance }];
 }
+
+/** Both workers silent this long: nothing is left for them to apply or commit. */
+const QUIET_MS = 2_000;
 
 /** How long a holding worker has, after the broker says the group is rebalancing, to say it noticed. */
 const NOTICE_MS = 3_000;
@@ -107,9 +127,33 @@ async function endHoldOnRebalance(ctx: VariantContext, holder: WorkerHandle, gro
   holder.go();
 }
 
+/**
+ * What both workers applied, from each one's own record of its applied offsets (and its own re-applies). With
+ * kafkajs, Java and confluent that is exactly what w1 had applied and not committed when it learned of the
+ * rebalance (the tests hold them to it); a client that goes on handing out records of partitions it lost adds those.
+ * A history saved before the workers reported their offsets has w1's snapshot alone.
+ */
 function predict(history: readonly Op[], variant: Variant<RebalanceSettings>): Partial<Counts> {
-  const revoke = snapshotOf(history, 'w1', 'rebalance');
-  return { duplicateEffects: variant.settings.dedup === 'none' ? revoke.appliedNotCommitted : 0 };
+  if (variant.settings.dedup !== 'none') return { duplicateEffects: 0 };
+  const twice = bothApplied(history);
+  return { duplicateEffects: twice ? twice.count : snapshotOf(history, 'w1', 'rebalance').appliedNotCommitted };
+}
+
+/** The messages w1 and w2 both applied (or one of them twice), when both reported their applied offsets at the end. */
+function bothApplied(history: readonly Op[]): ReturnType<typeof appliedTwice> | undefined {
+  const ends = ['w1', 'w2'].map((w) => findSnapshot(history, w, 'end'));
+  if (!ends.every((e) => e?.appliedOffsets !== undefined)) return undefined;
+  return appliedTwice(ends.map((e) => ({ appliedOffsets: e!.appliedOffsets!, reapplied: e!.reapplied })));
+}
+
+/** "by both workers, p1 20-39 and p3 0-41; by w1 itself, 40 (...)": what the workers' records say they applied twice. */
+function twiceNote(ops: readonly Op[], shared: Map<number, bigint[]>): string {
+  const parts = shared.size > 0 ? [`by both workers, ${describeShared(shared)}`] : [];
+  for (const worker of ['w1', 'w2']) {
+    const again = findSnapshot(ops, worker, 'end')?.reapplied ?? 0;
+    if (again > 0) parts.push(`by ${worker} itself, ${plural(again, 'message')} (its client fetched them again from the offsets the group had committed when it rejoined)`);
+  }
+  return parts.join('; ');
 }
 
 /** Where a client's own mechanism makes a variant's lesson different from kafkajs' (the variants' `lesson`). */
@@ -118,6 +162,15 @@ const CLIENT_LESSONS: Record<string, Partial<Record<string, string>>> = {
     // ConsumerRebalanceListener.onPartitionsRevoked (java/workers/LabConsumer.java).
     'commit-on-revoke':
       'w1\'s onPartitionsRevoked committed what it had handled (commitSync inside the callback, which kafka-clients runs inside poll() before it gives the partitions up): {dup}. This is the Java client\'s own way; kafkajs has no revoke callback (see its row).',
+  },
+  // clients/consumer/messages-stream.js: a join refreshes the offsets to fetch, but what the stream has already
+  // received stays in it and is handed out; clients/consumer/consumer.js sends OffsetCommit with the current
+  // generation and member id, and the broker does not check that the member owns the partition.
+  platformatic: {
+    'commit-after-batch':
+      'Every partition\'s new owner started at its last commit and redid what w1 had not committed; and @platformatic/kafka went on handing w1 the records it had fetched before the rebalance, of partitions that were no longer its too. w1 applied them and committed them, and the broker accepted those commits: {dup}.',
+    'commit-per-message':
+      'Nothing applied was uncommitted at the rebalance, but @platformatic/kafka went on handing w1 the records it had fetched before it, of partitions that were no longer its too. w1 applied and committed each, and the broker accepted the commits, since w1 was a member of the new generation (it does not check who owns a partition): {dup}. Per-message commits protect nothing once a client delivers records of lost partitions.',
   },
   confluent: {
     // lib/kafkajs/_consumer.js serves librdkafka's rebalance from consume(), between batches, never inside one.
@@ -140,15 +193,24 @@ function note(variant: Variant<RebalanceSettings>, counts: Partial<Counts>, ops:
   const extra = revoke.applied - held.applied;
   // kafkajs learns of the rebalance from heartbeat() (it throws); kafka-clients from poll(), which w1 calls with its partitions
   // paused; a client that gives the handler no sign of it had its hold ended by the lab (a 'resumed' event).
-  const endedByLab = events.find((e) => e.worker === 'w1' && e.event === 'resumed');
-  const learned = endedByLab
+  const ended = events.find((e) => e.worker === 'w1' && e.event === 'resumed');
+  const learned = ended?.detail === HOLD_ENDED.rejoin
+    ? "w1's client rejoined the group by itself, from its heartbeat timer, while the handler held (only a consumer:group:rebalance listener hears of it), so the rebalance did not wait for the batch"
+    : ended
     ? `the broker said the group was rebalancing, but the client gave w1's handler no sign of it, so the lab ended the hold; w1 went on (${extra} more applied) and gave its partitions up when the client next polled`
     : client === 'java'
       ? 'w1, holding with its partitions paused, polled and took part in the rebalance (onPartitionsRevoked)'
       : "w1's next heartbeat reported the rebalance" + (extra > 0 ? ` (it first applied ${extra} more from a batch kafkajs had already fetched for another partition)` : '');
-  const story = `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; ${learned}, with ${revoke.appliedNotCommitted} uncommitted; assignments: ${assigned}.`;
+  const then = ended?.detail === HOLD_ENDED.rejoin ? '; then w1\'s handler went on with its batch' : '';
+  const story = `w1 held mid-batch with ${held.appliedNotCommitted} applied messages uncommitted; w2 joined; ${learned}, with ${revoke.appliedNotCommitted} uncommitted${then}; assignments: ${assigned}.`;
   const lesson = CLIENT_LESSONS[client]?.[variant.name] ?? variant.lesson ?? '';
-  return `${story} ${lesson.replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}`;
+  // Beyond the redo of w1's uncommitted work: the same messages applied twice, from the workers' own records.
+  const twice = bothApplied(ops);
+  const beyond =
+    twice && twice.count > revoke.appliedNotCommitted && variant.settings.dedup === 'none'
+      ? ` Applied twice, from the workers' own records (how many varies from run to run, with what w1 had in hand): ${twiceNote(ops, twice.shared)}.`
+      : '';
+  return `${story} ${lesson.replace('{dup}', plural(c.duplicateEffects, 'duplicate effect'))}${beyond}${leftBehindNote(ops)}`;
 }
 
 export const rebalance: Scenario<RebalanceSettings> = {
@@ -167,7 +229,7 @@ export const rebalance: Scenario<RebalanceSettings> = {
     { key: 'balanceActual', label: 'balance actual' },
   ],
   variants,
-  clients: ['kafkajs', 'java', 'confluent'],
+  clients: ['kafkajs', 'java', 'confluent', 'platformatic'],
   faults: ['hold'],
   run,
   check: checkEffects,
@@ -218,6 +280,16 @@ export const rebalance: Scenario<RebalanceSettings> = {
       'the group is rebalancing. librdkafka gives partitions up only when the application polls again, between',
       'batches: the rebalance waits for the batch in progress (up to twice max.poll.interval.ms), which is committed',
       'first. With autoCommit on, librdkafka commits the stored offsets of the partitions it removes.',
+      '',
+      'With --client platformatic, @platformatic/kafka rejoins from its own heartbeat timer as soon as a heartbeat',
+      'answers REBALANCE_IN_PROGRESS, while the handler is still in its batch (it emits consumer:group:rebalance; the',
+      'message stream is not told), so the rebalance does not wait for w1. Its stream then goes on handing w1 the',
+      'records it had fetched before, of partitions that are now w2\'s too, and the broker accepts w1\'s commits of',
+      'them (a member of the current generation may commit any partition): both workers apply those messages, even',
+      'with a commit per message, and a late commit can leave the group\'s offset behind what w2 had committed. How',
+      'many varies from run to run (what w1 had in hand); each row predicts from both workers\' own records of what',
+      'they applied. It has no revoke callback (its autocommit commits each fetch as it arrives), so commit-on-revoke',
+      'is skipped with it.',
     ].join('\n'),
   },
 };

@@ -1,5 +1,6 @@
 // Scenario zombie: a worker stalls past its session timeout, is evicted, and wakes up to finish its batch anyway.
 import { checkEffects, type EffectCounts } from '../src/check/effects-checker.js';
+import { leftBehindNote } from '../src/check/group-offsets.js';
 import { findSnapshot, snapshotOf } from '../src/check/snapshots.js';
 import type { ReadBackRequest, Scenario, Variant, VariantContext } from '../src/core/scenario.js';
 import type { Counts, Op } from '../src/core/types.js';
@@ -100,13 +101,6 @@ function predict(history: readonly Op[], variant: Variant<ZombieSettings>): Part
 
 type CommitOp = Extract<Op, { type: 'commit' }>;
 
-/** Partitions the group, read from the broker at the end, has committed short of their end: a later member redoes the rest. */
-function behindEnd(ops: readonly Op[]): { partition: number; committed: bigint; end: bigint }[] {
-  return ops.flatMap((o) =>
-    o.type === 'group-offset' && BigInt(o.committed) < BigInt(o.end) ? [{ partition: o.partition, committed: BigInt(o.committed), end: BigInt(o.end) }] : [],
-  );
-}
-
 /** w2's highest accepted commit of the partition in `offsets` ("p0@60"), if higher: the position a zombie commit moved back from. */
 function w2Highest(ops: readonly Op[], offsets: string): { partition: number; offset: bigint } | undefined {
   const [first] = parseOffsets(offsets);
@@ -172,9 +166,7 @@ function note(variant: Variant<ZombieSettings>, counts: Partial<Counts>, ops: re
     const given = woken.givenAgain;
     if (given) wake += ` Rejoined, w1 was given ${given} again and read on from the group's offset.`;
   }
-  const rewound = behindEnd(ops)
-    .map((r) => ` At the end the group's committed offset for p${r.partition} is ${r.committed}, short of ${r.end}: the next member to start there redoes ${plural(Number(r.end - r.committed), 'message')} (not counted: the run ends first).`)
-    .join('');
+  const rewound = leftBehindNote(ops);
   const dedupEnd = deduped ? ' Every second apply, by either worker, met the processed_messages row and did nothing.' : '';
   return `${stalled}${wake}${rewound}${dedupEnd} ${plural(c.duplicateEffects, 'duplicate effect')}.`;
 }

@@ -129,6 +129,8 @@ describe('rebalance with the Java client (seed 42, 200 orders, 4 partitions)', (
     for (const name of ['commit-after-batch', 'commit-per-message']) {
       const r = rowOf(result, name);
       expect(r.counts.duplicateEffects, name).toBe(revokePoint(r).appliedNotCommitted);
+      // The lab's prediction, from what each JVM worker says it applied (WorkerLedger.java), agrees.
+      expect(r.predicted.duplicateEffects, name).toBe(r.counts.duplicateEffects);
       expect(r.counts.neverApplied, name).toBe(0);
     }
     expect(rowOf(result, 'commit-after-batch').counts.duplicateEffects).toBeGreaterThan(1);

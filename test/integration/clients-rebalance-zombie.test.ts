@@ -1,5 +1,5 @@
-// rebalance with @confluentinc/kafka-javascript, and zombie with it and @platformatic/kafka, on a real broker: what each
-// client does when the group moves on; sqlite3 reads the effects again, and kcat, joining the group, finds where its offset was left.
+// rebalance and zombie with @confluentinc/kafka-javascript and @platformatic/kafka on a real broker: what each client does
+// when the group moves on; sqlite3 reads the effects again, and kcat, joining the group, finds where its offset was left.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { confluentMissing } from './support/confluent.js';
 import { keptSqliteFile, sqliteEffectCounts } from './support/databases.js';
 import { rowOf, runOn } from './support/results.js';
 import { workerSnapshot } from './support/snapshots.js';
+import { HOLD_ENDED } from '../../src/workload/worker-handle.js';
 
 const MESSAGES = 200;
 const lab = useTestBroker();
@@ -28,6 +29,16 @@ function kcatFromGroupOffset(group: string, topic: string): number {
   const result = spawnSync('kcat', ['-b', lab.broker.bootstrap, '-G', group, '-o', 'stored', '-e', '-q', '-f', '%o\\n', topic], { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0) throw new Error(`kcat failed: ${result.stderr}`);
   return result.stdout.split('\n').filter(Boolean).length;
+}
+
+/** The group offsets the lab recorded at the end, one per partition, are where kcat, joining the group, starts reading. */
+function expectKcatAtGroupOffsets(r: VariantResult, partitions: number): void {
+  const offsets = r.history.filter((o): o is Extract<Op, { type: 'group-offset' }> => o.type === 'group-offset');
+  expect(offsets.length, r.variant).toBe(partitions);
+  expect(r.topics.length, r.variant).toBe(1);
+  const left = offsets.reduce((sum, o) => sum + Number(BigInt(o.end) - BigInt(o.committed)), 0);
+  expect(kcatFromGroupOffset(offsets[0]!.group, r.topics[0]!), r.variant).toBe(left);
+  for (const o of offsets) if (BigInt(o.committed) < BigInt(o.end)) expect(r.note, r.variant).toContain(`offset for p${o.partition} is ${o.committed}, short of ${o.end}`);
 }
 
 /** What each client does with the woken w1's commits. */
@@ -88,14 +99,7 @@ describe.each([
   });
 
   it.skipIf(missing)('the group offset the lab read at the end is where kcat, joining the group, starts reading', () => {
-    for (const r of result.results.filter((v) => !v.skipped)) {
-      const offsets = r.history.filter((o): o is Extract<Op, { type: 'group-offset' }> => o.type === 'group-offset');
-      expect(offsets.length, r.variant).toBe(1);
-      const [o] = offsets;
-      expect(r.topics.length, r.variant).toBe(1);
-      expect(kcatFromGroupOffset(o!.group, r.topics[0]!), r.variant).toBe(Number(BigInt(o!.end) - BigInt(o!.committed)));
-      if (BigInt(o!.committed) < BigInt(o!.end)) expect(r.note, r.variant).toContain(`short of ${o!.end}`);
-    }
+    for (const r of result.results.filter((v) => !v.skipped)) expectKcatAtGroupOffsets(r, 1);
   });
 
   it.skipIf(missing)('heartbeat-check is skipped, naming the heartbeat() the client lacks; processed-table keeps its promise', () => {
@@ -138,6 +142,7 @@ describe.skipIf(confluentMissing !== null)('rebalance with the confluent client 
 
   it('every variant: duplicates as w1\'s snapshot at the revocation predicts, and sqlite3 reads the same rows and balance', () => {
     for (const r of result.results) {
+      expect(r.counts.duplicateEffects, r.variant).toBe(r.variant === 'processed-table' ? 0 : workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted);
       expect(r.counts.duplicateEffects, r.variant).toBe(r.predicted.duplicateEffects);
       expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'rebalance', r.variant), MESSAGES), r.variant).toEqual({
         effects: r.counts.effects,
@@ -146,5 +151,53 @@ describe.skipIf(confluentMissing !== null)('rebalance with the confluent client 
         balanceActual: r.counts.balanceActual,
       });
     }
+  });
+});
+
+describe('rebalance with the platformatic client (seed 42, 200 orders)', () => {
+  let result: ScenarioResult;
+  const dataDir = join(lab.dataDir, 'rebalance-platformatic');
+  const ran = () => result.results.filter((r) => !r.skipped);
+  beforeAll(async () => {
+    result = await runOn(lab.broker, rebalance, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'platformatic', resources: { keepDataDir: dataDir } });
+  }, 240_000);
+
+  it('the client rejoins by itself while the handler holds: its rebalance event comes first, then both assignments, then the hold ends', () => {
+    for (const r of ran()) {
+      expect(r.error, r.variant).toBeUndefined();
+      const at = (match: (o: Op) => boolean) => r.history.findIndex(match);
+      const noticed = at((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'rebalance');
+      const ended = at((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+      const w2Assigned = at((o) => o.type === 'worker' && o.worker === 'w2' && o.event === 'assigned');
+      expect(noticed, r.variant).toBeGreaterThan(0);
+      expect(w2Assigned, r.variant).toBeGreaterThan(noticed);
+      const end = r.history[ended];
+      expect(end?.type === 'worker' && end.detail, r.variant).toBe(HOLD_ENDED.rejoin);
+    }
+  });
+
+  it('every variant: the duplicates are what the workers\' own records say both applied, at least w1\'s uncommitted work; sqlite3 agrees', () => {
+    for (const r of ran()) {
+      expect(r.counts.duplicateEffects, r.variant).toBe(r.predicted.duplicateEffects);
+      if (r.variant !== 'processed-table') expect(r.counts.duplicateEffects, r.variant).toBeGreaterThanOrEqual(workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted);
+      if (r.counts.duplicateEffects! > workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted) expect(r.note, r.variant).toContain('Applied twice, from the workers\' own records');
+      expect(sqliteEffectCounts(keptSqliteFile(dataDir, 'rebalance', r.variant), MESSAGES), r.variant).toEqual({
+        effects: r.counts.effects,
+        duplicateEffects: r.counts.duplicateEffects,
+        neverApplied: r.counts.neverApplied,
+        balanceActual: r.counts.balanceActual,
+      });
+    }
+  });
+
+  it('the group offsets the lab read at the end are where kcat, joining the group, starts reading (a late commit can leave one short)', () => {
+    for (const r of ran()) expectKcatAtGroupOffsets(r, 4);
+  });
+
+  it('commit-on-revoke is skipped, naming the revoke callback it lacks; processed-table keeps its promise', () => {
+    expect(rowOf(result, 'commit-on-revoke').skipped).toContain('platformatic has no revoke callback');
+    const r = rowOf(result, 'processed-table');
+    expect(r.counts).toMatchObject({ duplicateEffects: 0, neverApplied: 0 });
+    expect(r.promise).toBe('kept');
   });
 });
