@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { VariantResult } from '../../../src/core/types.js';
 
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000 });
@@ -54,6 +55,11 @@ export function redisKeys(url: string, pattern: string): string[] {
 }
 
 /** A kept SQLite business database as sqlite3 reads it, in the lab's terms: effects, duplicate effects, never applied, balance. */
+/** The effect counts the lab reported for a variant, in sqliteEffectCounts' shape: what sqlite3 must read again. */
+export function labEffectCounts(r: VariantResult): { effects?: number; duplicateEffects?: number; neverApplied?: number; balanceActual?: number } {
+  return { effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual };
+}
+
 export function sqliteEffectCounts(file: string, messages: number): { effects: number; duplicateEffects: number; neverApplied: number; balanceActual: number } {
   const e = sqliteEffects(file);
   return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: messages - e.messages, balanceActual: e.balance };
