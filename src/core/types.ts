@@ -23,6 +23,8 @@ export type WorkerEvent =
   | 'killed'
   | 'stopped'
   | 'resumed'
+  /** A hold ended without the client stopping the batch: `by` says what ended it. */
+  | 'released'
   | 'exit'
   | 'fenced'
   | 'restarted';
@@ -67,7 +69,8 @@ export type Op =
   | { type: 'fault'; at: number; action: string; detail: string; affected?: number }
   /** The client retries a send: `attempt` is the retry's number (1 for the first retry). */
   | { type: 'retry'; at: number; attempt: number; delayMs: number; error: string }
-  | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string; code?: string }
+  /** `by`: for a 'released' event, what ended the hold (the lab's go, or the client's own rejoin). */
+  | { type: 'worker'; at: number; worker: string; event: WorkerEvent; detail?: string; code?: string; by?: 'lab' | 'rejoin' }
   | ({ type: 'snapshot'; at: number; worker: string; moment: SnapshotMoment } & WorkSnapshot)
   | { type: 'balance'; at: number; expected: number; actual: number }
   /** A consumer group's committed offset for a partition, read from the broker after its workers stopped, against the partition's end. */

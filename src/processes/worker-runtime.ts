@@ -119,6 +119,7 @@ export class WorkerRuntime {
         }
       } finally {
         this.holding = false;
+        this.rejoinEndsHold = false;
         this.endHold = undefined;
       }
       if (released) this.send({ type: 'released', by: released });

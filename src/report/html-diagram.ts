@@ -112,6 +112,8 @@ function workerMark(op: Extract<Op, { type: 'worker' }>): Mark | undefined {
       return { lane, at: op.at, shape: 'pause', label: 'SIGSTOP', key: true };
     case 'resumed':
       return { lane, at: op.at, shape: 'resume', label: 'SIGCONT' };
+    case 'released':
+      return { lane, at: op.at, shape: 'resume', label: op.by === 'rejoin' ? 'hold ends: rejoined' : 'hold ends: lab says go' };
     case 'assigned':
       return { lane, at: op.at, shape: 'start', label: (op.detail ?? 'assigned').replace(/^partitions /, 'gets ') };
     case 'fenced':

@@ -25,6 +25,8 @@ interface WorkerChannel {
 
 export class WorkerHandle {
   private readonly reports: FromWorker[] = [];
+  /** When the last report came (performance.now()), or when the worker started. */
+  private lastReportMs = performance.now();
   private readonly listeners = new Set<(r: FromWorker) => void>();
   private stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -109,6 +111,7 @@ export class WorkerHandle {
   /** Every report that a check, a prediction, a note or the timeline needs goes into the history, structured. */
   private onReport(r: FromWorker): void {
     this.reports.push(r);
+    this.lastReportMs = performance.now();
     const h = this.history;
     const worker = this.id;
     if (r.type === 'joined') h.add({ type: 'worker', worker, event: 'assigned', detail: `partitions [${r.partitions.join(', ')}]` });
@@ -117,7 +120,7 @@ export class WorkerHandle {
     if (r.type === 'fenced') h.add({ type: 'worker', worker, event: 'fenced', detail: `producer fenced: ${r.error}`, code: r.code });
     if (r.type === 'heartbeat-refused') h.add({ type: 'worker', worker, event: 'fenced', detail: `heartbeat refused: ${r.error}`, code: r.code });
     if (r.type === 'restarted') h.add({ type: 'worker', worker, event: 'restarted', detail: r.error });
-    if (r.type === 'released') h.add({ type: 'worker', worker, event: 'resumed', detail: HOLD_ENDED[r.by] });
+    if (r.type === 'released') h.add({ type: 'worker', worker, event: 'released', detail: HOLD_ENDED[r.by], by: r.by });
     if (r.type === 'rebalancing') h.add({ type: 'snapshot', worker, moment: 'rebalance', ...r.point });
     if (r.type === 'stop-point') h.add({ type: 'snapshot', worker, moment: r.action, ...r.point });
     // Its own duplicates (its partition handed back after a rebalance): predictions need them; otherwise nothing to record.
@@ -179,6 +182,11 @@ export class WorkerHandle {
       this.listeners.add(listener);
       void this.exited.then(done);
     });
+  }
+
+  /** Milliseconds since the worker last reported anything. */
+  get silentForMs(): number {
+    return performance.now() - this.lastReportMs;
   }
 
   /** The last report of this type received so far. */

@@ -117,7 +117,8 @@ describe.skipIf(confluentMissing !== null)('rebalance with the confluent client 
   it('the handler gets no sign of the rebalance: the lab ends the hold once the broker says the group is rebalancing', () => {
     for (const r of result.results) {
       expect(r.error, r.variant).toBeUndefined();
-      const ended = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+      const ended = r.history.find((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'released');
+      expect(ended?.type === 'worker' && ended.by, r.variant).toBe('lab');
       expect(ended?.type === 'worker' && ended.detail, r.variant).toContain('hold ended by the lab');
       const assigned = r.history.filter((o) => o.type === 'worker' && o.event === 'assigned').map((o) => (o.type === 'worker' ? o.worker : ''));
       expect(assigned, r.variant).toEqual(expect.arrayContaining(['w1', 'w2']));
@@ -128,7 +129,7 @@ describe.skipIf(confluentMissing !== null)('rebalance with the confluent client 
     const r = rowOf(result, 'commit-after-batch');
     const hold = workerSnapshot(r, 'w1', 'hold');
     expect(hold.appliedNotCommitted).toBeGreaterThan(0);
-    const ended = r.history.findIndex((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
+    const ended = r.history.findIndex((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'released');
     const revoked = r.history.findIndex((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'rebalance');
     expect(r.history.slice(ended, revoked).some((o) => o.type === 'commit' && o.worker === 'w1' && o.ok)).toBe(true);
     expect(workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted).toBe(0);
@@ -152,22 +153,27 @@ describe('rebalance with the platformatic client (seed 42, 200 orders)', () => {
     result = await runOn(lab.broker, rebalance, { messages: MESSAGES, faults: 1, keepTopics: true, client: 'platformatic', resources: { keepDataDir: dataDir } });
   }, 240_000);
 
-  it('the client rejoins by itself while the handler holds: its rebalance event comes first, then both assignments, then the hold ends', () => {
+  it('the client rejoins by itself while the handler holds: its rebalance event comes first, then its new assignment, then the hold ends', () => {
     for (const r of ran()) {
       expect(r.error, r.variant).toBeUndefined();
-      const at = (match: (o: Op) => boolean) => r.history.findIndex(match);
+      const at = (match: (o: Op) => boolean, from = 0) => r.history.findIndex((o, i) => i >= from && match(o));
+      const held = at((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'hold');
       const noticed = at((o) => o.type === 'snapshot' && o.worker === 'w1' && o.moment === 'rebalance');
-      const ended = at((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'resumed');
-      const w2Assigned = at((o) => o.type === 'worker' && o.worker === 'w2' && o.event === 'assigned');
-      expect(noticed, r.variant).toBeGreaterThan(0);
-      expect(w2Assigned, r.variant).toBeGreaterThan(noticed);
+      const reassigned = at((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'assigned', noticed);
+      const ended = at((o) => o.type === 'worker' && o.worker === 'w1' && o.event === 'released');
+      expect(held, r.variant).toBeGreaterThan(0);
+      expect(noticed, r.variant).toBeGreaterThan(held);
+      expect(reassigned, r.variant).toBeGreaterThan(noticed);
+      expect(ended, r.variant).toBeGreaterThan(reassigned);
       const end = r.history[ended];
+      expect(end?.type === 'worker' && end.by, r.variant).toBe('rejoin');
       expect(end?.type === 'worker' && end.detail, r.variant).toBe(HOLD_ENDED.rejoin);
     }
   });
 
-  it('every variant: the duplicates are what the workers\' own records say both applied, at least w1\'s uncommitted work; sqlite3 agrees', () => {
+  it('every variant: the duplicates are what the workers\' own records say both applied, at least w1\'s uncommitted work, and nothing is skipped; sqlite3 agrees', () => {
     for (const r of ran()) {
+      expect(r.counts.neverApplied, r.variant).toBe(0);
       expect(r.counts.duplicateEffects, r.variant).toBe(r.predicted.duplicateEffects);
       if (r.variant !== 'processed-table') expect(r.counts.duplicateEffects, r.variant).toBeGreaterThanOrEqual(workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted);
       if (r.counts.duplicateEffects! > workerSnapshot(r, 'w1', 'rebalance').appliedNotCommitted) expect(r.note, r.variant).toContain('Applied twice, from the workers\' own records');

@@ -54,12 +54,12 @@ export function redisKeys(url: string, pattern: string): string[] {
   return run('redis-cli', ['-u', url, '--scan', '--pattern', pattern]).split('\n').filter(Boolean);
 }
 
-/** A kept SQLite business database as sqlite3 reads it, in the lab's terms: effects, duplicate effects, never applied, balance. */
 /** The effect counts the lab reported for a variant, in sqliteEffectCounts' shape: what sqlite3 must read again. */
 export function labEffectCounts(r: VariantResult): { effects?: number; duplicateEffects?: number; neverApplied?: number; balanceActual?: number } {
   return { effects: r.counts.effects, duplicateEffects: r.counts.duplicateEffects, neverApplied: r.counts.neverApplied, balanceActual: r.counts.balanceActual };
 }
 
+/** A kept SQLite business database as sqlite3 reads it, in the lab's terms: effects, duplicate effects, never applied, balance. */
 export function sqliteEffectCounts(file: string, messages: number): { effects: number; duplicateEffects: number; neverApplied: number; balanceActual: number } {
   const e = sqliteEffects(file);
   return { effects: e.rows, duplicateEffects: e.rows - e.messages, neverApplied: messages - e.messages, balanceActual: e.balance };

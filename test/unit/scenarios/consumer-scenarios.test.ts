@@ -64,7 +64,7 @@ describe('rebalance', () => {
   });
 
   it('a hold the lab ended (the client gave no sign): the note says so, and the client\'s own lesson replaces kafkajs\'', () => {
-    const ended: Op = { type: 'worker', at: 50, worker: 'w1', event: 'resumed', detail: 'hold ended by the lab: the group is rebalancing' };
+    const ended: Op = { type: 'worker', at: 50, worker: 'w1', event: 'released', by: 'lab', detail: 'hold ended by the lab: the group is rebalancing' };
     const clean: Op[] = [
       ...sends(40),
       snapshot('w1', 'hold', { applied: 10, appliedNotCommitted: 6 }),
@@ -77,6 +77,39 @@ describe('rebalance', () => {
     expect(r.note).toMatch(/the client gave w1's handler no sign of it, so the lab ended the hold; w1 went on \(20 more applied\)/);
     expect(r.note).toMatch(/librdkafka gives partitions up only when the application next polls/);
     expect(evaluateVariant(rebalance, variant(rebalance, 'commit-after-batch'), h, 'kafkajs').note).not.toMatch(/librdkafka/);
+  });
+
+  describe('a client that rejoined by itself while w1 held, and w1 went on with what it had in hand', () => {
+    const rejoined: Op[] = [
+      ...sends(40),
+      snapshot('w1', 'hold', { applied: 10, appliedNotCommitted: 2 }),
+      snapshot('w1', 'rebalance', { applied: 10, appliedNotCommitted: 2 }),
+      { type: 'worker', at: 60, worker: 'w1', event: 'released', by: 'rejoin', detail: 'hold ended: the client rejoined the group by itself' },
+      snapshot('w1', 'end', { applied: 26, appliedOffsets: 'p0:0-9 p1:0-14', reapplied: 1 }),
+      snapshot('w2', 'end', { applied: 20, appliedOffsets: 'p1:10-19 p2:0-9' }),
+      { type: 'group-offset', at: 90, group: 'g', partition: 1, committed: '15', end: '20' },
+      ...effects(copiesOf(40, range(0, 6)), 400, 460),
+    ];
+
+    it('predicts what both workers applied (p1 10-14) and w1 applied twice itself, beyond its 2 uncommitted at the rebalance', () => {
+      const r = evaluateVariant(rebalance, variant(rebalance, 'commit-after-batch'), rejoined, 'platformatic');
+      expect(r.predicted).toEqual({ duplicateEffects: 6 });
+      expect(r.counts.duplicateEffects).toBe(6);
+      expect(r.note).toMatch(/rejoined the group by itself, from its heartbeat timer, while the handler held/);
+      expect(r.note).toMatch(/by both workers, p1 10-14; by w1 itself, 1 message/);
+      expect(r.note).toMatch(/committed offset for p1 is 15, short of 20: the next member to start there redoes 5 messages/);
+    });
+
+    it('without the workers\' applied offsets it cannot predict; w1\'s snapshot alone would undercount', () => {
+      const withoutEnds = rejoined.filter((o) => !(o.type === 'snapshot' && o.moment === 'end'));
+      expect(() => rebalance.predict(withoutEnds, variant(rebalance, 'commit-after-batch'))).toThrow(/no applied offsets/);
+      expect(rebalance.predict(withoutEnds, variant(rebalance, 'processed-table'))).toEqual({ duplicateEffects: 0 });
+    });
+
+    it('a hold that ended otherwise still predicts from w1\'s snapshot, whatever the ends say', () => {
+      const byLab = rejoined.map((o): Op => (o.type === 'worker' && o.event === 'released' ? { ...o, by: 'lab' } : o));
+      expect(rebalance.predict(byLab, variant(rebalance, 'commit-after-batch'))).toEqual({ duplicateEffects: 2 });
+    });
   });
 });
 
