@@ -244,9 +244,7 @@ public class LabConsumer {
     consumer.close();
     dedup.close();
     db.close();
-    Map<String, Object> point = ledger.point(stop.messagesSeen());
-    point.put("appliedOffsets", ledger.appliedOffsets());
-    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", point);
+    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.endPoint(stop.messagesSeen()));
     System.exit(0);
   }
 }

@@ -82,7 +82,7 @@ public class LabTransformer {
   }
 
   private void stoppedReport() {
-    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(stop.messagesSeen()));
+    Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.endPoint(stop.messagesSeen()));
   }
 
   private void batch(TopicPartition tp, List<ConsumerRecord<String, String>> records) throws Exception {

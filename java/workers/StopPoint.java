@@ -52,7 +52,7 @@ final class StopPoint {
     Reports.send("stop-point", "action", settings.stopAction, "point", ledger.point(messagesSeen()));
     if (settings.stopAction.equals("stall")) lab.awaitGo(); // the lab SIGSTOPs us meanwhile, later SIGCONTs and says go
     else if (settings.stopAction.equals("hold")) holdUntilRebalance.run();
-    else lab.park(() -> Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.point(messagesSeen()))); // crash: the lab SIGKILLs us here
+    else lab.park(() -> Reports.send("stopped", "applied", ledger.appliedCount(), "skipped", ledger.skippedCount(), "point", ledger.endPoint(messagesSeen()))); // crash: the lab SIGKILLs us here
   }
 
   /** The message, counted from 1 within its batch, after which the worker stops (crashPosition in worker-protocol.ts). */

@@ -77,6 +77,13 @@ final class WorkerLedger {
     return point;
   }
 
+  /** The snapshot of a graceful stop: point(), with every offset applied (the stopped report's, as in worker-runtime.ts). */
+  synchronized Map<String, Object> endPoint(int messagesSeen) {
+    Map<String, Object> point = point(messagesSeen);
+    point.put("appliedOffsets", appliedOffsets());
+    return point;
+  }
+
   /** Every offset applied, as ranges per partition ("p0:0-19,40-49 p2:20-49"), as appliedOffsets() in worker-ledger.ts. */
   synchronized String appliedOffsets() {
     StringBuilder out = new StringBuilder();
