@@ -83,6 +83,8 @@ function markOf(op: Op): Mark | undefined {
     case 'worker':
       return workerMark(op);
     case 'snapshot':
+      // A graceful stop's count is context, not a turning point: no key flag.
+      if (op.moment === 'end') return { lane: op.worker, at: op.at, shape: 'flag', label: `stops: ${op.applied} applied${op.reapplied ? `, ${op.reapplied} of them again` : ''}` };
       return {
         lane: op.worker,
         at: op.at,
