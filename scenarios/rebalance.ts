@@ -89,8 +89,7 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
   // Done when the group has committed everything. A client that goes on with records of partitions it lost can
   // move the group's offset back after that: then, once every partition's end has been committed by one worker or
   // the other and neither has reported anything for QUIET_MS.
-  const ends = new Map((await groupOffsets(ctx.bootstrap, groupId, topic)).map((o) => [o.partition, BigInt(o.end)]));
-  const settled = () => [first, second].every((w) => w.silentForMs > QUIET_MS) && everyEndCommitted(ctx.history.all(), ends);
+  const settled = (ends: ReadonlyMap<number, bigint>) => [first, second].every((w) => w.silentForMs > QUIET_MS) && everyEndCommitted(ctx.history.all(), ends);
   await waitUntilCommittedToEnd(ctx.bootstrap, groupId, topic, stepTimeoutMs(ctx), settled);
   // Whatever a worker still has in hand, it finishes before the stop.
   await Promise.all([first.quiet(QUIET_MS, stepTimeoutMs(ctx)), second.quiet(QUIET_MS, stepTimeoutMs(ctx))]);
@@ -112,7 +111,7 @@ async function run(ctx: VariantContext, variant: Variant<RebalanceSettings>): Pr
 const QUIET_MS = 1_500;
 
 /** Each partition's end offset has been committed by some worker (accepted), whatever the group holds now. */
-function everyEndCommitted(history: readonly Op[], ends: Map<number, bigint>): boolean {
+function everyEndCommitted(history: readonly Op[], ends: ReadonlyMap<number, bigint>): boolean {
   const reached = new Set<number>();
   for (const o of history)
     if (o.type === 'commit' && o.ok) for (const c of parseOffsets(o.offsets)) if (c.offset >= (ends.get(c.partition) ?? 0n)) reached.add(c.partition);

@@ -54,9 +54,9 @@ export interface WorkSnapshot {
 
 /**
  * Why a worker reported a snapshot: it reached its crash, hold or stall point (the lab then kills,
- * holds or freezes it), or heartbeat() told it a rebalance started.
+ * holds or freezes it), its client told it a rebalance started, or (`end`) it stopped gracefully: recorded
+ * when it applied some message twice itself (see WorkSnapshot.reapplied) or a scenario needs it.
  */
-/** `end`: a worker's graceful stop, recorded when it applied some message twice itself (see WorkSnapshot.reapplied) or a scenario needs it. */
 export type SnapshotMoment = 'crash' | 'hold' | 'stall' | 'rebalance' | 'end';
 
 /** One entry of a history. `at` is milliseconds since the variant started. */

@@ -19,10 +19,9 @@ export class WorkerRuntime {
   /** Asks the broker what this worker's group has committed (a client whose commits the lab does not see). */
   private committedProbe: (() => Promise<void>) | undefined;
   private readonly goSignal = new Promise<void>((resolve) => (this.go = resolve));
-  /** In a hold's loop now. */
-  private holding = false;
   /** The client said a rebalance started while we held: its next join ends the hold (see hooks). */
   private rejoinEndsHold = false;
+  /** Ends the hold in progress (set only while one is). */
   private endHold: ((by: 'lab' | 'rejoin') => void) | undefined;
 
   constructor(private readonly config: BaseWorkerConfig) {
@@ -63,7 +62,7 @@ export class WorkerRuntime {
         this.send({ type: 'rebalancing', point: this.ledger.crashPoint(this.messagesSeen) });
         // A client that rejoins by itself (its own heartbeat timer) while the handler holds: the rebalance does not
         // wait for the handler, so the hold ends once the client has its new assignment, and the batch goes on.
-        if (this.holding) this.rejoinEndsHold = true;
+        if (this.endHold) this.rejoinEndsHold = true;
       },
       handlerFailed: (error) => this.send({ type: 'restarted', error: describeError(error) }),
       setCommittedProbe: (probe) => (this.committedProbe = probe),
@@ -110,7 +109,6 @@ export class WorkerRuntime {
       let released: 'lab' | 'rejoin' | undefined;
       this.endHold = (by) => (released ??= by);
       void this.goSignal.then(() => this.endHold?.('lab'));
-      this.holding = true;
       const deadline = Date.now() + HOLD_LIMIT_MS;
       try {
         while (Date.now() < deadline && !released) {
@@ -118,7 +116,6 @@ export class WorkerRuntime {
           await new Promise((r) => setTimeout(r, 50));
         }
       } finally {
-        this.holding = false;
         this.rejoinEndsHold = false;
         this.endHold = undefined;
       }

@@ -3,9 +3,16 @@ import { withAdmin } from '../kafka/client.js';
 
 /**
  * Resolves once the group has committed every partition of the topic to its end: 'committed'; or, as soon as
- * `giveUp()` says the consumer will never get there (its producer was refused), 'gave-up'. Throws after `timeoutMs`.
+ * `giveUp(ends)` says the consumer will never get there (its producer was refused, or a late commit moved the
+ * group back), 'gave-up'. Throws after `timeoutMs`.
  */
-export async function waitUntilCommittedToEnd(bootstrap: string, groupId: string, topic: string, timeoutMs: number, giveUp: () => boolean = () => false): Promise<'committed' | 'gave-up'> {
+export async function waitUntilCommittedToEnd(
+  bootstrap: string,
+  groupId: string,
+  topic: string,
+  timeoutMs: number,
+  giveUp: (ends: ReadonlyMap<number, bigint>) => boolean = () => false,
+): Promise<'committed' | 'gave-up'> {
   return withAdmin(bootstrap, async (admin) => {
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
     const deadline = Date.now() + timeoutMs;
@@ -13,7 +20,7 @@ export async function waitUntilCommittedToEnd(bootstrap: string, groupId: string
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const behind = (committed?.partitions ?? []).filter((p) => BigInt(p.offset) < (ends.get(p.partition) ?? 0n));
       if (committed && behind.length === 0 && committed.partitions.length === ends.size) return 'committed';
-      if (giveUp()) return 'gave-up';
+      if (giveUp(ends)) return 'gave-up';
       if (Date.now() > deadline) {
         const where = behind.map((p) => `partition ${p.partition} at ${p.offset} of ${ends.get(p.partition)}`).join(', ');
         throw new Error(`group ${groupId} did not commit to the end within ${timeoutMs / 1000} s (${where})`);

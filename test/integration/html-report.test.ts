@@ -1,31 +1,22 @@
 // The HTML report in a real browser: produced by a real run and from its saved file, opened from disk in headless Chromium, with no request leaving the file.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningBroker } from '../../src/broker/provider.js';
-import { startTestBroker } from './support/broker.js';
+import { describe, expect, it } from 'vitest';
+import { useTestBroker } from './support/broker.js';
 import { CHROMIUM, browserTestsRun, openFile } from './support/browser.js';
 import { runCli } from './support/cli.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dup-lab-test-html-'));
-let broker: RunningBroker;
-
 describe.skipIf(!browserTestsRun)(`the HTML report in headless Chromium (${CHROMIUM})`, () => {
-  beforeAll(async () => {
-    broker = await startTestBroker();
-  }, 120_000);
-  afterAll(async () => {
-    await broker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // Inside the describe: without a browser, no broker starts.
+  const lab = useTestBroker();
+  const dir = lab.dataDir;
 
   const producer = join(dir, 'producer-retry.html');
   const fromFile = join(dir, 'from-file.html');
   const saved = join(dir, 'producer-retry.json');
 
   it('run --html writes the page; report --html writes the same page from the saved run, with no broker', async () => {
-    const r = await runCli(['run', 'producer-retry', '--bootstrap', broker.bootstrap, '--html', producer, '--out', saved], { timeoutMs: 90_000 });
+    const r = await runCli(['run', 'producer-retry', '--bootstrap', lab.broker.bootstrap, '--html', producer, '--out', saved], { timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`HTML report: ${producer}`);
     const again = await runCli(['report', saved, '--html', fromFile]);
@@ -76,7 +67,7 @@ describe.skipIf(!browserTestsRun)(`the HTML report in headless Chromium (${CHROM
 
   it('a consumer scenario: the crash point, the SIGKILL and the duplicate rows are in the diagram', async () => {
     const file = join(dir, 'consumer-crash.html');
-    const r = await runCli(['run', 'consumer-crash', '--bootstrap', broker.bootstrap, '--variant', 'auto-commit', '--html', file], { timeoutMs: 90_000 });
+    const r = await runCli(['run', 'consumer-crash', '--bootstrap', lab.broker.bootstrap, '--variant', 'auto-commit', '--html', file], { timeoutMs: 90_000 });
     expect(r.code, r.stderr).toBe(0);
     const { page, requests, close } = await openFile(file, { anchor: 'consumer-crash--auto-commit' });
     try {
