@@ -90,7 +90,7 @@ function lostRequestNote(c: LogCounts, droppedRequests: number, client: string):
   // network/connection.js: a request that times out closes its connection, failing every request in flight or waiting on it.
   const closed =
     client === 'platformatic' && extra > 0
-      ? ` ${extra} of those sends were not dropped: @platformatic/kafka closes the connection when a request times out and fails whatever waits on it, so ${extra === 1 ? 'a send' : `${extra} sends`} queued behind the lost requests never went out.`
+      ? ` Failed sends whose request was not dropped: ${extra} (@platformatic/kafka closes the connection when a request times out and fails whatever waits on it); of those, missing because they never went out: ${Math.max(0, c.unknownMissing - droppedRequests)}; in the log anyway: ${c.unknownInLog}.`
       : client === 'java' && c.unknownInLog > 0
         ? ` kafka-clients also failed ${c.unknownInLog} send${c.unknownInLog === 1 ? '' : 's'} whose records the broker wrote: the answers behind a lost request skip its correlation id, kafka-clients pairs each with the wrong request (CorrelationIdMismatchException) and drops it from its in-flight list, so those sends end only when delivery.timeout.ms expires them: failed, and in the log. A TCP connection cannot lose one request and deliver the next; the other clients match answers by id and do not notice.`
         : '';
